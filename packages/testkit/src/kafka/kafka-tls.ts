@@ -1,0 +1,64 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { TESTKIT_ERROR_CODES, TestkitError } from '../errors.js';
+import { jdkToolMissing } from '../internal/java.js';
+import { runCommand } from '../internal/run-command.js';
+
+/** Options of {@link generateBrokerKeystore}. */
+export interface BrokerKeystoreOptions {
+  keytool: string;
+  /** Folder the CA and broker stores are written to. */
+  dir: string;
+  password: string;
+}
+
+/** What {@link generateBrokerKeystore} produces. */
+export interface BrokerKeystore {
+  /** PKCS12 store holding the broker key, its certificate (signed by the CA) and the CA. */
+  keystorePath: string;
+  /** The self-signed CA certificate, PEM, for clients to trust. */
+  caPem: string;
+}
+
+/**
+ * Generates, with the JDK's `keytool`, a throw-away CA and a broker certificate for
+ * `127.0.0.1`/`localhost` signed by it. Valid for 2 days; regenerated at every start.
+ */
+export async function generateBrokerKeystore(options: BrokerKeystoreOptions): Promise<BrokerKeystore> {
+  const { dir, password } = options;
+  const ca = join(dir, 'ca.p12');
+  const caPem = join(dir, 'ca.pem');
+  const keystore = join(dir, 'broker.p12');
+  const csr = join(dir, 'broker.csr');
+  const crt = join(dir, 'broker.pem');
+  const common = ['-storetype', 'PKCS12', '-storepass', password, '-keypass', password];
+  const steps: string[][] = [
+    ['-genkeypair', '-alias', 'ca', '-keyalg', 'RSA', '-keysize', '2048', '-validity', '2',
+      '-dname', 'CN=sluice-testkit-ca', '-ext', 'bc:c', '-keystore', ca, ...common],
+    ['-exportcert', '-rfc', '-alias', 'ca', '-keystore', ca, '-file', caPem, ...common],
+    ['-genkeypair', '-alias', 'broker', '-keyalg', 'RSA', '-keysize', '2048', '-validity', '2',
+      '-dname', 'CN=localhost', '-keystore', keystore, ...common],
+    ['-certreq', '-alias', 'broker', '-keystore', keystore, '-file', csr, ...common],
+    ['-gencert', '-alias', 'ca', '-keystore', ca, '-infile', csr, '-outfile', crt, '-rfc', '-validity', '2',
+      '-ext', 'SAN=ip:127.0.0.1,dns:localhost', '-ext', 'KU=digitalSignature,keyEncipherment',
+      '-ext', 'EKU=serverAuth', ...common],
+    ['-importcert', '-noprompt', '-alias', 'ca', '-file', caPem, '-keystore', keystore, ...common],
+    ['-importcert', '-noprompt', '-alias', 'broker', '-file', crt, '-keystore', keystore, ...common],
+  ];
+  for (const args of steps) {
+    let result;
+    try {
+      result = await runCommand({ command: options.keytool, args, timeoutMs: 60_000 });
+    } catch (error) {
+      throw jdkToolMissing(options.keytool, error);
+    }
+    if (result.code !== 0) {
+      throw new TestkitError(
+        `keytool ${args[0] ?? ''} failed (exit ${String(result.code)}) while generating the broker's TLS certificate:\n` +
+          `${result.stdout}${result.stderr}`.trim(),
+        { code: TESTKIT_ERROR_CODES.COMMAND_FAILED },
+      );
+    }
+  }
+  return { keystorePath: keystore, caPem: readFileSync(caPem, 'utf8') };
+}
