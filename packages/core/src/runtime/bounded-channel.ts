@@ -1,0 +1,111 @@
+/**
+ * A bounded single-producer, single-consumer channel between two subtasks. Records, barriers,
+ * watermarks and end-of-stream keep their order (invariant 1). Only records count toward the
+ * capacity: control events are always accepted, so a barrier never waits behind back-pressure
+ * it would itself have to resolve.
+ */
+import type { StreamEvent } from './stream-event.js';
+
+/** Options of a {@link BoundedChannel}. */
+export interface BoundedChannelOptions {
+  /**
+   * Records the channel holds before the producer must wait.
+   * @defaultValue 1024
+   */
+  readonly capacity?: number;
+}
+
+/** An ordered, bounded queue of {@link StreamEvent}s with back-pressure. */
+export class BoundedChannel<TRecord> {
+  readonly capacity: number;
+  private queue: (StreamEvent<TRecord> | undefined)[] = [];
+  private head = 0;
+  private queuedRecords = 0;
+  private producerWaiter: (() => void) | undefined;
+  private producerPromise: Promise<void> | undefined;
+  private consumerWaiter: (() => void) | undefined;
+
+  constructor(options: BoundedChannelOptions = {}) {
+    const capacity = options.capacity ?? 1024;
+    if (!Number.isInteger(capacity) || capacity < 1) {
+      throw new RangeError(`channel capacity must be a positive integer, got ${capacity}`);
+    }
+    this.capacity = capacity;
+  }
+
+  /** Events queued and not yet polled. */
+  get size(): number {
+    return this.queue.length - this.head;
+  }
+
+  /** Records queued and not yet polled. */
+  get recordCount(): number {
+    return this.queuedRecords;
+  }
+
+  /**
+   * Appends an event. Returns a promise when the channel holds `capacity` records or more:
+   * the producer must await it before pushing another record.
+   */
+  push(event: StreamEvent<TRecord>): void | Promise<void> {
+    this.queue.push(event);
+    if (event.kind === 'record') this.queuedRecords += 1;
+    const waiter = this.consumerWaiter;
+    if (waiter !== undefined) {
+      this.consumerWaiter = undefined;
+      waiter();
+    }
+    if (this.queuedRecords < this.capacity) return undefined;
+    if (this.producerPromise === undefined) {
+      this.producerPromise = new Promise<void>((resolve) => {
+        this.producerWaiter = resolve;
+      });
+    }
+    return this.producerPromise;
+  }
+
+  /** Takes the oldest event, or `undefined` when the channel is empty. */
+  poll(): StreamEvent<TRecord> | undefined {
+    if (this.head >= this.queue.length) return undefined;
+    const event = this.queue[this.head];
+    this.queue[this.head] = undefined;
+    this.head += 1;
+    if (this.head >= 1024 && this.head * 2 >= this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
+    if (event?.kind === 'record') {
+      this.queuedRecords -= 1;
+      if (this.producerWaiter !== undefined && this.queuedRecords < this.capacity) {
+        const waiter = this.producerWaiter;
+        this.producerWaiter = undefined;
+        this.producerPromise = undefined;
+        waiter();
+      }
+    }
+    return event;
+  }
+
+  /** Resolves once an event can be polled (at once when one is queued). */
+  whenAvailable(): Promise<void> {
+    if (this.size > 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const previous = this.consumerWaiter;
+      this.consumerWaiter =
+        previous === undefined
+          ? resolve
+          : () => {
+              previous();
+              resolve();
+            };
+    });
+  }
+
+  /** Releases a waiting producer without taking events (used when the job stops). */
+  releaseProducer(): void {
+    const waiter = this.producerWaiter;
+    this.producerWaiter = undefined;
+    this.producerPromise = undefined;
+    waiter?.();
+  }
+}
