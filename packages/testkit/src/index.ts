@@ -8,3 +8,11 @@ export type {
   KafkaServer,
   StartKafkaOptions,
 } from './kafka/start-kafka.js';
+export { resolveHdfsJars, startHdfs } from './hdfs/start-hdfs.js';
+export type {
+  FsShellOptions,
+  FsShellResult,
+  HdfsConnectionInfo,
+  HdfsServer,
+  StartHdfsOptions,
+} from './hdfs/start-hdfs.js';

@@ -11,6 +11,8 @@ export const VERSIONS = {
   hadoop: '3.4.1',
   /** `javax.xml.bind:jaxb-api`: mandatory on Java 17, or every WebHDFS call answers HTTP 500. */
   jaxbApi: '2.3.1',
+  /** `org.slf4j:slf4j-reload4j`, the logging binding of the HDFS JVM (Hadoop logs through slf4j 1.7). */
+  slf4jReload4j: '1.7.36',
 } as const;
 
 /** The Maven coordinates each server resolves, for error messages and the README. */
@@ -23,6 +25,7 @@ export const ARTIFACTS = {
   hdfs: [
     `org.apache.hadoop:hadoop-client-minicluster:${VERSIONS.hadoop}`,
     `javax.xml.bind:jaxb-api:${VERSIONS.jaxbApi}`,
+    `org.slf4j:slf4j-reload4j:${VERSIONS.slf4jReload4j}`,
   ],
 } as const;
 
