@@ -1,1 +1,19 @@
-export {};
+// The public entry point of @sluice/kafka: every public name is listed here (STYLE.md §4).
+
+// Errors
+export { KafkaError, KafkaErrorCode } from './errors.js';
+export type { KafkaErrorOptions } from './errors.js';
+
+// Shared types
+export type { KafkaLogger } from './internal/logger.js';
+export type { TopicPartition, TopicPartitionOffset } from './internal/topic-partition.js';
+
+// Source
+export { KafkaOffsetSentinel } from './source/partition-state/offsets.js';
+export { StartingOffsets } from './source/starting-offsets.js';
+export { OffsetCommitMode } from './source/commit-mode.js';
+export { assignPartition } from './source/partition-state/partition-assigner.js';
+
+// Sink
+export { FixedPartitioner } from './sink/partitioners/fixed-partitioner.js';
+export type { KafkaTransactionState } from './sink/transactions/transaction-state.js';
