@@ -46,7 +46,9 @@ function writeScalar(value: unknown, type: JsonFieldType<unknown>, path: string)
       if (typeof value === 'number' && Number.isFinite(value)) return JSON.stringify(value);
       break;
     case 'date':
-      if (isValidDate(value)) return JSON.stringify(formatDate(value));
+      if (isValidDate(value) && value.getUTCFullYear() >= 0 && value.getUTCFullYear() <= 9999) {
+        return JSON.stringify(formatDate(value));
+      }
       break;
     case 'time':
       if (isTimeOfDay(value)) return JSON.stringify(formatTime(value));

@@ -10,8 +10,10 @@ const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}
 const MS_PER_DAY = 86_400_000;
 
 function validDate(y: number, m: number, d: number): number | undefined {
-  const ms = Date.UTC(y, m - 1, d);
-  const check = new Date(ms);
+  // Date.UTC maps years 0-99 to 1900-1999, so set the full year explicitly.
+  const check = new Date(0);
+  check.setUTCFullYear(y, m - 1, d);
+  const ms = check.getTime();
   if (check.getUTCFullYear() !== y || check.getUTCMonth() !== m - 1 || check.getUTCDate() !== d) return undefined;
   return ms;
 }
