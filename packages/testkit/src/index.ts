@@ -8,11 +8,28 @@ export type {
   KafkaServer,
   StartKafkaOptions,
 } from './kafka/start-kafka.js';
-export { resolveHdfsJars, startHdfs } from './hdfs/start-hdfs.js';
+export { createFsShell, resolveHdfsJars, startHdfs } from './hdfs/start-hdfs.js';
 export type {
+  CreateFsShellOptions,
+  FsShell,
   FsShellOptions,
   FsShellResult,
   HdfsConnectionInfo,
   HdfsServer,
   StartHdfsOptions,
 } from './hdfs/start-hdfs.js';
+export {
+  HDFS_PROVIDE_KEY,
+  KAFKA_PROVIDE_KEY,
+  hdfsGlobalSetup,
+  injectHdfs,
+  injectKafka,
+  kafkaGlobalSetup,
+  testkitGlobalSetup,
+} from './vitest/global-setup.js';
+export type {
+  InjectFunction,
+  ProvideTarget,
+  Teardown,
+  TestkitGlobalSetupOptions,
+} from './vitest/global-setup.js';

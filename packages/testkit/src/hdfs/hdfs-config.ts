@@ -13,16 +13,6 @@ export function renderSiteXml(properties: Readonly<Record<string, string>>): str
   return `<?xml version="1.0" encoding="UTF-8"?>\n<configuration>\n${body}\n</configuration>\n`;
 }
 
-/** The `core-site.xml` FsShell runs with: the default file system and a fast client. */
-export function renderCoreSite(defaultFs: string): string {
-  return renderSiteXml({
-    'fs.defaultFS': defaultFs,
-    'dfs.client.block.write.replace-datanode-on-failure.enable': 'false',
-    'dfs.client.block.write.locateFollowingBlock.initial.delay.ms': '10',
-    'dfs.client.use.datanode.hostname': 'false',
-  });
-}
-
 /** log4j 1.x (reload4j) settings for the HDFS JVM and FsShell: INFO to stderr, no audit log. */
 export function renderHdfsLog4j(rootLevel: 'INFO' | 'WARN'): string {
   return [

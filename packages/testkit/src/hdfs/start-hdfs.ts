@@ -24,7 +24,7 @@ import { startServerProcess } from '../internal/server-process.js';
 import type { ServerProcess } from '../internal/server-process.js';
 import { waitFor } from '../internal/wait-for.js';
 import { ARTIFACTS, VERSIONS } from '../versions.js';
-import { normaliseWebhdfsUrl, parseReadyLine, renderCoreSite, renderHdfsLog4j } from './hdfs-config.js';
+import { normaliseWebhdfsUrl, parseReadyLine, renderHdfsLog4j, renderSiteXml } from './hdfs-config.js';
 import type { HdfsReadyLine } from './hdfs-config.js';
 import { webhdfsCheck } from './http-request.js';
 
@@ -187,12 +187,24 @@ function defaultUser(): string {
 interface ShellContext {
   java: string;
   libDir: string;
+  /** Holds core-site.xml (client settings; Hadoop refuses to run without one) and log4j.properties. */
   confDir: string;
   defaultFs: string;
   user: string;
 }
 
-async function runFsShell(context: ShellContext, args: readonly string[], options: FsShellOptions = {}): Promise<FsShellResult> {
+/** Client settings FsShell runs with (its core-site.xml; the file system comes from `-fs`). */
+const SHELL_CLIENT_CONFIG = {
+  'dfs.client.block.write.replace-datanode-on-failure.enable': 'false',
+  'dfs.client.block.write.locateFollowingBlock.initial.delay.ms': '10',
+} as const;
+const SHELL_CONF_VERSION = 1;
+
+async function runFsShell(
+  context: ShellContext,
+  args: readonly string[],
+  options: FsShellOptions = {},
+): Promise<FsShellResult> {
   const result = await runCommand({
     command: context.java,
     args: [
@@ -220,39 +232,73 @@ async function runFsShell(context: ShellContext, args: readonly string[], option
   return { stdout: result.stdout, stderr: result.stderr, code: result.code ?? 1 };
 }
 
-function writeShellConf(dir: string, defaultFs: string): void {
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'core-site.xml'), renderCoreSite(defaultFs));
-  writeFileSync(join(dir, 'log4j.properties'), renderHdfsLog4j('WARN'));
+/** Writes (atomically, once per version) FsShell's conf folder into the cache; returns it. */
+function shellConfDir(cacheDir: string): string {
+  const dir = join(cacheDir, `fsshell-conf-v${SHELL_CONF_VERSION}`);
+  if (existsSync(join(dir, '.complete'))) return dir;
+  mkdirSync(cacheDir, { recursive: true });
+  const temp = mkdtempSync(join(cacheDir, '.tmp-fsshell-conf-'));
+  try {
+    writeFileSync(join(temp, 'core-site.xml'), renderSiteXml(SHELL_CLIENT_CONFIG));
+    writeFileSync(join(temp, 'log4j.properties'), renderHdfsLog4j('WARN'));
+    writeFileSync(join(temp, '.complete'), '');
+    try {
+      renameSync(temp, dir);
+    } catch (error) {
+      if (!existsSync(join(dir, '.complete'))) throw error;
+    }
+    return dir;
+  } finally {
+    rmSync(temp, { recursive: true, force: true });
+  }
 }
 
-async function externalServer(options: { webhdfsUrl: string; user: string; cacheDir: string | undefined }): Promise<HdfsServer> {
+/** Options of {@link createFsShell}. */
+export interface CreateFsShellOptions {
+  /**
+   * Where the Hadoop jars are cached.
+   * @defaultValue `$SLUICE_CACHE_DIR`, else `~/.cache/sluice`
+   */
+  cacheDir?: string;
+}
+
+/** Runs FsShell against one file system; see {@link HdfsServer.fsShell}. */
+export type FsShell = (args: readonly string[], options?: FsShellOptions) => Promise<FsShellResult>;
+
+/**
+ * An FsShell runner for a provided {@link HdfsConnectionInfo} (e.g. from `injectHdfs(inject)` in
+ * a test worker, where the server handle is not available). Uses `rpcUrl` when present, else
+ * the `webhdfs://` file system.
+ */
+export function createFsShell(info: HdfsConnectionInfo, options: CreateFsShellOptions = {}): FsShell {
+  let shell: Promise<ShellContext> | undefined;
+  return async (args, shellOptions) => {
+    shell ??= (async () => {
+      const java = await findJava();
+      const libDir = await resolveHdfsJars(options.cacheDir);
+      const confDir = shellConfDir(resolveCacheDir(options.cacheDir));
+      const defaultFs = info.rpcUrl ?? info.webhdfsUrl.replace(/^http:/, 'webhdfs:').replace(/\/webhdfs\/v1$/, '');
+      return { java: java.java, libDir, confDir, defaultFs, user: info.user };
+    })();
+    return runFsShell(await shell, args, shellOptions);
+  };
+}
+
+function externalServer(options: { webhdfsUrl: string; user: string; cacheDir: string | undefined }): HdfsServer {
   const rpc = process.env['SLUICE_HDFS_RPC_URL'];
   const info: HdfsConnectionInfo = { webhdfsUrl: options.webhdfsUrl, user: options.user, external: true };
   if (rpc !== undefined && rpc !== '') info.rpcUrl = rpc;
-  const notPossible = (what: string): Promise<never> =>
-    Promise.reject(
-      new TestkitError(`${what} is not possible for an external HDFS (SLUICE_WEBHDFS_URL is set).`, {
-        code: TESTKIT_ERROR_CODES.EXTERNAL_SERVER,
-      }),
-    );
-  let shell: Promise<ShellContext> | undefined;
   return {
     ...info,
     pid: () => undefined,
     stop: () => Promise.resolve(),
-    restartDataNode: () => notPossible('restartDataNode()'),
-    async fsShell(args, shellOptions) {
-      shell ??= (async () => {
-        const java = await findJava();
-        const libDir = await resolveHdfsJars(options.cacheDir);
-        const confDir = mkdtempSync(join(resolveCacheDir(options.cacheDir), '.tmp-fsshell-'));
-        const defaultFs = info.rpcUrl ?? options.webhdfsUrl.replace(/^http:/, 'webhdfs:').replace(/\/webhdfs\/v1$/, '');
-        writeShellConf(confDir, defaultFs);
-        return { java: java.java, libDir, confDir, defaultFs, user: options.user };
-      })();
-      return runFsShell(await shell, args, shellOptions);
-    },
+    restartDataNode: () =>
+      Promise.reject(
+        new TestkitError('restartDataNode() is not possible for an external HDFS (SLUICE_WEBHDFS_URL is set).', {
+          code: TESTKIT_ERROR_CODES.EXTERNAL_SERVER,
+        }),
+      ),
+    fsShell: createFsShell(info, { cacheDir: options.cacheDir }),
     info: () => ({ ...info }),
   };
 }
@@ -266,12 +312,12 @@ interface HdfsLayout {
   ports: number[];
 }
 
-function launch(prepared: Prepared, layout: HdfsLayout, jvmArgs: readonly string[]): ServerProcess {
+function launch(prepared: Prepared, layout: HdfsLayout, settings: { jvmArgs: readonly string[]; keepWorkDir: boolean }): ServerProcess {
   return startServerProcess({
     kind: 'hdfs',
     java: prepared.java.java,
     args: [
-      ...jvmArgs,
+      ...settings.jvmArgs,
       `-Dlog4j.configuration=file:${join(layout.confDir, 'server-log4j.properties')}`,
       '-cp',
       classpathOf(layout.classesDir, join(layout.libDir, '*')),
@@ -284,6 +330,7 @@ function launch(prepared: Prepared, layout: HdfsLayout, jvmArgs: readonly string
     runDir: prepared.runDir,
     marker: prepared.marker,
     workDir: prepared.workDir,
+    removeWorkDirOnKill: !settings.keepWorkDir,
     interactive: true,
   });
 }
@@ -349,7 +396,7 @@ export async function startHdfs(options: StartHdfsOptions = {}): Promise<HdfsSer
     for (let attempt = 1; server === undefined; attempt += 1) {
       const layout: HdfsLayout = { libDir, classesDir, dataDir: join(workDir, 'dfs'), confDir, logFile, ports: await freePorts(5) };
       rmSync(layout.dataDir, { recursive: true, force: true });
-      const candidate = launch(prepared, layout, jvmArgs);
+      const candidate = launch(prepared, layout, { jvmArgs, keepWorkDir });
       const deadline = Date.now() + timeoutMs;
       try {
         ready = await waitForLine(candidate, { accept: parseReadyLine, timeoutMs, what: 'the HDFS ready line' }).catch(
@@ -400,8 +447,7 @@ export async function startHdfs(options: StartHdfsOptions = {}): Promise<HdfsSer
 
   const webhdfsUrl = `http://127.0.0.1:${ready.http}/webhdfs/v1`;
   const rpcUrl = `hdfs://127.0.0.1:${ready.rpc}`;
-  writeShellConf(join(workDir, 'shell-conf'), rpcUrl);
-  const shell: ShellContext = { java: java.java, libDir, confDir: join(workDir, 'shell-conf'), defaultFs: rpcUrl, user };
+  const shell: ShellContext = { java: java.java, libDir, confDir: shellConfDir(cacheDir), defaultFs: rpcUrl, user };
   const info: HdfsConnectionInfo = { webhdfsUrl, rpcUrl, user, external: false, logFile, version: VERSIONS.hadoop };
   const running = server;
   let stopped = false;

@@ -20,6 +20,11 @@ export interface ServerProcessOptions {
   marker: string;
   /** Removed with the pid file when the process is cleaned up after a crash of its owner. */
   workDir: string;
+  /**
+   * Remove `workDir` too when this process kills the server in an emergency (exit, signal).
+   * @defaultValue false
+   */
+  removeWorkDirOnKill?: boolean;
   /** Pipe stdin (for commands) and stdout (for line events) instead of writing stdout to the log only. */
   interactive?: boolean;
   env?: NodeJS.ProcessEnv;
@@ -43,6 +48,8 @@ export interface ServerProcess {
 interface Tracked {
   pid: number;
   pidFile: string;
+  /** Removed after an emergency kill, if set. */
+  workDir: string | undefined;
 }
 
 const live = new Map<number, Tracked>();
@@ -60,6 +67,14 @@ function killAllNow(): void {
   for (const tracked of live.values()) {
     killGroupNow(tracked.pid);
     rmSync(tracked.pidFile, { force: true });
+  }
+  for (const tracked of live.values()) {
+    if (tracked.workDir === undefined) continue;
+    try {
+      rmSync(tracked.workDir, { recursive: true, force: true, maxRetries: 2 });
+    } catch {
+      // the dying JVM may still write; a later run's stale cleanup does not see it, but it is in tmp
+    }
   }
   live.clear();
 }
@@ -124,7 +139,7 @@ export function startServerProcess(options: ServerProcessOptions): ServerProcess
     marker: options.marker,
     workDir: options.workDir,
   });
-  live.set(pid, { pid, pidFile });
+  live.set(pid, { pid, pidFile, workDir: options.removeWorkDirOnKill === true ? options.workDir : undefined });
 
   let status: number | string | undefined;
   const exited = new Promise<number | string>((resolvePromise) => {

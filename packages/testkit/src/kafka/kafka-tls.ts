@@ -20,6 +20,11 @@ export interface BrokerKeystore {
   caPem: string;
 }
 
+/** Where {@link generateBrokerKeystore} writes the broker's PKCS12 store in `dir`. */
+export function brokerKeystorePath(dir: string): string {
+  return join(dir, 'broker.p12');
+}
+
 /**
  * Generates, with the JDK's `keytool`, a throw-away CA and a broker certificate for
  * `127.0.0.1`/`localhost` signed by it. Valid for 2 days; regenerated at every start.
@@ -28,7 +33,7 @@ export async function generateBrokerKeystore(options: BrokerKeystoreOptions): Pr
   const { dir, password } = options;
   const ca = join(dir, 'ca.p12');
   const caPem = join(dir, 'ca.pem');
-  const keystore = join(dir, 'broker.p12');
+  const keystore = brokerKeystorePath(dir);
   const csr = join(dir, 'broker.csr');
   const crt = join(dir, 'broker.pem');
   const common = ['-storetype', 'PKCS12', '-storepass', password, '-keypass', password];

@@ -30,7 +30,8 @@ import {
   scramFormatArgs,
 } from './kafka-config.js';
 import type { KafkaPorts, KafkaSecurityConfig } from './kafka-config.js';
-import { generateBrokerKeystore } from './kafka-tls.js';
+import { brokerKeystorePath, generateBrokerKeystore } from './kafka-tls.js';
+import type { BrokerKeystore } from './kafka-tls.js';
 
 /** Options of {@link startKafka}. */
 export interface StartKafkaOptions {
@@ -194,12 +195,18 @@ interface BrokerLayout {
   ports: KafkaPorts;
 }
 
-function launch(prepared: Prepared, layout: BrokerLayout, jvmArgs: readonly string[]): ServerProcess {
+interface LaunchSettings {
+  jvmArgs: readonly string[];
+  timeoutMs: number;
+  keepWorkDir: boolean;
+}
+
+function launch(prepared: Prepared, layout: BrokerLayout, settings: LaunchSettings): ServerProcess {
   return startServerProcess({
     kind: 'kafka',
     java: prepared.java.java,
     args: [
-      ...jvmArgs,
+      ...settings.jvmArgs,
       `-Dlog4j2.configurationFile=${layout.log4jFile}`,
       '-cp',
       classpathOf(join(layout.libDir, '*')),
@@ -211,15 +218,12 @@ function launch(prepared: Prepared, layout: BrokerLayout, jvmArgs: readonly stri
     runDir: prepared.runDir,
     marker: prepared.marker,
     workDir: prepared.workDir,
+    removeWorkDirOnKill: !settings.keepWorkDir,
   });
 }
 
-async function startOnce(
-  prepared: Prepared,
-  layout: BrokerLayout,
-  options: { jvmArgs: readonly string[]; timeoutMs: number },
-): Promise<ServerProcess> {
-  const server = launch(prepared, layout, options.jvmArgs);
+async function startOnce(prepared: Prepared, layout: BrokerLayout, options: LaunchSettings): Promise<ServerProcess> {
+  const server = launch(prepared, layout, options);
   const name = `Kafka ${VERSIONS.kafka}`;
   try {
     await waitUntilReady({
@@ -262,16 +266,19 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
   const dataDir = join(workDir, 'data');
   writeFileSync(log4jFile, renderLog4j2Config(logFile));
 
+  const settings: LaunchSettings = { jvmArgs, timeoutMs, keepWorkDir };
+
+  // The keystore (7 keytool runs) is generated while the storage is formatted.
   let security: KafkaSecurityConfig | undefined;
-  let caPem = '';
+  let keystore: Promise<BrokerKeystore> | undefined;
   if (options.security === true) {
     const tlsDir = join(workDir, 'tls');
     mkdirSync(tlsDir);
     const keystorePassword = randomBytes(12).toString('hex');
-    const keystore = await generateBrokerKeystore({ keytool: prepared.java.keytool, dir: tlsDir, password: keystorePassword });
-    caPem = keystore.caPem;
+    keystore = generateBrokerKeystore({ keytool: prepared.java.keytool, dir: tlsDir, password: keystorePassword });
+    keystore.catch(() => undefined);
     security = {
-      keystorePath: keystore.keystorePath,
+      keystorePath: brokerKeystorePath(tlsDir),
       keystorePassword,
       username: 'sluice',
       password: randomBytes(12).toString('hex'),
@@ -298,8 +305,9 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
         renderServerProperties({ ports: layout.ports, logDir: dataDir, security, overrides: options.brokerConfig }),
       );
       await formatStorage({ prepared, layout, clusterId, security });
+      await keystore;
       try {
-        server = await startOnce(prepared, layout, { jvmArgs, timeoutMs });
+        server = await startOnce(prepared, layout, settings);
       } catch (error) {
         const portRace = error instanceof TestkitError && error.code === TESTKIT_ERROR_CODES.PORT_IN_USE;
         if (!portRace || attempt >= PORT_ATTEMPTS || !logShowsPortInUse(logFile)) throw error;
@@ -326,7 +334,7 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
       mechanisms: SASL_MECHANISMS,
       username: security.username,
       password: security.password,
-      caPem,
+      caPem: (await keystore)?.caPem ?? '',
     };
   }
   let current: ServerProcess | undefined = server;
@@ -348,7 +356,7 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
       if (stopped) throw new Error('restart() after stop()');
       await current?.stop();
       current = undefined;
-      current = await startOnce(prepared, finalLayout, { jvmArgs, timeoutMs });
+      current = await startOnce(prepared, finalLayout, settings);
     },
   };
 }

@@ -1,0 +1,90 @@
+#!/usr/bin/env node
+// The `sluice-testkit` command: starts servers in the foreground until Ctrl-C.
+import { isTestkitError } from './errors.js';
+import { startHdfs } from './hdfs/start-hdfs.js';
+import type { HdfsServer } from './hdfs/start-hdfs.js';
+import { startKafka } from './kafka/start-kafka.js';
+import type { KafkaServer } from './kafka/start-kafka.js';
+
+const USAGE = `Usage: sluice-testkit <kafka|hdfs|all> [--security]
+
+Starts real Apache Kafka (KRaft) and/or HDFS (NameNode + DataNode with WebHDFS) from Maven
+Central jars, prints their addresses, and stops them on Ctrl-C (SIGINT) or SIGTERM.
+
+  --security   Kafka also gets SASL_PLAINTEXT (PLAIN, SCRAM-SHA-256/512) and SSL listeners.
+
+Environment: SLUICE_CACHE_DIR (jar cache, default ~/.cache/sluice), SLUICE_TESTKIT_KEEP=1 (keep data and logs).
+`;
+
+function out(text: string): void {
+  process.stdout.write(`${text}\n`);
+}
+
+function describeKafka(kafka: KafkaServer): void {
+  out(`Kafka ${kafka.version ?? ''} ready`);
+  out(`  bootstrap servers: ${kafka.bootstrapServers.join(',')}`);
+  if (kafka.security !== undefined) {
+    const s = kafka.security;
+    out(`  SASL_PLAINTEXT:    ${s.saslPlaintextBootstrapServers.join(',')} (${s.mechanisms.join(', ')})`);
+    out(`  SSL:               ${s.sslBootstrapServers.join(',')}`);
+    out(`  user / password:   ${s.username} / ${s.password}`);
+    out(`  CA certificate:\n${s.caPem.trim()}`);
+  }
+  out(`  log: ${kafka.logFile ?? '(external)'}`);
+  out(`  export SLUICE_KAFKA_BROKERS=${kafka.bootstrapServers.join(',')}`);
+}
+
+function describeHdfs(hdfs: HdfsServer): void {
+  out(`HDFS ${hdfs.version ?? ''} ready`);
+  out(`  WebHDFS: ${hdfs.webhdfsUrl}  (user.name=${hdfs.user})`);
+  out(`  RPC:     ${hdfs.rpcUrl ?? '(unknown)'}`);
+  out(`  log: ${hdfs.logFile ?? '(external)'}`);
+  out(`  export SLUICE_WEBHDFS_URL=${hdfs.webhdfsUrl} SLUICE_HDFS_RPC_URL=${hdfs.rpcUrl ?? ''}`);
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const what = argv[0];
+  if (what !== 'kafka' && what !== 'hdfs' && what !== 'all') {
+    process.stderr.write(USAGE);
+    return what === '--help' || what === '-h' ? 0 : 2;
+  }
+  const security = argv.includes('--security');
+  const servers: Array<{ stop(): Promise<void> }> = [];
+  let stopping: Promise<void> | undefined;
+  const stopAll = (): Promise<void> => {
+    stopping ??= Promise.allSettled(servers.map((server) => server.stop())).then(() => undefined);
+    return stopping;
+  };
+  // Keeps the event loop alive while the servers run; cleared on stop.
+  const keepAlive = setInterval(() => undefined, 1 << 30);
+  const finished = new Promise<void>((resolvePromise) => {
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+      process.on(signal, () => {
+        out(`\n${signal}: stopping...`);
+        void stopAll().then(() => resolvePromise());
+      });
+    }
+  });
+  try {
+    const started = Date.now();
+    const [kafka, hdfs] = await Promise.all([
+      what === 'hdfs' ? undefined : startKafka({ security, useExternal: false }).then((server) => (servers.push(server), server)),
+      what === 'kafka' ? undefined : startHdfs({ useExternal: false }).then((server) => (servers.push(server), server)),
+    ]);
+    if (kafka !== undefined) describeKafka(kafka);
+    if (hdfs !== undefined) describeHdfs(hdfs);
+    out(`Started in ${((Date.now() - started) / 1000).toFixed(1)} s. Press Ctrl-C to stop.`);
+    await finished;
+    out('Stopped.');
+    return 0;
+  } catch (error) {
+    await stopAll();
+    const code = isTestkitError(error) ? `${error.code}: ` : '';
+    process.stderr.write(`sluice-testkit: ${code}${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  } finally {
+    clearInterval(keepAlive);
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));
