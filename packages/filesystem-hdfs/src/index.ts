@@ -1,1 +1,27 @@
-export {};
+// The public entry point of @sluice/filesystem-hdfs: every public name is listed here (STYLE.md §4).
+
+// Errors
+export { HdfsErrorCode, FileSystemError, UnsafePathError, isFileSystemError } from './errors.js';
+export type { FileSystemErrorOptions, RemoteExceptionInfo, UnsafePathErrorOptions } from './errors.js';
+
+// The FileSystem abstraction
+export type {
+  CreateOptions,
+  DeleteOptions,
+  FileOutput,
+  FileStatus,
+  FileSystem,
+  FileType,
+  OpenOptions,
+} from './filesystem/file-system.js';
+export { resolveBucketPath } from './filesystem/path-safety.js';
+export type { ResolveBucketPathOptions, UnsafeBucketIdPolicy } from './filesystem/path-safety.js';
+
+// Implementations
+export { LocalFileSystem } from './local/local-file-system.js';
+export type { LocalFileSystemOptions } from './local/local-file-system.js';
+export { WebHdfsFileSystem } from './webhdfs/webhdfs-file-system.js';
+export type { WebHdfsFileSystemOptions } from './webhdfs/webhdfs-file-system.js';
+export type { WebHdfsClientOptions } from './webhdfs/webhdfs-client.js';
+export type { TlsOptions } from './webhdfs/http-transport.js';
+export type { RetryPolicy } from './internal/retry.js';
