@@ -416,7 +416,8 @@ class LocalFileOutput implements FileOutput {
   }
 
   write(data: Uint8Array | string): Promise<void> {
-    this.checkOpen('write');
+    const closed = this.closedError('write');
+    if (closed) return Promise.reject(closed);
     const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data);
     this.chunks.push(buf);
     this.buffered += buf.length;
@@ -425,7 +426,8 @@ class LocalFileOutput implements FileOutput {
   }
 
   flush(): Promise<number> {
-    this.checkOpen('flush');
+    const closed = this.closedError('flush');
+    if (closed) return Promise.reject(closed);
     return this.enqueue(() => this.flushNow());
   }
 
@@ -451,9 +453,9 @@ class LocalFileOutput implements FileOutput {
     await this.handle.close().catch(() => undefined);
   }
 
-  private checkOpen(what: string): void {
-    if (!this.isClosed) return;
-    throw new FileSystemError(`${what} on ${this.path}: the output is closed. Open the file again with append().`, {
+  private closedError(what: string): FileSystemError | undefined {
+    if (!this.isClosed) return undefined;
+    return new FileSystemError(`${what} on ${this.path}: the output is closed. Open the file again with append().`, {
       code: HdfsErrorCode.HDFS_OUTPUT_CLOSED,
       operation: what,
       path: this.path,

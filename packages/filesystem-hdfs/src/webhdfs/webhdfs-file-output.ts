@@ -58,7 +58,8 @@ export class WebHdfsFileOutput implements FileOutput {
   }
 
   write(data: Uint8Array | string): Promise<void> {
-    this.checkOpen('write');
+    const closed = this.closedError('write');
+    if (closed) return Promise.reject(closed);
     const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data);
     this.chunks.push(buf);
     this.buffered += buf.length;
@@ -67,7 +68,8 @@ export class WebHdfsFileOutput implements FileOutput {
   }
 
   flush(): Promise<number> {
-    this.checkOpen('flush');
+    const closed = this.closedError('flush');
+    if (closed) return Promise.reject(closed);
     return this.enqueue(async () => {
       await this.send();
       return this.durable;
@@ -102,9 +104,9 @@ export class WebHdfsFileOutput implements FileOutput {
     return run;
   }
 
-  private checkOpen(what: string): void {
-    if (this.state === 'open') return;
-    throw new FileSystemError(
+  private closedError(what: string): FileSystemError | undefined {
+    if (this.state === 'open') return undefined;
+    return new FileSystemError(
       `${what} on ${this.path}: the output is ${this.state === 'failed' ? 'failed' : 'closed'}. Open the file again with append().`,
       { code: HdfsErrorCode.HDFS_OUTPUT_CLOSED, operation: what, path: this.path },
     );
