@@ -24,6 +24,7 @@ export class BoundedChannel<TRecord> {
   private producerWaiter: (() => void) | undefined;
   private producerPromise: Promise<void> | undefined;
   private consumerWaiter: (() => void) | undefined;
+  private consumerPromise: Promise<void> | undefined;
 
   constructor(options: BoundedChannelOptions = {}) {
     const capacity = options.capacity ?? 1024;
@@ -86,19 +87,18 @@ export class BoundedChannel<TRecord> {
     return event;
   }
 
-  /** Resolves once an event can be polled (at once when one is queued). */
+  /** Resolves once an event can be polled (at once when one is queued). Repeated calls share one promise. */
   whenAvailable(): Promise<void> {
     if (this.size > 0) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      const previous = this.consumerWaiter;
-      this.consumerWaiter =
-        previous === undefined
-          ? resolve
-          : () => {
-              previous();
-              resolve();
-            };
-    });
+    if (this.consumerPromise === undefined) {
+      this.consumerPromise = new Promise<void>((resolve) => {
+        this.consumerWaiter = () => {
+          this.consumerPromise = undefined;
+          resolve();
+        };
+      });
+    }
+    return this.consumerPromise;
   }
 
   /** Releases a waiting producer without taking events (used when the job stops). */

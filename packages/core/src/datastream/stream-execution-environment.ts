@@ -1,0 +1,318 @@
+/**
+ * Entry point of a streaming job (Flink's `StreamExecutionEnvironment`): declare sources,
+ * transformations and sinks, configure parallelism and checkpoints, then `execute`.
+ */
+import type { Source } from '../api/functions.js';
+import { hasMethod } from '../api/functions.js';
+import { isCheckpointedFunction } from '../api/state.js';
+import { ConfigError, CoreErrorCode } from '../errors.js';
+import type { CheckpointStorage } from '../runtime/checkpoint-storage.js';
+import type { JobSpec, OperatorNode } from '../runtime/job-graph.js';
+import { startJob } from '../runtime/job-runner.js';
+import type { JobExecutionResult, JobHandle } from '../runtime/job-runner.js';
+import { LocalCheckpointStorage } from '../runtime/local-checkpoint-storage.js';
+import { CheckpointConfig, CheckpointingMode } from './checkpoint-config.js';
+import { DataStream } from './data-stream.js';
+import type { OperatorDraft, OperatorRegistry } from './data-stream.js';
+
+/** Options of {@link StreamExecutionEnvironment.create}. */
+export interface StreamExecutionEnvironmentOptions {
+  /**
+   * Default parallelism of every operator.
+   * @defaultValue 1
+   */
+  readonly parallelism?: number;
+  /**
+   * Upper bound of any parallelism (the number of key groups for keyed state).
+   * @defaultValue 128
+   */
+  readonly maxParallelism?: number;
+  /**
+   * Records a channel between two subtasks holds before the producer waits (back-pressure).
+   * @defaultValue 1024
+   */
+  readonly channelCapacity?: number;
+  /**
+   * Receives non-fatal problems: timed-out checkpoints, unreadable checkpoints skipped on restore,
+   * errors while closing a cancelled job.
+   * @defaultValue `process.emitWarning(error)`
+   */
+  readonly onWarning?: (warning: Error) => void;
+}
+
+/** Options of {@link StreamExecutionEnvironment.addSource}. */
+export interface AddSourceOptions {
+  /**
+   * Display name of the source.
+   * @defaultValue `'Source'`
+   */
+  readonly name?: string;
+}
+
+const MAX_MAX_PARALLELISM = 32_768;
+
+/** Builds and runs a streaming job. */
+export class StreamExecutionEnvironment implements OperatorRegistry {
+  private parallelism: number;
+  private maxParallelism: number;
+  private readonly channelCapacity: number;
+  private readonly onWarning: (warning: Error) => void;
+  private readonly checkpointConfig = new CheckpointConfig();
+  private readonly drafts: OperatorDraft[] = [];
+
+  private constructor(options: StreamExecutionEnvironmentOptions) {
+    this.parallelism = options.parallelism ?? 1;
+    this.maxParallelism = options.maxParallelism ?? 128;
+    this.channelCapacity = options.channelCapacity ?? 1024;
+    this.onWarning = options.onWarning ?? ((warning) => process.emitWarning(warning));
+  }
+
+  /** A new environment; nothing is shared between environments. */
+  static create(options: StreamExecutionEnvironmentOptions = {}): StreamExecutionEnvironment {
+    return new StreamExecutionEnvironment(options);
+  }
+
+  /**
+   * Default parallelism of operators that do not set their own.
+   * @defaultValue 1
+   */
+  setParallelism(parallelism: number): this {
+    this.parallelism = parallelism;
+    return this;
+  }
+
+  /** The default parallelism. */
+  getParallelism(): number {
+    return this.parallelism;
+  }
+
+  /**
+   * Upper bound of any operator's parallelism.
+   * @defaultValue 128
+   */
+  setMaxParallelism(maxParallelism: number): this {
+    this.maxParallelism = maxParallelism;
+    return this;
+  }
+
+  /** The max parallelism. */
+  getMaxParallelism(): number {
+    return this.maxParallelism;
+  }
+
+  /**
+   * Takes a checkpoint every `interval` ms. Also set a storage with
+   * `getCheckpointConfig().setCheckpointStorage(dir)`.
+   * @defaultValue mode `CheckpointingMode.EXACTLY_ONCE`
+   */
+  enableCheckpointing(interval: number, mode: CheckpointingMode = CheckpointingMode.EXACTLY_ONCE): this {
+    this.checkpointConfig.interval = interval;
+    this.checkpointConfig.setCheckpointingMode(mode);
+    return this;
+  }
+
+  /** The checkpoint settings (timeout, pause, retention, storage, restore, stop mode). */
+  getCheckpointConfig(): CheckpointConfig {
+    return this.checkpointConfig;
+  }
+
+  /** Adds a source; each parallel subtask runs its own copy of `source` (subtask 0 the object itself). */
+  addSource<TRecord>(source: Source<TRecord>, options: AddSourceOptions = {}): DataStream<TRecord> {
+    if (!hasMethod(source, 'run') || !hasMethod(source, 'cancel')) {
+      throw new ConfigError('addSource expects a Source: an object with run(context) and cancel() methods.', {
+        option: 'source',
+      });
+    }
+    const draft = this.addOperator({
+      kind: 'source',
+      function: source,
+      name: options.name ?? 'Source',
+      uid: undefined,
+      parallelism: undefined,
+      inputId: undefined,
+      inputPartitioning: 'forward',
+    });
+    return new DataStream<TRecord>(this, draft);
+  }
+
+  /** @internal */
+  addOperator(draft: Omit<OperatorDraft, 'id'>): OperatorDraft {
+    const full: OperatorDraft = { ...draft, id: this.drafts.length };
+    this.drafts.push(full);
+    return full;
+  }
+
+  /**
+   * Runs the job and resolves when it ended: every bounded source finished (after a final
+   * checkpoint when checkpointing is enabled) or the job was cancelled. Rejects with a
+   * `ConfigError`/`StateError`/`CheckpointError` for bad configuration or unrestorable state, and with
+   * a `JobExecutionError` when the job fails.
+   * @defaultValue jobName `'sluice-job'`
+   */
+  async execute(jobName = 'sluice-job'): Promise<JobExecutionResult> {
+    const handle = await this.executeAsync(jobName);
+    return handle.result;
+  }
+
+  /** Starts the job and resolves with its handle once it runs (state restored, functions opened). */
+  async executeAsync(jobName = 'sluice-job'): Promise<JobHandle> {
+    return startJob(this.buildSpec(jobName));
+  }
+
+  private buildSpec(jobName: string): JobSpec {
+    if (typeof jobName !== 'string' || jobName.trim().length === 0) {
+      throw new ConfigError(`The job name must be a non-empty string, got ${JSON.stringify(jobName)}.`, {
+        option: 'jobName',
+      });
+    }
+    const maxParallelism = this.maxParallelism;
+    if (!Number.isInteger(maxParallelism) || maxParallelism < 1 || maxParallelism > MAX_MAX_PARALLELISM) {
+      throw new ConfigError(
+        `maxParallelism must be an integer in [1, ${MAX_MAX_PARALLELISM}], got ${maxParallelism}; fix env.setMaxParallelism(...).`,
+        { option: 'maxParallelism' },
+      );
+    }
+    checkParallelism(this.parallelism, { maxParallelism, where: 'env.setParallelism(...)' });
+    if (!Number.isInteger(this.channelCapacity) || this.channelCapacity < 1) {
+      throw new ConfigError(`channelCapacity must be a positive integer, got ${this.channelCapacity}.`, {
+        option: 'channelCapacity',
+      });
+    }
+    if (!this.drafts.some((draft) => draft.kind === 'source')) {
+      throw new ConfigError('The job has no source: add one with env.addSource(...) before execute.', {
+        option: 'source',
+      });
+    }
+    const nodes = this.resolveNodes(maxParallelism);
+    const config = this.checkpointConfig;
+    const checkpointing = config.isCheckpointingEnabled() ? this.resolveCheckpointing() : undefined;
+    const storage = resolveStorage(config.getCheckpointStorage());
+    if (checkpointing !== undefined && storage === undefined) {
+      throw new ConfigError(
+        'Checkpointing is enabled but no checkpoint storage is set: call ' +
+          'env.getCheckpointConfig().setCheckpointStorage(directoryOrStorage).',
+        { option: 'checkpointStorage' },
+      );
+    }
+    const restore = config.getRestore();
+    if (typeof restore !== 'string' || restore.length === 0) {
+      throw new ConfigError(`restore must be 'latest', 'none' or a checkpoint path, got ${JSON.stringify(restore)}.`, {
+        option: 'restore',
+      });
+    }
+    return {
+      jobName,
+      nodes,
+      maxParallelism,
+      checkpointing,
+      storage,
+      restore,
+      allowNonRestoredState: config.getAllowNonRestoredState(),
+      channelCapacity: this.channelCapacity,
+      onWarning: this.onWarning,
+    };
+  }
+
+  private resolveCheckpointing(): JobSpec['checkpointing'] {
+    const config = this.checkpointConfig;
+    const interval = config.getCheckpointInterval() as number;
+    positive(interval, { option: 'checkpointInterval', fix: 'env.enableCheckpointing(intervalMs)' });
+    positive(config.getCheckpointTimeout(), {
+      option: 'checkpointTimeout',
+      fix: 'getCheckpointConfig().setCheckpointTimeout(ms)',
+    });
+    const minPause = config.getMinPauseBetweenCheckpoints();
+    if (!Number.isFinite(minPause) || minPause < 0) {
+      throw new ConfigError(
+        `minPauseBetweenCheckpoints must be ≥ 0 ms, got ${minPause}; fix getCheckpointConfig().setMinPauseBetweenCheckpoints(ms).`,
+        { option: 'minPauseBetweenCheckpoints' },
+      );
+    }
+    const retain = config.getMaxRetainedCheckpoints();
+    if (!Number.isInteger(retain) || retain < 1) {
+      throw new ConfigError(
+        `maxRetainedCheckpoints must be an integer ≥ 1, got ${retain}; fix getCheckpointConfig().setMaxRetainedCheckpoints(n).`,
+        { option: 'maxRetainedCheckpoints' },
+      );
+    }
+    const mode = config.getCheckpointingMode();
+    if (mode !== CheckpointingMode.EXACTLY_ONCE && mode !== CheckpointingMode.AT_LEAST_ONCE) {
+      throw new ConfigError(`Unknown checkpointing mode ${JSON.stringify(mode)}; use CheckpointingMode.`, {
+        option: 'checkpointingMode',
+      });
+    }
+    const stopMode = config.getStopMode();
+    if (stopMode !== 'checkpoint' && stopMode !== 'abort') {
+      throw new ConfigError(`stopMode must be 'checkpoint' or 'abort', got ${JSON.stringify(stopMode)}.`, {
+        option: 'stopMode',
+      });
+    }
+    return { interval, mode, timeout: config.getCheckpointTimeout(), minPause, retain, stopMode };
+  }
+
+  private resolveNodes(maxParallelism: number): OperatorNode[] {
+    const seen = new Map<string, OperatorDraft>();
+    for (const draft of this.drafts) {
+      if (draft.uid === undefined) continue;
+      const other = seen.get(draft.uid);
+      if (other !== undefined) {
+        throw new ConfigError(
+          `Operators "${other.name}" and "${draft.name}" both have uid "${draft.uid}"; uids must be unique in a job.`,
+          { code: CoreErrorCode.OPERATOR_UID_DUPLICATE, operator: draft.uid },
+        );
+      }
+      seen.set(draft.uid, draft);
+    }
+    return this.drafts.map((draft) => {
+      if (draft.uid === undefined && isCheckpointedFunction(draft.function)) {
+        throw new ConfigError(
+          `Operator "${draft.name}" (${draft.kind} #${draft.id}) keeps checkpointed state but has no uid, so its ` +
+            'state could not be matched after a change of the job. Set one with .uid("...").',
+          { code: CoreErrorCode.OPERATOR_UID_MISSING, operator: draft.name },
+        );
+      }
+      const parallelism = draft.parallelism ?? this.parallelism;
+      checkParallelism(parallelism, { maxParallelism, where: `setParallelism(...) of operator "${draft.name}"` });
+      let uid = draft.uid;
+      if (uid === undefined) {
+        uid = `auto-${draft.kind}-${draft.id}`;
+        while (seen.has(uid)) uid = `${uid}'`;
+      }
+      return {
+        id: draft.id,
+        kind: draft.kind,
+        uid,
+        uidExplicit: draft.uid !== undefined,
+        name: draft.name,
+        parallelism,
+        function: draft.function,
+        inputId: draft.inputId,
+        inputPartitioning: draft.inputPartitioning,
+      };
+    });
+  }
+}
+
+function checkParallelism(parallelism: number, options: { maxParallelism: number; where: string }): void {
+  if (!Number.isInteger(parallelism) || parallelism < 1 || parallelism > options.maxParallelism) {
+    throw new ConfigError(
+      `Parallelism must be an integer in [1, maxParallelism=${options.maxParallelism}], got ${parallelism}; ` +
+        `fix ${options.where} or raise env.setMaxParallelism(...).`,
+      { option: 'parallelism' },
+    );
+  }
+}
+
+function positive(value: number, options: { option: string; fix: string }): void {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new ConfigError(`${options.option} must be > 0 ms, got ${value}; fix ${options.fix}.`, {
+      option: options.option,
+    });
+  }
+}
+
+function resolveStorage(storage: CheckpointStorage | string | undefined): CheckpointStorage | undefined {
+  if (storage === undefined) return undefined;
+  if (typeof storage === 'string') return new LocalCheckpointStorage({ directory: storage });
+  return storage;
+}

@@ -1,0 +1,399 @@
+/**
+ * Runs one job: restores state, builds the subtasks and channels, runs the lifecycle, drives the
+ * checkpoint coordinator, ends bounded jobs with a final checkpoint, and cancels or fails the
+ * whole job when asked or when a task fails.
+ */
+import { randomUUID } from 'node:crypto';
+import type { RuntimeContext } from '../api/functions.js';
+import { isCheckpointedFunction } from '../api/state.js';
+import { ConfigError, CoreErrorCode, JobExecutionError, StateError, isSluiceError } from '../errors.js';
+import { BoundedChannel } from './bounded-channel.js';
+import { CheckpointCoordinator } from './checkpoint-coordinator.js';
+import type { CheckpointStorage } from './checkpoint-storage.js';
+import { findLatestCheckpoint, loadCheckpoint, readOperatorState } from './checkpoint-store.js';
+import type { CompletedCheckpoint } from './checkpoint-store.js';
+import { copyFunction } from './function-copy.js';
+import { buildChains } from './job-graph.js';
+import type { JobSpec, OperatorNode } from './job-graph.js';
+import { LocalCheckpointStorage } from './local-checkpoint-storage.js';
+import { MetricRegistry } from './metric-registry.js';
+import type { MetricValue } from './metric-registry.js';
+import { OperatorStateBackend, assignOperatorState } from './operator-state-backend.js';
+import type { StoredListState } from './operator-state-backend.js';
+import { createOperator } from './operators.js';
+import type { TaskFrame } from './operators.js';
+import { NetworkOutput, Subtask } from './subtask.js';
+import type { SubtaskAck, SubtaskHost } from './subtask.js';
+
+/** How a job run ended. */
+export interface JobExecutionResult {
+  /** Id of this run. */
+  readonly jobId: string;
+  readonly jobName: string;
+  /** `finished`: every source ended (or was stopped with a final checkpoint); `cancelled`: aborted. */
+  readonly status: 'finished' | 'cancelled';
+  /** Checkpoint the run restored from, if any. */
+  readonly restoredCheckpointId: number | undefined;
+  /** Newest checkpoint this run completed, if any. */
+  readonly lastCheckpointId: number | undefined;
+  /** Wall-clock run time in ms. */
+  readonly netRuntimeMs: number;
+  /** Every metric at the end of the run, by dotted scope name. */
+  readonly metrics: Readonly<Record<string, MetricValue>>;
+}
+
+/** Options of {@link JobHandle.cancel}. */
+export interface CancelOptions {
+  /**
+   * Take a final checkpoint after the sources stopped (and let exactly-once sinks commit), or
+   * abort without one.
+   * @defaultValue `true` when the checkpoint config's stop mode is `'checkpoint'` and checkpointing is enabled
+   */
+  readonly withCheckpoint?: boolean;
+}
+
+/** A running job. */
+export interface JobHandle {
+  readonly jobId: string;
+  /** Settles when the job ended: resolves with the result, rejects with a `JobExecutionError`. */
+  readonly result: Promise<JobExecutionResult>;
+  /** Cancels the sources, then takes a final checkpoint or aborts; resolves when the job ended. */
+  cancel(options?: CancelOptions): Promise<void>;
+  /** Triggers a checkpoint now (after the one in flight) and resolves with its id once complete. */
+  triggerCheckpoint(): Promise<number>;
+  /**
+   * Cancels the job (as {@link JobHandle.cancel}) when the process receives one of `signals`.
+   * Returns a function that removes the listeners; they are removed when the job ends anyway.
+   * @defaultValue signals `['SIGTERM', 'SIGINT']`
+   */
+  cancelOnSignals(signals?: readonly NodeJS.Signals[]): () => void;
+  /** Current metrics by dotted scope name. */
+  metrics(): Record<string, MetricValue>;
+}
+
+/** Starts a job; rejects for bad configuration or state that cannot be restored. */
+export async function startJob(spec: JobSpec): Promise<JobHandle> {
+  const run = new JobRun(spec);
+  await run.prepare();
+  run.launch();
+  return run.handle();
+}
+
+class JobRun implements SubtaskHost {
+  readonly jobId = randomUUID();
+  stopping = false;
+  private readonly registry = new MetricRegistry();
+  private subtasks: Subtask[] = [];
+  private sources: Subtask[] = [];
+  private finishedSources = new Set<Subtask>();
+  private coordinator: CheckpointCoordinator | undefined;
+  private restored: CompletedCheckpoint | undefined;
+  private ended = false;
+  private cancelled = false;
+  private endingInput = false;
+  private failure: Error | undefined;
+  private readonly startedAt = performance.now();
+  private resolveResult!: (result: JobExecutionResult) => void;
+  private rejectResult!: (error: Error) => void;
+  readonly result: Promise<JobExecutionResult>;
+  private readonly signalCleanups = new Set<() => void>();
+
+  constructor(private readonly spec: JobSpec) {
+    this.result = new Promise<JobExecutionResult>((resolve, reject) => {
+      this.resolveResult = resolve;
+      this.rejectResult = reject;
+    });
+    this.result.catch(() => undefined);
+  }
+
+  async prepare(): Promise<void> {
+    const spec = this.spec;
+    const storage = spec.storage ?? (isPath(spec.restore) ? new LocalCheckpointStorage({ directory: '.' }) : undefined);
+    this.restored = await resolveRestore(spec, storage);
+    const assigned = new Map<string, Map<string, StoredListState>[]>();
+    const restoredIds = new Map<string, number>();
+    if (this.restored !== undefined && storage !== undefined) {
+      const stateful = new Map(
+        spec.nodes.filter((node) => isCheckpointedFunction(node.function)).map((node) => [node.uid, node]),
+      );
+      const unmatched = this.restored.metadata.operators.filter((op) => !stateful.has(op.uid));
+      if (unmatched.length > 0 && !spec.allowNonRestoredState) {
+        throw new StateError(
+          `Checkpoint ${this.restored.path} holds state for operator uid(s) ` +
+            `${unmatched.map((op) => `"${op.uid}"`).join(', ')} that this job does not have (as stateful operators). ` +
+            'Give the operator its old uid back, or set allowNonRestoredState (getCheckpointConfig().' +
+            "setAllowNonRestoredState(true)) to drop that state, or start with setRestore('none').",
+          { code: CoreErrorCode.STATE_UNMATCHED_OPERATOR, path: this.restored.path, operator: unmatched[0]?.uid },
+        );
+      }
+      for (const entry of this.restored.metadata.operators) {
+        const node = stateful.get(entry.uid);
+        if (node === undefined) continue;
+        const old = await readOperatorState(storage, { path: this.restored.path, operator: entry });
+        assigned.set(entry.uid, assignOperatorState(old, node.parallelism));
+        restoredIds.set(entry.uid, this.restored.metadata.checkpointId);
+      }
+    }
+    this.build(assigned);
+    if (spec.checkpointing !== undefined && spec.storage !== undefined) {
+      const existing = await spec.storage.listCheckpoints(spec.jobName);
+      const firstCheckpointId =
+        Math.max(this.restored?.metadata.checkpointId ?? 0, existing.at(-1)?.checkpointId ?? 0) + 1;
+      const stateful = spec.nodes.filter((node) => isCheckpointedFunction(node.function));
+      this.coordinator = new CheckpointCoordinator({
+        storage: spec.storage,
+        jobName: spec.jobName,
+        jobId: this.jobId,
+        maxParallelism: spec.maxParallelism,
+        interval: spec.checkpointing.interval,
+        timeout: spec.checkpointing.timeout,
+        minPause: spec.checkpointing.minPause,
+        retain: spec.checkpointing.retain,
+        firstCheckpointId,
+        subtasks: this.subtasks,
+        operators: stateful.map((node) => ({ uid: node.uid, name: node.name, parallelism: node.parallelism })),
+        metrics: this.registry.group([spec.jobName]),
+        onFatal: (error) => this.fail(error),
+        onWarning: spec.onWarning,
+      });
+    }
+    await this.initialize(restoredIds);
+  }
+
+  private build(assigned: ReadonlyMap<string, Map<string, StoredListState>[]>): void {
+    const spec = this.spec;
+    const chains = buildChains(spec.nodes);
+    const channels = new Map<number, BoundedChannel<unknown>[][]>();
+    const inputsOf = new Map<number, BoundedChannel<unknown>[][]>();
+    for (const chain of chains) {
+      if (chain.inputChainId === undefined) continue;
+      const upstream = chains[chain.inputChainId];
+      if (upstream === undefined) continue;
+      const grid = Array.from({ length: upstream.parallelism }, () =>
+        Array.from({ length: chain.parallelism }, () => new BoundedChannel<unknown>({ capacity: spec.channelCapacity })),
+      );
+      channels.set(chain.id, grid);
+      inputsOf.set(
+        chain.id,
+        Array.from({ length: chain.parallelism }, (_, d) => grid.map((row) => row[d] as BoundedChannel<unknown>)),
+      );
+    }
+    const checkpointing = spec.checkpointing !== undefined;
+    for (const chain of chains) {
+      const consumers = chains.filter((c) => c.inputChainId === chain.id);
+      for (let index = 0; index < chain.parallelism; index += 1) {
+        const frame: TaskFrame = { timestamp: undefined, watermark: -Infinity };
+        const operators = chain.operators.map((node) =>
+          createOperator({
+            node,
+            fn: index === 0 ? node.function : copyFunction(node.function),
+            context: this.runtimeContext({ node, index, checkpointing }),
+            stateBackend: new OperatorStateBackend(assigned.get(node.uid)?.[index]),
+            frame,
+          }),
+        );
+        const outputs = consumers.map(
+          (consumer) => new NetworkOutput(channels.get(consumer.id)?.[index] ?? [], frame, index),
+        );
+        const subtask = new Subtask({
+          chain,
+          index,
+          operators,
+          inputs: inputsOf.get(chain.id)?.[index] ?? [],
+          outputs,
+          frame,
+          host: this,
+          alignment: spec.checkpointing?.mode ?? 'exactly-once',
+        });
+        this.subtasks.push(subtask);
+        if (subtask.isSource) this.sources.push(subtask);
+      }
+    }
+  }
+
+  private runtimeContext(options: { node: OperatorNode; index: number; checkpointing: boolean }): RuntimeContext {
+    const { node, index } = options;
+    return {
+      jobName: this.spec.jobName,
+      jobId: this.jobId,
+      operatorUid: node.uid,
+      operatorName: node.name,
+      subtaskIndex: index,
+      parallelism: node.parallelism,
+      maxParallelism: this.spec.maxParallelism,
+      attemptNumber: 0,
+      isCheckpointingEnabled: options.checkpointing,
+      metricGroup: this.registry.group([this.spec.jobName, node.uid, String(index)]),
+    };
+  }
+
+  private async initialize(restoredIds: ReadonlyMap<string, number>): Promise<void> {
+    try {
+      for (const subtask of this.subtasks) await subtask.initializeState(restoredIds);
+      for (const subtask of [...this.subtasks].reverse()) await subtask.open();
+    } catch (error) {
+      this.stopping = true;
+      for (const subtask of this.subtasks) await subtask.close();
+      throw error;
+    }
+  }
+
+  launch(): void {
+    for (const subtask of this.subtasks) if (!subtask.isSource) subtask.start();
+    for (const subtask of this.sources) subtask.start();
+    this.coordinator?.start();
+    void Promise.all(this.subtasks.map((subtask) => subtask.done)).then(() => this.finishNormally());
+  }
+
+  handle(): JobHandle {
+    return {
+      jobId: this.jobId,
+      result: this.result,
+      cancel: (options) => this.cancel(options),
+      triggerCheckpoint: () => {
+        if (this.coordinator === undefined) {
+          return Promise.reject(
+            new ConfigError('Checkpointing is not enabled: call env.enableCheckpointing(interval) first.', {
+              option: 'checkpointInterval',
+            }),
+          );
+        }
+        if (this.endingInput || this.ended) {
+          return Promise.reject(
+            new JobExecutionError('The job is ending; no more checkpoints can be triggered.', {
+              code: CoreErrorCode.JOB_CANCELLED,
+            }),
+          );
+        }
+        return this.coordinator.trigger();
+      },
+      cancelOnSignals: (signals) => this.cancelOnSignals(signals ?? ['SIGTERM', 'SIGINT']),
+      metrics: () => this.registry.snapshot(),
+    };
+  }
+
+  private cancelOnSignals(signals: readonly NodeJS.Signals[]): () => void {
+    const listener = (): void => {
+      void this.cancel();
+    };
+    for (const signal of signals) process.on(signal, listener);
+    const cleanup = (): void => {
+      for (const signal of signals) process.off(signal, listener);
+      this.signalCleanups.delete(cleanup);
+    };
+    this.signalCleanups.add(cleanup);
+    return cleanup;
+  }
+
+  async cancel(options: { withCheckpoint?: boolean } = {}): Promise<void> {
+    if (!this.ended && !this.cancelled) {
+      this.cancelled = true;
+      const checkpointing = this.coordinator !== undefined;
+      const withCheckpoint =
+        checkpointing && (options.withCheckpoint ?? this.spec.checkpointing?.stopMode === 'checkpoint');
+      if (withCheckpoint) {
+        for (const source of this.sources) source.cancelSource();
+      } else {
+        await this.stopAll();
+        this.end();
+      }
+    }
+    await this.result.then(
+      () => undefined,
+      () => undefined,
+    );
+  }
+
+  acknowledge(ack: SubtaskAck): void {
+    this.coordinator?.acknowledge(ack.checkpointId, ack.subtask.key, ack.states);
+  }
+
+  sourceFinished(subtask: Subtask): void {
+    if (this.stopping) return;
+    this.finishedSources.add(subtask);
+    if (this.coordinator === undefined) {
+      subtask.endSource();
+      return;
+    }
+    if (this.finishedSources.size < this.sources.length || this.endingInput) return;
+    this.endingInput = true;
+    const coordinator = this.coordinator;
+    coordinator.stopPeriodic();
+    coordinator.trigger({ final: true }).then(
+      () => {
+        for (const source of this.sources) source.endSource();
+      },
+      (error: unknown) => this.fail(error instanceof Error ? error : new Error(String(error))),
+    );
+  }
+
+  fail(error: Error): void {
+    if (this.ended || this.failure !== undefined) return;
+    this.failure = error;
+    void this.stopAll().then(() => this.end());
+  }
+
+  private async stopAll(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.coordinator?.shutdown();
+    for (const source of this.sources) source.cancelSource();
+    for (const subtask of this.subtasks) subtask.stop();
+    await Promise.all(this.sources.map((source) => source.whenSourceSettled()));
+    for (const subtask of this.subtasks) {
+      const error = await subtask.close();
+      if (error !== undefined && this.failure === undefined && !this.cancelled) this.failure = error;
+      else if (error !== undefined) this.spec.onWarning(error);
+    }
+  }
+
+  private finishNormally(): void {
+    if (this.stopping) return;
+    this.coordinator?.shutdown();
+    this.end();
+  }
+
+  private end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    for (const cleanup of [...this.signalCleanups]) cleanup();
+    if (this.failure !== undefined) {
+      this.rejectResult(asJobError(this.failure, this.spec.jobName));
+      return;
+    }
+    this.resolveResult({
+      jobId: this.jobId,
+      jobName: this.spec.jobName,
+      status: this.stopping || this.cancelled ? 'cancelled' : 'finished',
+      restoredCheckpointId: this.restored?.metadata.checkpointId,
+      lastCheckpointId: this.coordinator?.lastCompletedId,
+      netRuntimeMs: Math.round(performance.now() - this.startedAt),
+      metrics: this.registry.snapshot(),
+    });
+  }
+}
+
+function isPath(restore: string): boolean {
+  return restore !== 'latest' && restore !== 'none';
+}
+
+async function resolveRestore(
+  spec: JobSpec,
+  storage: CheckpointStorage | undefined,
+): Promise<CompletedCheckpoint | undefined> {
+  if (spec.restore === 'none' || storage === undefined) return undefined;
+  if (spec.restore === 'latest') {
+    return findLatestCheckpoint(storage, { jobName: spec.jobName, onWarning: spec.onWarning });
+  }
+  return loadCheckpoint(storage, spec.restore);
+}
+
+function asJobError(error: Error, jobName: string): JobExecutionError {
+  if (error instanceof JobExecutionError) return error;
+  const code = isSluiceError(error) ? error.code : CoreErrorCode.JOB_TASK_FAILED;
+  return new JobExecutionError(`Job "${jobName}" failed: ${error.message}`, {
+    code,
+    cause: error,
+    ...(isSluiceError(error) && error.checkpointId !== undefined ? { checkpointId: error.checkpointId } : {}),
+  });
+}

@@ -1,0 +1,219 @@
+/**
+ * Operator instances of one subtask: the user function plus its state store, runtime context,
+ * counters and the output it feeds. `push` returns nothing when the record went through
+ * synchronously, or a promise when a function (or a full channel) made it asynchronous.
+ */
+import type {
+  Collector,
+  FilterFunction,
+  FlatMapFunction,
+  MapFunction,
+  RuntimeContext,
+  Sink,
+  SinkContext,
+} from '../api/functions.js';
+import type { Counter } from '../api/metric-group.js';
+import type { OperatorNode } from './job-graph.js';
+import type { OperatorStateBackend } from './operator-state-backend.js';
+import { isPromiseLike } from './stream-event.js';
+import { taskFailure } from './task-failure.js';
+
+/** Receives records from an operator. */
+export interface Output<TRecord> {
+  push(value: TRecord): void | Promise<void>;
+}
+
+/** The record being processed by a subtask: its timestamp and the subtask's watermark. */
+export interface TaskFrame {
+  timestamp: number | undefined;
+  watermark: number;
+}
+
+/** What every operator instance has. */
+export interface OperatorInstanceInit {
+  readonly node: OperatorNode;
+  readonly fn: object;
+  readonly context: RuntimeContext;
+  readonly stateBackend: OperatorStateBackend;
+  readonly frame: TaskFrame;
+}
+
+/** One operator of one subtask. */
+export class OperatorInstance implements Output<unknown> {
+  readonly node: OperatorNode;
+  readonly fn: object;
+  readonly context: RuntimeContext;
+  readonly stateBackend: OperatorStateBackend;
+  output: Output<unknown> = { push: () => undefined };
+  protected readonly frame: TaskFrame;
+  protected readonly numRecordsIn: Counter;
+  protected readonly numRecordsOut: Counter;
+
+  constructor(init: OperatorInstanceInit) {
+    this.node = init.node;
+    this.fn = init.fn;
+    this.context = init.context;
+    this.stateBackend = init.stateBackend;
+    this.frame = init.frame;
+    this.numRecordsIn = init.context.metricGroup.counter('numRecordsIn');
+    this.numRecordsOut = init.context.metricGroup.counter('numRecordsOut');
+  }
+
+  /** Processes one record (sources do not receive records). */
+  push(value: unknown): void | Promise<void> {
+    this.numRecordsOut.inc();
+    return this.output.push(value);
+  }
+
+  /** Wraps an error thrown in `phase` once into `JOB_TASK_FAILED`. */
+  fail(phase: string, cause: unknown, checkpointId?: number): Error {
+    return taskFailure(
+      {
+        operatorUid: this.node.uid,
+        operatorName: this.node.name,
+        subtask: this.context.subtaskIndex,
+        parallelism: this.context.parallelism,
+        phase,
+        ...(checkpointId === undefined ? {} : { checkpointId }),
+      },
+      cause,
+    );
+  }
+}
+
+class MapOperator extends OperatorInstance {
+  override push(value: unknown): void | Promise<void> {
+    this.numRecordsIn.inc();
+    let result: unknown;
+    try {
+      result = (this.fn as MapFunction<unknown, unknown>).map(value);
+    } catch (error) {
+      throw this.fail('map', error);
+    }
+    if (isPromiseLike(result)) {
+      return Promise.resolve(result).then(
+        (mapped) => {
+          this.numRecordsOut.inc();
+          return this.output.push(mapped);
+        },
+        (error: unknown) => {
+          throw this.fail('map', error);
+        },
+      );
+    }
+    this.numRecordsOut.inc();
+    return this.output.push(result);
+  }
+}
+
+class FilterOperator extends OperatorInstance {
+  override push(value: unknown): void | Promise<void> {
+    this.numRecordsIn.inc();
+    let keep: boolean | Promise<boolean>;
+    try {
+      keep = (this.fn as FilterFunction<unknown>).filter(value);
+    } catch (error) {
+      throw this.fail('filter', error);
+    }
+    if (isPromiseLike(keep)) {
+      return Promise.resolve(keep).then(
+        (yes) => {
+          if (!yes) return undefined;
+          this.numRecordsOut.inc();
+          return this.output.push(value);
+        },
+        (error: unknown) => {
+          throw this.fail('filter', error);
+        },
+      );
+    }
+    if (!keep) return undefined;
+    this.numRecordsOut.inc();
+    return this.output.push(value);
+  }
+}
+
+class FlatMapOperator extends OperatorInstance {
+  private pending: Promise<void> | undefined;
+  private readonly collector: Collector<unknown> = {
+    collect: (record: unknown) => {
+      this.numRecordsOut.inc();
+      if (this.pending !== undefined) {
+        this.pending = this.pending.then(() => this.output.push(record));
+        return;
+      }
+      const result = this.output.push(record);
+      if (result !== undefined) this.pending = result;
+    },
+  };
+
+  override push(value: unknown): void | Promise<void> {
+    this.numRecordsIn.inc();
+    this.pending = undefined;
+    let result: void | Promise<void>;
+    try {
+      result = (this.fn as FlatMapFunction<unknown, unknown>).flatMap(value, this.collector);
+    } catch (error) {
+      throw this.fail('flatMap', error);
+    }
+    if (isPromiseLike(result)) {
+      return Promise.resolve(result).then(
+        () => this.pending,
+        (error: unknown) => {
+          throw this.fail('flatMap', error);
+        },
+      );
+    }
+    return this.pending;
+  }
+}
+
+class SinkOperator extends OperatorInstance {
+  private readonly sinkContext: SinkContext;
+
+  constructor(init: OperatorInstanceInit) {
+    super(init);
+    const frame = init.frame;
+    this.sinkContext = {
+      get timestamp() {
+        return frame.timestamp;
+      },
+      get currentWatermark() {
+        return frame.watermark;
+      },
+      currentProcessingTime: () => Date.now(),
+    };
+  }
+
+  override push(value: unknown): void | Promise<void> {
+    this.numRecordsIn.inc();
+    let result: void | Promise<void>;
+    try {
+      result = (this.fn as Sink<unknown>).invoke(value, this.sinkContext);
+    } catch (error) {
+      throw this.fail('invoke', error);
+    }
+    if (isPromiseLike(result)) {
+      return Promise.resolve(result).then(undefined, (error: unknown) => {
+        throw this.fail('invoke', error);
+      });
+    }
+    return undefined;
+  }
+}
+
+/** Creates the operator instance for `init.node.kind`. */
+export function createOperator(init: OperatorInstanceInit): OperatorInstance {
+  switch (init.node.kind) {
+    case 'source':
+      return new OperatorInstance(init);
+    case 'map':
+      return new MapOperator(init);
+    case 'filter':
+      return new FilterOperator(init);
+    case 'flatMap':
+      return new FlatMapOperator(init);
+    case 'sink':
+      return new SinkOperator(init);
+  }
+}

@@ -1,0 +1,582 @@
+/**
+ * One parallel subtask of a chain: its operator instances, input channels and outputs, the
+ * lifecycle (initializeState → open → records → close) and the checkpoint steps (snapshot on the
+ * barrier, forward the barrier, acknowledge). Everything a subtask does to its operators runs
+ * through one serial executor, so a record, a snapshot and a completion notification never
+ * interleave inside the chain.
+ */
+import { hasMethod } from '../api/functions.js';
+import type { Source, SourceContext } from '../api/functions.js';
+import { isCheckpointListener, isCheckpointedFunction } from '../api/state.js';
+import type { BoundedChannel } from './bounded-channel.js';
+import type { Chain } from './job-graph.js';
+import type { OperatorInstance, Output, TaskFrame } from './operators.js';
+import type { StreamEvent } from './stream-event.js';
+import { isPromiseLike } from './stream-event.js';
+
+/** The job-level services a subtask reports to. */
+export interface SubtaskHost {
+  /** Snapshot of checkpoint `checkpointId` done: the states of this subtask's stateful operators. */
+  acknowledge(ack: SubtaskAck): void;
+  /** The subtask failed (user function error, snapshot failure): stop the job. */
+  fail(error: Error): void;
+  /** A source subtask's `run` resolved. */
+  sourceFinished(subtask: Subtask): void;
+  /** True once the job stops without a final checkpoint (failure or abort-cancel). */
+  readonly stopping: boolean;
+}
+
+/** A subtask's acknowledgement of a checkpoint. */
+export interface SubtaskAck {
+  readonly checkpointId: number;
+  readonly subtask: Subtask;
+  /** State-file bytes by operator uid (stateful operators only). */
+  readonly states: ReadonlyMap<string, Uint8Array>;
+}
+
+/** Barrier alignment mode for subtasks with several input channels. */
+export type AlignmentMode = 'exactly-once' | 'at-least-once';
+
+/** Writes records of a chain's tail round-robin to the channels of one downstream chain. */
+export class NetworkOutput implements Output<unknown> {
+  private next: number;
+
+  constructor(
+    private readonly channels: readonly BoundedChannel<unknown>[],
+    private readonly frame: TaskFrame,
+    start: number,
+  ) {
+    this.next = start % channels.length;
+  }
+
+  push(value: unknown): void | Promise<void> {
+    const channel = this.channels[this.next] as BoundedChannel<unknown>;
+    this.next = this.next + 1 === this.channels.length ? 0 : this.next + 1;
+    return channel.push({ kind: 'record', value, timestamp: this.frame.timestamp });
+  }
+
+  /** Sends a control event to every channel. */
+  broadcast(event: StreamEvent<unknown>): void {
+    for (const channel of this.channels) void channel.push(event);
+  }
+
+  /** Releases producers waiting on full channels (the job is stopping). */
+  release(): void {
+    for (const channel of this.channels) channel.releaseProducer();
+  }
+}
+
+class FanOut implements Output<unknown> {
+  constructor(private readonly outputs: readonly Output<unknown>[]) {}
+  push(value: unknown): void | Promise<void> {
+    let waits: Promise<void>[] | undefined;
+    for (const output of this.outputs) {
+      const result = output.push(value);
+      if (result !== undefined) (waits ??= []).push(result);
+    }
+    return waits === undefined ? undefined : Promise.all(waits).then(() => undefined);
+  }
+}
+
+/** What a subtask is built from. */
+export interface SubtaskInit {
+  readonly chain: Chain;
+  readonly index: number;
+  readonly operators: readonly OperatorInstance[];
+  readonly inputs: readonly BoundedChannel<unknown>[];
+  readonly outputs: readonly NetworkOutput[];
+  readonly frame: TaskFrame;
+  readonly host: SubtaskHost;
+  readonly alignment: AlignmentMode;
+}
+
+/** A running parallel instance of a chain. */
+export class Subtask {
+  readonly chain: Chain;
+  readonly index: number;
+  readonly operators: readonly OperatorInstance[];
+  readonly inputs: readonly BoundedChannel<unknown>[];
+  readonly outputs: readonly NetworkOutput[];
+  readonly frame: TaskFrame;
+  /** Resolves when the subtask has processed end-of-stream on every input and closed. */
+  readonly done: Promise<void>;
+  private resolveDone!: () => void;
+  private readonly host: SubtaskHost;
+  private readonly alignment: AlignmentMode;
+  private tail: Promise<void> | undefined;
+  private closed = false;
+  private finishing = false;
+  private readonly source: SourceDriver | undefined;
+
+  constructor(init: SubtaskInit) {
+    this.chain = init.chain;
+    this.index = init.index;
+    this.operators = init.operators;
+    this.inputs = init.inputs;
+    this.outputs = init.outputs;
+    this.frame = init.frame;
+    this.host = init.host;
+    this.alignment = init.alignment;
+    this.done = new Promise<void>((resolve) => {
+      this.resolveDone = resolve;
+    });
+    for (let i = 0; i + 1 < this.operators.length; i += 1) {
+      (this.operators[i] as OperatorInstance).output = this.operators[i + 1] as OperatorInstance;
+    }
+    const last = this.operators.at(-1) as OperatorInstance;
+    if (this.outputs.length === 1) last.output = this.outputs[0] as NetworkOutput;
+    else if (this.outputs.length > 1) last.output = new FanOut(this.outputs);
+    const head = this.operators[0] as OperatorInstance;
+    this.source = head.node.kind === 'source' ? new SourceDriver(this, head) : undefined;
+  }
+
+  /** `<chain>/<subtask>`, unique within the job. */
+  get key(): string {
+    return `${this.chain.id}/${this.index}`;
+  }
+
+  /** True for the subtasks of a source chain. */
+  get isSource(): boolean {
+    return this.source !== undefined;
+  }
+
+  /** The operator instances whose function is a {@link CheckpointedFunction}. */
+  get statefulOperators(): OperatorInstance[] {
+    return this.operators.filter((op) => isCheckpointedFunction(op.fn));
+  }
+
+  /**
+   * Runs `action` after everything queued before it. Returns nothing when the executor was idle
+   * and `action` completed synchronously.
+   */
+  exec(action: () => void | Promise<void>): void | Promise<void> {
+    if (this.tail !== undefined) {
+      const next = this.tail.then(action);
+      this.track(next);
+      return next;
+    }
+    const result = action();
+    if (result === undefined || !isPromiseLike(result)) return undefined;
+    this.track(result);
+    return result;
+  }
+
+  private track(promise: Promise<void>): void {
+    const tracked: Promise<void> = promise.then(
+      () => {
+        if (this.tail === tracked) this.tail = undefined;
+      },
+      (error: unknown) => {
+        if (this.tail === tracked) this.tail = undefined;
+        this.host.fail(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+    this.tail = tracked;
+  }
+
+  /** Calls `initializeState` of every checkpointed function, head first. */
+  async initializeState(restoredIds: ReadonlyMap<string, number>): Promise<void> {
+    for (const op of this.operators) {
+      if (!isCheckpointedFunction(op.fn)) continue;
+      const restoredCheckpointId = restoredIds.get(op.node.uid);
+      try {
+        await op.fn.initializeState({
+          isRestored: restoredCheckpointId !== undefined,
+          restoredCheckpointId,
+          operatorStateStore: op.stateBackend,
+        });
+      } catch (error) {
+        throw op.fail('initializeState', error);
+      }
+    }
+  }
+
+  /** Calls `open` of every rich function, tail first (downstream is ready before upstream). */
+  async open(): Promise<void> {
+    for (const op of [...this.operators].reverse()) {
+      if (!hasMethod(op.fn, 'open')) continue;
+      try {
+        await (op.fn as { open(c: unknown): unknown }).open(op.context);
+      } catch (error) {
+        throw op.fail('open', error);
+      }
+    }
+  }
+
+  /** Calls `close` of every function once, head first; returns the first error. */
+  async close(): Promise<Error | undefined> {
+    if (this.closed) return undefined;
+    this.closed = true;
+    let first: Error | undefined;
+    for (const op of this.operators) {
+      if (!hasMethod(op.fn, 'close')) continue;
+      try {
+        await (op.fn as { close(): unknown }).close();
+      } catch (error) {
+        first ??= op.fail('close', error);
+      }
+    }
+    return first;
+  }
+
+  /** Starts the subtask: a source runs, a subtask with inputs reads them. */
+  start(): void {
+    if (this.source !== undefined) this.source.start();
+    else void this.readInputs();
+  }
+
+  /** Resolves when a source subtask's `run` has settled (at once for other subtasks). */
+  whenSourceSettled(): Promise<void> {
+    return this.source?.settled ?? Promise.resolve();
+  }
+
+  /** Asks a source subtask to stop (`cancel()` and abort its signal). */
+  cancelSource(): void {
+    this.source?.cancel();
+  }
+
+  /** Checkpoint trigger from the coordinator (source subtasks only). */
+  triggerCheckpoint(checkpointId: number, timestamp: number): void {
+    this.source?.trigger(checkpointId, timestamp);
+  }
+
+  /** After the last checkpoint: a finished source sends end-of-stream and closes. */
+  endSource(): void {
+    if (this.source === undefined) return;
+    void this.exec(() => this.finish());
+  }
+
+  /** Releases producers blocked on this subtask's channels and wakes its input loop (job stopping). */
+  stop(): void {
+    for (const output of this.outputs) output.release();
+    for (const input of this.inputs) void input.push({ kind: 'end' });
+  }
+
+  /** Calls `notifyCheckpointComplete` on every listener of the chain, through the executor. */
+  notifyComplete(checkpointId: number): Promise<void> {
+    return this.notify(checkpointId, 'notifyCheckpointComplete');
+  }
+
+  /** Calls `notifyCheckpointAborted` on every listener that has it. */
+  notifyAborted(checkpointId: number): Promise<void> {
+    return this.notify(checkpointId, 'notifyCheckpointAborted');
+  }
+
+  private notify(
+    checkpointId: number,
+    method: 'notifyCheckpointComplete' | 'notifyCheckpointAborted',
+  ): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    const run = async (): Promise<void> => {
+      for (const op of this.operators) {
+        if (!isCheckpointListener(op.fn) || !hasMethod(op.fn, method)) continue;
+        try {
+          await (op.fn as unknown as Record<string, (id: number) => unknown>)[method]?.(checkpointId);
+        } catch (error) {
+          throw op.fail(method, error, checkpointId);
+        }
+      }
+    };
+    return Promise.resolve(this.exec(run));
+  }
+
+  /**
+   * Snapshots every operator of the chain (the source head already snapshotted when
+   * `headState` is given), forwards barrier `checkpointId` and acknowledges.
+   */
+  async checkpoint(
+    barrier: { checkpointId: number; timestamp: number },
+    headState?: Promise<Uint8Array | undefined> | Uint8Array,
+  ): Promise<void> {
+    const { checkpointId, timestamp } = barrier;
+    const states = new Map<string, Uint8Array>();
+    for (const [i, op] of this.operators.entries()) {
+      if (!isCheckpointedFunction(op.fn)) continue;
+      if (i === 0 && headState !== undefined) {
+        const bytes = await headState;
+        if (bytes !== undefined) states.set(op.node.uid, bytes);
+        continue;
+      }
+      try {
+        await op.fn.snapshotState({ checkpointId, checkpointTimestamp: timestamp });
+        states.set(op.node.uid, op.stateBackend.snapshot());
+      } catch (error) {
+        throw op.fail('snapshotState', error, checkpointId);
+      }
+    }
+    for (const output of this.outputs) output.broadcast({ kind: 'barrier', checkpointId, timestamp });
+    this.host.acknowledge({ checkpointId, subtask: this, states });
+  }
+
+  private async finish(): Promise<void> {
+    if (this.finishing) return;
+    this.finishing = true;
+    const error = await this.close();
+    if (error !== undefined) {
+      this.host.fail(error);
+      return;
+    }
+    for (const output of this.outputs) output.broadcast({ kind: 'end' });
+    this.resolveDone();
+  }
+
+  private async readInputs(): Promise<void> {
+    const inputs = this.inputs;
+    const count = inputs.length;
+    const ended: boolean[] = inputs.map(() => false);
+    const blocked: boolean[] = inputs.map(() => false);
+    const watermarks: number[] = inputs.map(() => -Infinity);
+    let open = count;
+    let aligning: { checkpointId: number; timestamp: number; seen: Set<number> } | undefined;
+    let cursor = 0;
+    const head = this.operators[0] as OperatorInstance;
+    const push = (value: unknown) => (): void | Promise<void> => head.push(value);
+
+    const alignmentDone = (): boolean => {
+      if (aligning === undefined) return false;
+      for (let c = 0; c < count; c += 1) if (!ended[c] && !aligning.seen.has(c)) return false;
+      return true;
+    };
+    const completeAlignment = async (): Promise<void> => {
+      const barrier = aligning as { checkpointId: number; timestamp: number };
+      aligning = undefined;
+      blocked.fill(false);
+      await this.exec(() => this.checkpoint(barrier));
+    };
+
+    try {
+      while (open > 0 && !this.host.stopping) {
+        let event: StreamEvent<unknown> | undefined;
+        let channel = -1;
+        for (let k = 0; k < count; k += 1) {
+          const c = cursor + k < count ? cursor + k : cursor + k - count;
+          if (blocked[c] || ended[c]) continue;
+          event = (inputs[c] as BoundedChannel<unknown>).poll();
+          if (event !== undefined) {
+            channel = c;
+            cursor = c;
+            break;
+          }
+        }
+        if (event === undefined) {
+          const waits: Promise<void>[] = [];
+          for (let c = 0; c < count; c += 1) {
+            if (!blocked[c] && !ended[c]) waits.push((inputs[c] as BoundedChannel<unknown>).whenAvailable());
+          }
+          await (waits.length === 1 ? waits[0] : Promise.race(waits));
+          continue;
+        }
+        switch (event.kind) {
+          case 'record': {
+            this.frame.timestamp = event.timestamp;
+            const result = this.exec(push(event.value));
+            if (result !== undefined) await result;
+            break;
+          }
+          case 'barrier': {
+            if (count === 1) {
+              await this.exec(() => this.checkpoint(event));
+              break;
+            }
+            if (aligning !== undefined && event.checkpointId < aligning.checkpointId) break;
+            if (aligning === undefined || event.checkpointId > aligning.checkpointId) {
+              blocked.fill(false);
+              aligning = { checkpointId: event.checkpointId, timestamp: event.timestamp, seen: new Set() };
+            }
+            aligning.seen.add(channel);
+            if (this.alignment === 'exactly-once') blocked[channel] = true;
+            if (alignmentDone()) await completeAlignment();
+            break;
+          }
+          case 'watermark': {
+            watermarks[channel] = Math.max(watermarks[channel] as number, event.watermark);
+            await this.advanceWatermark(watermarks, ended);
+            break;
+          }
+          case 'end': {
+            ended[channel] = true;
+            open -= 1;
+            if (alignmentDone()) await completeAlignment();
+            if (open > 0) await this.advanceWatermark(watermarks, ended);
+            break;
+          }
+        }
+      }
+      if (!this.host.stopping) await this.exec(() => this.finish());
+    } catch (error) {
+      this.host.fail(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  private async advanceWatermark(watermarks: readonly number[], ended: readonly boolean[]): Promise<void> {
+    let min = Infinity;
+    for (let c = 0; c < watermarks.length; c += 1) if (!ended[c]) min = Math.min(min, watermarks[c] as number);
+    if (min === Infinity || min <= this.frame.watermark) return;
+    await this.exec(() => this.emitWatermark(min));
+  }
+
+  /** Sets the subtask's watermark and forwards it downstream. */
+  emitWatermark(watermark: number): void {
+    if (watermark <= this.frame.watermark) return;
+    this.frame.watermark = watermark;
+    for (const output of this.outputs) output.broadcast({ kind: 'watermark', watermark });
+  }
+
+  /** @internal Source driver callback: the source's run ended. */
+  sourceRunEnded(): void {
+    this.host.sourceFinished(this);
+  }
+
+  /** @internal */
+  get hostStopping(): boolean {
+    return this.host.stopping;
+  }
+
+  /** @internal */
+  reportFailure(error: Error): void {
+    this.host.fail(error);
+  }
+}
+
+/**
+ * The {@link SourceContext} of a source subtask. A checkpoint is taken exactly between two
+ * emissions: at once when the trigger arrives while the source is not waiting on a promise that
+ * `collect` returned, else at the start of the next `collect`/`emitWatermark`, or right after the
+ * awaited promise resolved and the source went on to await something else.
+ */
+class SourceDriver implements SourceContext<unknown> {
+  private readonly controller = new AbortController();
+  private pending: { checkpointId: number; timestamp: number } | undefined;
+  private blocked = 0;
+  private cancelled = false;
+  private finished = false;
+  /** Resolves when `run` has settled. */
+  settled: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly task: Subtask,
+    private readonly head: OperatorInstance,
+  ) {}
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  start(): void {
+    const source = this.head.fn as Source<unknown>;
+    let running: Promise<void>;
+    try {
+      running = Promise.resolve(source.run(this));
+    } catch (error) {
+      running = Promise.reject(error as Error);
+    }
+    this.settled = running.then(
+      () => this.ended(),
+      (error: unknown) => {
+        if (this.cancelled) this.ended();
+        else this.task.reportFailure(this.head.fail('run', error));
+      },
+    );
+  }
+
+  private ended(): void {
+    this.finished = true;
+    this.blocked = 0;
+    if (this.pending !== undefined) this.takeCheckpoint();
+    this.task.sourceRunEnded();
+  }
+
+  cancel(): void {
+    if (this.cancelled) return;
+    this.cancelled = true;
+    try {
+      (this.head.fn as Source<unknown>).cancel();
+    } catch (error) {
+      this.task.reportFailure(this.head.fail('cancel', error));
+    }
+    this.controller.abort();
+  }
+
+  trigger(checkpointId: number, timestamp: number): void {
+    this.pending = { checkpointId, timestamp };
+    if (this.blocked === 0) this.takeCheckpoint();
+  }
+
+  collect(record: unknown): void | Promise<void> {
+    return this.emit(record, undefined);
+  }
+
+  collectWithTimestamp(record: unknown, timestamp: number): void | Promise<void> {
+    return this.emit(record, timestamp);
+  }
+
+  emitWatermark(watermark: number): void {
+    if (this.task.hostStopping) return;
+    if (this.pending !== undefined) this.takeCheckpoint();
+    void this.task.exec(() => this.task.emitWatermark(watermark));
+  }
+
+  markAsTemporarilyIdle(): void {
+    // Idleness matters once operators have several inputs with watermarks (a later issue).
+  }
+
+  private emit(record: unknown, timestamp: number | undefined): void | Promise<void> {
+    if (this.task.hostStopping) return undefined;
+    if (this.pending !== undefined) this.takeCheckpoint();
+    const frame = this.task.frame;
+    const head = this.head;
+    const result = this.task.exec(() => {
+      frame.timestamp = timestamp;
+      return head.push(record);
+    });
+    if (result === undefined) return undefined;
+    this.blocked += 1;
+    return result.then(
+      () => this.unblocked(),
+      () => this.unblocked(),
+    );
+  }
+
+  private unblocked(): void {
+    this.blocked = Math.max(0, this.blocked - 1);
+    if (this.pending === undefined || this.blocked > 0) return;
+    // Let the source run its continuation (state update, next collect) first.
+    setImmediate(() => {
+      if (this.pending !== undefined && this.blocked === 0) this.takeCheckpoint();
+    });
+  }
+
+  private takeCheckpoint(): void {
+    const barrier = this.pending;
+    if (barrier === undefined) return;
+    this.pending = undefined;
+    const source = this.head.fn;
+    let headState: Promise<Uint8Array | undefined> | Uint8Array | undefined;
+    if (isCheckpointedFunction(source)) {
+      try {
+        const result = source.snapshotState({
+          checkpointId: barrier.checkpointId,
+          checkpointTimestamp: barrier.timestamp,
+        });
+        headState = isPromiseLike(result)
+          ? Promise.resolve(result).then(
+              () => this.head.stateBackend.snapshot(),
+              (error: unknown) => {
+                throw this.head.fail('snapshotState', error, barrier.checkpointId);
+              },
+            )
+          : this.head.stateBackend.snapshot();
+      } catch (error) {
+        this.task.reportFailure(this.head.fail('snapshotState', error, barrier.checkpointId));
+        return;
+      }
+    }
+    if (headState instanceof Promise) headState.catch(() => undefined);
+    void this.task.exec(() => this.task.checkpoint(barrier, headState ?? new Uint8Array(0)));
+  }
+
+  /** Whether `run` has resolved. */
+  get isFinished(): boolean {
+    return this.finished;
+  }
+}
