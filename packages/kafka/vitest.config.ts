@@ -1,3 +1,16 @@
+import { defineConfig } from 'vitest/config';
 import { sharedVitestConfig } from '../../vitest.shared.ts';
 
-export default sharedVitestConfig;
+// Two projects: unit tests beside the code, and integration tests in test/ that share ONE real
+// broker per run, started (and always stopped) by test/global-setup.ts through @sluice/testkit.
+const { include: _include, ...shared } = sharedVitestConfig.test ?? {};
+
+export default defineConfig({
+  test: {
+    ...shared,
+    projects: [
+      { test: { ...shared, name: 'unit', include: ['src/**/*.test.ts'] } },
+      { test: { ...shared, name: 'integration', include: ['test/**/*.test.ts'], globalSetup: ['./test/global-setup.ts'] } },
+    ],
+  },
+});

@@ -1,0 +1,220 @@
+/**
+ * The kafkajs internals this package relies on, in one place, checked before first use.
+ *
+ * kafkajs 2.2.4 keeps a transactional producer's producer id and epoch in a closure (its EOS
+ * manager) and has no public call to commit a transaction of an earlier process. What we use:
+ *
+ * 1. `Kafka[Symbol('private:Kafka:createCluster')]` (src/index.js): the per-client factory of
+ *    `Cluster` objects; every `kafka.producer()` calls it once, synchronously.
+ * 2. `Cluster#connect()`, `#disconnect()`, `#findGroupCoordinator({ groupId, coordinatorType })`
+ *    (src/cluster/index.js). `coordinatorType` 1 = TRANSACTION (FindCoordinator key type 1).
+ * 3. `Broker#endTxn({ transactionalId, producerId, producerEpoch, transactionResult })` and
+ *    `Broker#initProducerId({ transactionalId, transactionTimeout })` (src/broker/index.js), which
+ *    send EndTxn and InitProducerId at the highest version both sides support (v1 of each with
+ *    kafkajs 2.2.4), and `Broker#addPartitionsToTxn(...)`, which the EOS manager calls with the
+ *    producer id and epoch of the running transaction.
+ * 4. The EOS manager (src/producer/eosManager/index.js) obtains its coordinator with
+ *    `cluster.findGroupCoordinator(...)` and then calls `broker.initProducerId` (once per producer,
+ *    the result holds `producerId` and `producerEpoch`) and `broker.addPartitionsToTxn` on it.
+ *    Capturing those two calls on the producer's own cluster gives the ids without touching any
+ *    other client.
+ *
+ * `assertKafkaJsInternals` checks the exact version and the presence of each of these before use,
+ * and fails with `KAFKA_CLIENT_UNSUPPORTED` otherwise.
+ */
+import { createRequire } from 'node:module';
+import type { Kafka, Producer, ProducerConfig } from 'kafkajs';
+import { KafkaError, KafkaErrorCode } from '../../errors.js';
+
+/** The only kafkajs version whose internals were checked. */
+export const SUPPORTED_KAFKAJS_VERSION = '2.2.4';
+
+const CREATE_CLUSTER_DESCRIPTION = 'private:Kafka:createCluster';
+/** FindCoordinator key type of transaction coordinators. */
+export const TRANSACTION_COORDINATOR_TYPE = 1;
+
+/** The subset of kafkajs's internal `Broker` this package calls. */
+export interface InternalBroker {
+  endTxn(request: {
+    transactionalId: string;
+    producerId: number;
+    producerEpoch: number;
+    transactionResult: boolean;
+  }): Promise<unknown>;
+  initProducerId(request: {
+    transactionalId?: string;
+    transactionTimeout: number;
+  }): Promise<{ producerId: number | string; producerEpoch: number }>;
+  addPartitionsToTxn(request: {
+    transactionalId: string;
+    producerId: number | string;
+    producerEpoch: number;
+    topics: unknown;
+  }): Promise<unknown>;
+}
+
+/** The subset of kafkajs's internal `Cluster` this package calls. */
+export interface InternalCluster {
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  findGroupCoordinator(request: { groupId: string; coordinatorType: number }): Promise<InternalBroker>;
+}
+
+type CreateCluster = (options: Record<string, unknown>) => InternalCluster;
+
+let versionChecked = false;
+
+function unsupported(detail: string): KafkaError {
+  return new KafkaError(
+    `@sluice/kafka needs kafkajs ${SUPPORTED_KAFKAJS_VERSION} exactly for transaction recovery (it uses kafkajs internals), but ${detail}. ` +
+      `Install kafkajs@${SUPPORTED_KAFKAJS_VERSION} (the version @sluice/kafka pins), and make sure only one copy is installed.`,
+    { code: KafkaErrorCode.KAFKA_CLIENT_UNSUPPORTED },
+  );
+}
+
+/** The installed kafkajs version. */
+export function installedKafkaJsVersion(): string {
+  const require = createRequire(import.meta.url);
+  return (require('kafkajs/package.json') as { version: string }).version;
+}
+
+function checkVersion(): void {
+  if (versionChecked) return;
+  const version = installedKafkaJsVersion();
+  if (version !== SUPPORTED_KAFKAJS_VERSION) throw unsupported(`kafkajs ${version} is installed`);
+  versionChecked = true;
+}
+
+function createClusterSymbol(kafka: Kafka): symbol {
+  const symbol = Object.getOwnPropertySymbols(kafka).find((s) => s.description === CREATE_CLUSTER_DESCRIPTION);
+  if (symbol === undefined || typeof (kafka as unknown as Record<symbol, unknown>)[symbol] !== 'function') {
+    throw unsupported(`the Kafka client has no "${CREATE_CLUSTER_DESCRIPTION}" factory`);
+  }
+  return symbol;
+}
+
+function checkCluster(cluster: unknown): InternalCluster {
+  for (const method of ['connect', 'disconnect', 'findGroupCoordinator'] as const) {
+    if (typeof (cluster as Record<string, unknown>)[method] !== 'function') {
+      throw unsupported(`its Cluster has no ${method}()`);
+    }
+  }
+  return cluster as InternalCluster;
+}
+
+/** Checks a broker object returned by `findGroupCoordinator`. */
+export function checkBroker(broker: unknown): InternalBroker {
+  for (const method of ['endTxn', 'initProducerId', 'addPartitionsToTxn'] as const) {
+    if (typeof (broker as Record<string, unknown>)[method] !== 'function') {
+      throw unsupported(`its Broker has no ${method}()`);
+    }
+  }
+  return broker as InternalBroker;
+}
+
+/**
+ * Checks the version and the `createCluster` factory of `kafka`. Call before anything else here;
+ * it is cheap after the first call.
+ */
+export function assertKafkaJsInternals(kafka: Kafka): void {
+  checkVersion();
+  createClusterSymbol(kafka);
+}
+
+/** A new (unconnected) internal cluster of `kafka`, with the client's brokers, TLS and SASL. */
+export function createInternalCluster(kafka: Kafka): InternalCluster {
+  assertKafkaJsInternals(kafka);
+  const factory = (kafka as unknown as Record<symbol, CreateCluster>)[createClusterSymbol(kafka)]!;
+  return checkCluster(factory.call(kafka, { allowAutoTopicCreation: false }));
+}
+
+/** The producer id and epoch of a transactional producer. */
+export interface ProducerIdentity {
+  readonly producerId: number;
+  readonly epoch: number;
+}
+
+/** A kafkajs producer together with a way to read its producer id and epoch. */
+export interface CapturingProducer {
+  readonly producer: Producer;
+  /**
+   * The producer id and epoch of the producer's current transactional session: set once the
+   * first `transaction()` has initialized it (InitProducerId), updated if kafkajs re-initializes.
+   */
+  identity(): ProducerIdentity | undefined;
+}
+
+/**
+ * kafkajs decodes the INT64 producer id as a decimal string. Producer ids are allocated from 0 in
+ * blocks, far below 2^53; a larger one is refused rather than rounded.
+ */
+export function toProducerId(value: number | string): number {
+  const id = typeof value === 'number' ? value : Number(value);
+  if (!Number.isSafeInteger(id)) {
+    throw new KafkaError(`The broker returned producer id ${String(value)}, which is not a safe integer.`, {
+      code: KafkaErrorCode.KAFKA_PROTOCOL,
+    });
+  }
+  return id;
+}
+
+const INSTRUMENTED = Symbol('sluice:kafka:captures-producer-identity');
+
+/**
+ * Creates `kafka.producer(config)` whose own cluster reports the producer id and epoch the EOS
+ * manager obtains (InitProducerId result) and uses (AddPartitionsToTxn arguments). Only this
+ * producer's cluster and brokers are instrumented; `kafka` is restored before returning.
+ */
+export function createCapturingProducer(kafka: Kafka, config: ProducerConfig): CapturingProducer {
+  assertKafkaJsInternals(kafka);
+  const symbol = createClusterSymbol(kafka);
+  const target = kafka as unknown as Record<symbol, CreateCluster>;
+  const original = target[symbol]!;
+  let identity: ProducerIdentity | undefined;
+  const transactionalId = config.transactionalId;
+  const instrumentBroker = (broker: InternalBroker & { [INSTRUMENTED]?: true }): void => {
+    if (broker[INSTRUMENTED] === true) return;
+    const initProducerId = broker.initProducerId.bind(broker);
+    const addPartitionsToTxn = broker.addPartitionsToTxn.bind(broker);
+    Object.defineProperties(broker, {
+      [INSTRUMENTED]: { value: true },
+      initProducerId: {
+        configurable: true,
+        writable: true,
+        value: async (request: Parameters<InternalBroker['initProducerId']>[0]) => {
+          const result = await initProducerId(request);
+          if (request.transactionalId === transactionalId) {
+            identity = { producerId: toProducerId(result.producerId), epoch: result.producerEpoch };
+          }
+          return result;
+        },
+      },
+      addPartitionsToTxn: {
+        configurable: true,
+        writable: true,
+        value: (request: Parameters<InternalBroker['addPartitionsToTxn']>[0]) => {
+          if (request.transactionalId === transactionalId) {
+            identity = { producerId: toProducerId(request.producerId), epoch: request.producerEpoch };
+          }
+          return addPartitionsToTxn(request);
+        },
+      },
+    });
+  };
+  target[symbol] = (options) => {
+    const cluster = checkCluster(original.call(kafka, options));
+    const findGroupCoordinator = cluster.findGroupCoordinator.bind(cluster);
+    cluster.findGroupCoordinator = async (request) => {
+      const broker = checkBroker(await findGroupCoordinator(request));
+      if (request.coordinatorType === TRANSACTION_COORDINATOR_TYPE) instrumentBroker(broker);
+      return broker;
+    };
+    return cluster;
+  };
+  try {
+    const producer = kafka.producer(config);
+    return { producer, identity: () => identity };
+  } finally {
+    target[symbol] = original;
+  }
+}

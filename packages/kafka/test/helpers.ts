@@ -1,0 +1,84 @@
+// Helpers of the integration tests: the shared broker, unique names, kafkajs clients, waiting.
+import { randomBytes } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
+import type { Admin, Consumer, EachMessagePayload } from 'kafkajs';
+import { inject } from 'vitest';
+
+/** The broker started by global-setup.ts. */
+export function brokers(): string[] {
+  return inject('sluiceKafka').bootstrapServers;
+}
+
+/** A unique name for a topic, group or transactional id. */
+export function uniqueName(kind: string): string {
+  return `${kind}-${randomBytes(6).toString('hex')}`;
+}
+
+/** A kafkajs client for the shared broker, quiet unless something is wrong. */
+export function kafkaClient(clientId = uniqueName('test-client')): Kafka {
+  return new Kafka({ clientId, brokers: brokers(), logLevel: logLevel.NOTHING, retry: { retries: 8 } });
+}
+
+/** Creates a topic (and waits for its leaders); returns its name. */
+export async function createTopic(admin: Admin, options: { partitions?: number; name?: string } = {}): Promise<string> {
+  const topic = options.name ?? uniqueName('topic');
+  await admin.createTopics({ topics: [{ topic, numPartitions: options.partitions ?? 1, replicationFactor: 1 }], waitForLeaders: true });
+  return topic;
+}
+
+/** Polls `check` until it returns true or `timeoutMs` passes; the error says what was awaited. */
+export async function waitUntil(
+  description: string,
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${description}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** A record as read back by {@link readAll}. */
+export interface ReadRecord {
+  readonly partition: number;
+  readonly offset: number;
+  readonly key: string | null;
+  readonly value: string;
+}
+
+/**
+ * Reads a topic from the beginning with a fresh group until `expected` records were seen and the
+ * end offsets (of `read_committed` or not) are reached, or the deadline passes.
+ */
+export async function readAll(
+  kafka: Kafka,
+  options: { topic: string; isolation: 'read_committed' | 'read_uncommitted'; expected: number; timeoutMs?: number },
+): Promise<ReadRecord[]> {
+  const consumer: Consumer = kafka.consumer({
+    groupId: uniqueName('reader'),
+    readUncommitted: options.isolation === 'read_uncommitted',
+    maxWaitTimeInMs: 100,
+  });
+  const seen: ReadRecord[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic: options.topic, fromBeginning: true });
+    await consumer.run({
+      eachMessage: ({ partition, message }: EachMessagePayload) => {
+        seen.push({
+          partition,
+          offset: Number(message.offset),
+          key: message.key === null ? null : message.key.toString('utf8'),
+          value: message.value?.toString('utf8') ?? '',
+        });
+        return Promise.resolve();
+      },
+    });
+    await waitUntil(`${options.expected} records on ${options.topic} (${options.isolation})`, () => seen.length >= options.expected, options.timeoutMs ?? 30_000);
+  } finally {
+    await consumer.disconnect();
+  }
+  return seen;
+}
