@@ -4,8 +4,10 @@ import type {
   FilterFunction,
   FlatMapFunction,
   MapFunction,
+  RichFunction,
   Sink,
 } from '../api/functions.js';
+import type { CheckpointListener, CheckpointedFunction } from '../api/state.js';
 import { hasMethod } from '../api/functions.js';
 import { ConfigError } from '../errors.js';
 import type { InputPartitioning, OperatorKind } from '../runtime/job-graph.js';
@@ -27,14 +29,24 @@ export interface OperatorRegistry {
   addOperator(draft: Omit<OperatorDraft, 'id'>): OperatorDraft;
 }
 
+/**
+ * The optional interfaces a function object may also implement: {@link RichFunction} (`open`,
+ * `close`), {@link CheckpointedFunction} and {@link CheckpointListener}.
+ */
+export type FunctionExtras = RichFunction & Partial<CheckpointedFunction> & Partial<CheckpointListener>;
+
 /** A map step: a function or a {@link MapFunction} object. */
-export type MapFunctionLike<TIn, TOut> = ((value: TIn) => TOut | Promise<TOut>) | MapFunction<TIn, TOut>;
+export type MapFunctionLike<TIn, TOut> =
+  | ((value: TIn) => TOut | Promise<TOut>)
+  | (MapFunction<TIn, TOut> & FunctionExtras);
 /** A flatMap step: a function or a {@link FlatMapFunction} object. */
 export type FlatMapFunctionLike<TIn, TOut> =
   | ((value: TIn, out: Collector<TOut>) => void | Promise<void>)
-  | FlatMapFunction<TIn, TOut>;
+  | (FlatMapFunction<TIn, TOut> & FunctionExtras);
 /** A filter step: a predicate or a {@link FilterFunction} object. */
-export type FilterFunctionLike<TIn> = ((value: TIn) => boolean | Promise<boolean>) | FilterFunction<TIn>;
+export type FilterFunctionLike<TIn> =
+  | ((value: TIn) => boolean | Promise<boolean>)
+  | (FilterFunction<TIn> & FunctionExtras);
 
 /** Options of {@link DataStream.addSink}. */
 export interface AddSinkOptions {
@@ -125,7 +137,7 @@ export class DataStream<TRecord> extends OperatorSettings {
   }
 
   /** Writes the stream into `sink`. */
-  addSink(sink: Sink<TRecord>, options: AddSinkOptions = {}): DataStreamSink<TRecord> {
+  addSink(sink: Sink<TRecord> & FunctionExtras, options: AddSinkOptions = {}): DataStreamSink<TRecord> {
     const draft = this.registry.addOperator({
       kind: 'sink',
       function: requireMethod(sink, 'invoke'),

@@ -67,7 +67,7 @@ describe('StreamExecutionEnvironment', () => {
       const source = env.addSource(rangeSource(500));
       const mapped = (exchange ? source.rebalance() : source).map(async (x) => x + 1).setParallelism(exchange ? 3 : 2);
       mapped
-        .flatMap((x, collector) => {
+        .flatMap<number>((x, collector) => {
           collector.collect(x);
           collector.collect(-x);
         })

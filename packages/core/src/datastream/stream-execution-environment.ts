@@ -13,7 +13,7 @@ import type { JobExecutionResult, JobHandle } from '../runtime/job-runner.js';
 import { LocalCheckpointStorage } from '../runtime/local-checkpoint-storage.js';
 import { CheckpointConfig, CheckpointingMode } from './checkpoint-config.js';
 import { DataStream } from './data-stream.js';
-import type { OperatorDraft, OperatorRegistry } from './data-stream.js';
+import type { FunctionExtras, OperatorDraft, OperatorRegistry } from './data-stream.js';
 
 /** Options of {@link StreamExecutionEnvironment.create}. */
 export interface StreamExecutionEnvironmentOptions {
@@ -117,7 +117,7 @@ export class StreamExecutionEnvironment implements OperatorRegistry {
   }
 
   /** Adds a source; each parallel subtask runs its own copy of `source` (subtask 0 the object itself). */
-  addSource<TRecord>(source: Source<TRecord>, options: AddSourceOptions = {}): DataStream<TRecord> {
+  addSource<TRecord>(source: Source<TRecord> & FunctionExtras, options: AddSourceOptions = {}): DataStream<TRecord> {
     if (!hasMethod(source, 'run') || !hasMethod(source, 'cancel')) {
       throw new ConfigError('addSource expects a Source: an object with run(context) and cancel() methods.', {
         option: 'source',
