@@ -1,0 +1,105 @@
+import type { Type } from 'avsc';
+import type { DeserializationSchema, TypeInformation } from '@sluice/core';
+import { AvroErrorCode, AvroSerdeError } from '../errors.js';
+import type { AvroRecord } from '../generic/avro-deserialization-schema.js';
+import { createResolver, decodeBody } from '../internal/decode.js';
+import { avroTypeInfo } from '../internal/type-info.js';
+import { LruCache } from '../registry/lru-cache.js';
+import type { SchemaRegistryClient } from '../registry/schema-registry-client.js';
+import { parseUserSchema, toAvscType } from '../schema/avro-schema.js';
+import type { AvroSchema, AvroTypeOptions } from '../schema/avro-schema.js';
+import { toClient } from './registry-option.js';
+import type { SchemaRegistryOption } from './registry-option.js';
+import { HEADER_LENGTH, readSchemaId } from './wire-format.js';
+
+/** Options of {@link ConfluentRegistryAvroDeserializationSchema.forGeneric}. */
+export interface ConfluentRegistryAvroDeserializationOptions extends AvroTypeOptions {
+  /**
+   * How many writer schemas (by id) are kept (Flink's `identityMapCapacity`); least recently used
+   * ones are dropped and fetched again when needed.
+   * @defaultValue 1000
+   */
+  readonly identityMapCapacity?: number;
+}
+
+interface WriterEntry {
+  readonly type: Type;
+  readonly resolver: ReturnType<Type['createResolver']>;
+}
+
+/**
+ * Reads Confluent wire-format Avro (Flink's `ConfluentRegistryAvroDeserializationSchema`): checks
+ * the magic byte, fetches the writer schema by id from the registry (cached), and resolves it to
+ * the reader schema. `deserialize` returns a promise only when a schema must be fetched.
+ *
+ * ```ts
+ * const schema = ConfluentRegistryAvroDeserializationSchema.forGeneric(readerSchema, 'http://127.0.0.1:8081');
+ * const record = await schema.deserialize(message);
+ * ```
+ */
+export class ConfluentRegistryAvroDeserializationSchema<TRecord = AvroRecord> implements DeserializationSchema<TRecord> {
+  /** Type of the produced records (the reader schema's). */
+  readonly producedType: TypeInformation<TRecord>;
+  /** The registry client (shared or created from the URL). */
+  readonly registry: SchemaRegistryClient;
+  private readonly writers: LruCache<number, WriterEntry>;
+
+  private constructor(
+    private readonly reader: Type,
+    registry: SchemaRegistryClient,
+    private readonly options: ConfluentRegistryAvroDeserializationOptions,
+  ) {
+    this.registry = registry;
+    this.writers = new LruCache(options.identityMapCapacity ?? 1000);
+    this.producedType = avroTypeInfo<TRecord>(reader);
+  }
+
+  /** A deserializer resolving every writer schema to `readerSchema`. */
+  static forGeneric<TRecord = AvroRecord>(
+    readerSchema: AvroSchema,
+    registry: SchemaRegistryOption,
+    options: ConfluentRegistryAvroDeserializationOptions = {},
+  ): ConfluentRegistryAvroDeserializationSchema<TRecord> {
+    const reader = parseUserSchema(readerSchema, 'readerSchema', options);
+    return new ConfluentRegistryAvroDeserializationSchema<TRecord>(reader, toClient(registry, options.identityMapCapacity), options);
+  }
+
+  /** Decodes one wire-format message. */
+  deserialize(message: Uint8Array): TRecord | Promise<TRecord> {
+    const id = readSchemaId(message);
+    const writer = this.writers.get(id);
+    if (writer !== undefined) return this.decode(message, id, writer);
+    return this.loadWriter(id).then((entry) => this.decode(message, id, entry));
+  }
+
+  /** Always false. */
+  isEndOfStream(): boolean {
+    return false;
+  }
+
+  private decode(message: Uint8Array, id: number, writer: WriterEntry): TRecord {
+    return decodeBody(message, {
+      type: writer.type,
+      resolver: writer.resolver,
+      offset: HEADER_LENGTH,
+      what: `the Avro body (writer schema id ${id})`,
+      context: { schemaId: id, registryUrl: this.registry.url },
+    }) as TRecord;
+  }
+
+  private async loadWriter(id: number): Promise<WriterEntry> {
+    const text = await this.registry.getSchemaById(id);
+    let type: Type;
+    try {
+      type = toAvscType(text, this.options);
+    } catch (error) {
+      throw new AvroSerdeError(
+        `Schema id ${id} from the schema registry at ${this.registry.url} is not a valid Avro schema: ${error instanceof Error ? error.message : String(error)}.`,
+        { code: AvroErrorCode.SERDE_INVALID_SCHEMA, schemaId: id, registryUrl: this.registry.url, cause: error },
+      );
+    }
+    const entry = { type, resolver: createResolver(this.reader, type, { schemaId: id, registryUrl: this.registry.url }) };
+    this.writers.set(id, entry);
+    return entry;
+  }
+}

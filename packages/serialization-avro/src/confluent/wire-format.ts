@@ -1,0 +1,38 @@
+/**
+ * The Confluent wire format: byte 0 is the magic byte 0x00, bytes 1-4 the schema id (big-endian
+ * int32), then the Avro binary body.
+ */
+import { AvroErrorCode, AvroSerdeError } from '../errors.js';
+import { hex } from '../internal/excerpt.js';
+
+/** The magic byte of the Confluent wire format. */
+export const MAGIC_BYTE = 0;
+/** Length of the header (magic byte + schema id). */
+export const HEADER_LENGTH = 5;
+
+/** Reads the schema id of a wire-format message; `SERDE_MAGIC_BYTE` for anything else. */
+export function readSchemaId(message: Uint8Array): number {
+  if (message.length < HEADER_LENGTH || message[0] !== MAGIC_BYTE) {
+    const found =
+      message.length === 0
+        ? 'an empty message'
+        : message[0] !== MAGIC_BYTE
+          ? `0x${(message[0] as number).toString(16).padStart(2, '0')} (first bytes: ${hex(message)})`
+          : `only ${message.length} bytes (${hex(message)})`;
+    throw new AvroSerdeError(
+      `Magic byte mismatch: expected a Confluent wire-format message starting with magic byte 0x00 and a 4-byte schema id, found ${found}. ` +
+        'The message was not written by a Confluent/registry Avro serializer (raw Avro needs AvroDeserializationSchema).',
+      { code: AvroErrorCode.SERDE_MAGIC_BYTE },
+    );
+  }
+  return new DataView(message.buffer, message.byteOffset, message.byteLength).getInt32(1, false);
+}
+
+/** Prefixes an Avro body with the header for `schemaId`. */
+export function frame(schemaId: number, body: Uint8Array): Uint8Array {
+  const out = Buffer.allocUnsafe(HEADER_LENGTH + body.length);
+  out[0] = MAGIC_BYTE;
+  out.writeInt32BE(schemaId, 1);
+  out.set(body, HEADER_LENGTH);
+  return out;
+}
