@@ -45,3 +45,39 @@ export type { Counter, MetricGroup } from './api/metric-group.js';
 export { DataOutput, DataInput } from './types/data-view.js';
 export type { TypeSerializer, SerializerSnapshot } from './types/type-serializer.js';
 export type { TypeInformation } from './types/type-information.js';
+
+// DataStream API
+export { StreamExecutionEnvironment } from './datastream/stream-execution-environment.js';
+export type {
+  StreamExecutionEnvironmentOptions,
+  AddSourceOptions,
+} from './datastream/stream-execution-environment.js';
+export { DataStream, DataStreamSink } from './datastream/data-stream.js';
+export type {
+  AddSinkOptions,
+  FunctionExtras,
+  MapFunctionLike,
+  FlatMapFunctionLike,
+  FilterFunctionLike,
+} from './datastream/data-stream.js';
+export { CheckpointConfig, CheckpointingMode } from './datastream/checkpoint-config.js';
+export type { StopMode, RestoreSetting } from './datastream/checkpoint-config.js';
+
+// Runtime: job handle, checkpoint storage, metadata
+export type { JobExecutionResult, JobHandle, CancelOptions } from './runtime/job-runner.js';
+export type { MetricValue } from './runtime/metric-registry.js';
+export type { CheckpointStorage, StoredCheckpoint } from './runtime/checkpoint-storage.js';
+export { LocalCheckpointStorage } from './runtime/local-checkpoint-storage.js';
+export type { LocalCheckpointStorageOptions } from './runtime/local-checkpoint-storage.js';
+export { InMemoryCheckpointStorage } from './runtime/in-memory-checkpoint-storage.js';
+export type { InMemoryStorageEvent } from './runtime/in-memory-checkpoint-storage.js';
+export {
+  CHECKPOINT_METADATA_FORMAT,
+  CHECKPOINT_METADATA_VERSION,
+  decodeCheckpointMetadata,
+} from './runtime/checkpoint-metadata.js';
+export type {
+  CheckpointMetadata,
+  CheckpointOperatorEntry,
+  CheckpointFileEntry,
+} from './runtime/checkpoint-metadata.js';
