@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import type { Consumer, KafkaConfig } from 'kafkajs';
+import type { Consumer, KafkaConfig, SASLOptions } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   KAFKA_PROVIDE_KEY,
@@ -144,7 +144,7 @@ describe('startKafka', () => {
     if (security === undefined) throw new Error('security info missing');
     const admin = client({
       brokers: security.saslPlaintextBootstrapServers,
-      sasl: { mechanism, username: security.username, password: security.password },
+      sasl: { mechanism, username: security.username, password: security.password } as SASLOptions,
     }).admin();
     await admin.connect();
     try {
