@@ -191,7 +191,7 @@ export class WebHdfsClient {
   /** GETFILESTATUS. Missing path → `HDFS_FILE_NOT_FOUND`. */
   async getFileStatus(path: string): Promise<WebHdfsFileStatus> {
     const body = await this.idempotent({ op: 'GETFILESTATUS', path, method: 'GET' });
-    const status = (body as { FileStatus?: WebHdfsFileStatus }).FileStatus;
+    const status = (body as { FileStatus?: WebHdfsFileStatus } | undefined)?.FileStatus;
     if (status === undefined) throw this.protocolError('GETFILESTATUS', path, 'no FileStatus in the answer');
     return status;
   }
@@ -199,7 +199,7 @@ export class WebHdfsClient {
   /** LISTSTATUS (one call; fine up to `dfs.ls.limit` entries, 1000 by default, per directory). */
   async listStatus(path: string): Promise<WebHdfsFileStatus[]> {
     const body = await this.idempotent({ op: 'LISTSTATUS', path, method: 'GET' });
-    const list = (body as { FileStatuses?: { FileStatus?: WebHdfsFileStatus[] } }).FileStatuses?.FileStatus;
+    const list = (body as { FileStatuses?: { FileStatus?: WebHdfsFileStatus[] } } | undefined)?.FileStatuses?.FileStatus;
     if (!Array.isArray(list)) throw this.protocolError('LISTSTATUS', path, 'no FileStatuses in the answer');
     return list;
   }
@@ -241,6 +241,8 @@ export class WebHdfsClient {
             method: 'PUT',
             params: { destination: dst, renameoptions: option },
           });
+          // With renameoptions HDFS runs rename2, which answers an empty 200 on success.
+          if (option !== undefined && body === undefined) return true;
           return this.booleanOf('RENAME', src, body);
         } catch (error) {
           if (error instanceof TransportError) {
@@ -418,6 +420,7 @@ export class WebHdfsClient {
       throw await this.answerError({ op: spec.op, path: spec.path, server: `NameNode ${this.nameNode}`, res });
     }
     const text = await HttpTransport.readText(res);
+    if (text.trim() === '') return undefined; // rename2 (renameoptions) answers 200 with no body
     try {
       return JSON.parse(text) as unknown;
     } catch (cause) {
@@ -516,7 +519,7 @@ export class WebHdfsClient {
   }
 
   private booleanOf(op: string, path: string, body: unknown): boolean {
-    const value = (body as { boolean?: unknown }).boolean;
+    const value = (body as { boolean?: unknown } | undefined)?.boolean;
     if (typeof value !== 'boolean') throw this.protocolError(op, path, 'no boolean in the answer');
     return value;
   }

@@ -118,7 +118,24 @@ export class WebHdfsFileSystem implements FileSystem {
   }
 
   async rename(source: string, target: string): Promise<void> {
-    const ok = await this.client.rename(source, target, 'NONE');
+    let ok: boolean;
+    try {
+      ok = await this.client.rename(source, target, 'NONE');
+    } catch (error) {
+      // A file renamed onto an existing directory fails with a plain IOException on HDFS; report
+      // every "target exists" case with the same code.
+      if (
+        error instanceof FileSystemError &&
+        error.code === HdfsErrorCode.HDFS_IO &&
+        (await this.exists(target).catch(() => false))
+      ) {
+        throw new FileSystemError(
+          `rename ${source} → ${target}: the target exists and is never overwritten (${error.remoteException?.message.split('\n')[0] ?? error.message}). Choose another name, or delete the target first.`,
+          { code: HdfsErrorCode.HDFS_FILE_ALREADY_EXISTS, operation: 'RENAME', path: source, cause: error },
+        );
+      }
+      throw error;
+    }
     if (!ok) {
       throw new FileSystemError(
         `rename ${source} → ${target}: HDFS answered false. Check that the source exists and the target's parent is a directory.`,
