@@ -293,3 +293,23 @@ describe('rescale restore', () => {
     ]);
   });
 });
+
+describe('process signals', () => {
+  it('cancelOnSignals cancels the job on SIGTERM and removes its listener when the job ends', async () => {
+    const out = { committed: [] as number[], seen: [] as number[], log: [] as string[] };
+    const before = process.listenerCount('SIGTERM');
+    const handle = await job({
+      storage: dir,
+      source: new CounterSource({ limit: 1_000_000, pauseAt: 10, gate: gate(), log: [] }),
+      sink: new CommittingSink(out),
+    }).executeAsync('signals');
+    handle.cancelOnSignals(['SIGTERM']);
+    expect(process.listenerCount('SIGTERM')).toBe(before + 1);
+    await waitFor('10 records at the sink', () => out.seen.length === 10);
+    process.emit('SIGTERM');
+    const result = await handle.result;
+    expect(result.status).toBe('cancelled');
+    expect(out.committed).toHaveLength(10);
+    expect(process.listenerCount('SIGTERM')).toBe(before);
+  });
+});

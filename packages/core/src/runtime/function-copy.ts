@@ -2,7 +2,8 @@
  * Copies a user function object for another parallel subtask, as Flink does by serializing the
  * function: own fields are deep-copied and the prototype is kept, so each subtask has its own
  * fields. Functions, promises and instances of built-in (native) classes other than the plain
- * containers (Array, Map, Set, Date) are shared, not copied. `#private` fields cannot be copied:
+ * containers (Array, Map, Set, Date) are shared, not copied; so are instances of platform classes
+ * reachable from `globalThis` (AbortController, URL, …). `#private` fields cannot be copied:
  * create such resources in `open()` or `initializeState()`.
  */
 
@@ -54,6 +55,8 @@ function isCopyableClass(proto: unknown): boolean {
   if (typeof ctor !== 'function') return true;
   if (COPIED_BUILTINS.has(ctor)) return true;
   if (isSharedBuiltin(proto)) return false;
+  // Platform classes (AbortController, URL, TextEncoder, …) keep internal slots: share them.
+  if ((globalThis as Record<string, unknown>)[(ctor as { name: string }).name] === ctor) return false;
   return !Function.prototype.toString.call(ctor).includes('[native code]');
 }
 
