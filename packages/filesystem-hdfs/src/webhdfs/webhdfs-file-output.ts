@@ -133,6 +133,24 @@ export class WebHdfsFileOutput implements FileOutput {
   }
 
   /**
+   * Reads the file's length after a successful APPEND (WebHDFS answers APPEND with no length) and
+   * makes it the durable length. It is `expected` unless bytes of a writer that died holding the
+   * lease landed before ours; shorter means someone truncated the file under this writer.
+   */
+  private async adoptLength(expected: number): Promise<void> {
+    const { length } = await this.client.getFileStatus(this.path);
+    if (length < expected) {
+      this.state = 'failed';
+      throw new FileSystemError(
+        `APPEND ${this.path}: after appending, the file is ${length} bytes but this writer expected at least ${expected}: ` +
+          `another client truncated or replaced it. Only one writer may write a file; restore from the last checkpoint.`,
+        { code: HdfsErrorCode.HDFS_IO, operation: 'APPEND', path: this.path, offset: length },
+      );
+    }
+    this.durable = length;
+  }
+
+  /**
    * APPENDs `batch`. If the request failed after bytes may have reached the DataNode, the file
    * holds a prefix of the batch (HDFS keeps what it received): take the lease once with an empty
    * APPEND (so the length is final), read the length, and append the rest.
@@ -142,7 +160,7 @@ export class WebHdfsFileOutput implements FileOutput {
     for (let resync = 0; ; resync++) {
       try {
         await this.client.append(this.path, rest);
-        this.durable += rest.length;
+        await this.adoptLength(this.durable + rest.length);
         return;
       } catch (error) {
         if (!isAmbiguousWriteError(error) || resync >= MAX_RESYNCS) throw error;
