@@ -22,7 +22,6 @@ class OrderedStorage extends InMemoryCheckpointStorage {
 function setup(options: { interval: number; minPause?: number; ack?: boolean; timeout?: number }) {
   const log: string[] = [];
   const triggers: number[] = [];
-  let coordinator: CheckpointCoordinator;
   const fatal: Error[] = [];
   const warnings: Error[] = [];
   const subtask = (key: string, isSource: boolean): CoordinatedSubtask => ({
@@ -40,7 +39,7 @@ function setup(options: { interval: number; minPause?: number; ack?: boolean; ti
     notifyComplete: async (id) => void log.push(`notify ${key} ${id}`),
     notifyAborted: async (id) => void log.push(`aborted ${key} ${id}`),
   });
-  coordinator = new CheckpointCoordinator({
+  const coordinator: CheckpointCoordinator = new CheckpointCoordinator({
     storage: new OrderedStorage(log),
     jobName: 'job',
     jobId: 'j',
