@@ -2,9 +2,10 @@
 import type { DataInput, DataOutput } from './data-view.js';
 import {
   atPath,
+  type EncodedWidth,
   describeValue,
   inNested,
-  mayEncodeEmpty,
+  encodedWidth,
   nestedOf,
   readCount,
   readerOfVersion,
@@ -16,11 +17,11 @@ import type { SerializerSnapshot, TypeSerializer } from './type-serializer.js';
 export class ArraySerializer<T> implements TypeSerializer<T[]> {
   readonly typeId = 'sluice.array';
   readonly version = 1;
-  private readonly elementsMayBeEmpty: boolean;
+  private readonly elementWidth: EncodedWidth;
 
   /** @param element - serializer of the elements. */
   constructor(readonly element: TypeSerializer<T>) {
-    this.elementsMayBeEmpty = mayEncodeEmpty(element.snapshot());
+    this.elementWidth = encodedWidth([element.snapshot()]);
   }
 
   serialize(value: T[], out: DataOutput): void {
@@ -38,7 +39,7 @@ export class ArraySerializer<T> implements TypeSerializer<T[]> {
   }
 
   deserialize(input: DataInput): T[] {
-    return readArray(input, this.elementsMayBeEmpty, (i) => this.element.deserialize(i));
+    return readArray(input, this.elementWidth, (i) => this.element.deserialize(i));
   }
 
   snapshot(): SerializerSnapshot {
@@ -52,15 +53,15 @@ export class ArraySerializer<T> implements TypeSerializer<T[]> {
         const readElement = inNested('the elements of an array', () =>
           this.element.readerFor(elementSnapshot),
         );
-        const mayBeEmpty = mayEncodeEmpty(elementSnapshot);
-        return (input: DataInput) => readArray(input, mayBeEmpty, readElement);
+        const width = encodedWidth([elementSnapshot]);
+        return (input: DataInput) => readArray(input, width, readElement);
       },
     });
   }
 }
 
-function readArray<T>(input: DataInput, mayBeEmpty: boolean, readElement: ValueReader<T>): T[] {
-  const count = readCount(input, mayBeEmpty);
+function readArray<T>(input: DataInput, width: EncodedWidth, readElement: ValueReader<T>): T[] {
+  const count = readCount(input, width);
   const result: T[] = [];
   for (let i = 0; i < count; i++) result.push(readElement(input));
   return result;

@@ -142,7 +142,7 @@ function readValue(input: DataInput, depth: number): JsonValue {
     case TAG_ARRAY: {
       if (depth >= MAX_JSON_DEPTH)
         throw corrupt(`a JSON value nests deeper than ${MAX_JSON_DEPTH}`);
-      const count = readCount(input, false);
+      const count = readCount(input, 'nonzero');
       const array: JsonValue[] = [];
       for (let i = 0; i < count; i++) array.push(readValue(input, depth + 1));
       return array;
@@ -150,7 +150,7 @@ function readValue(input: DataInput, depth: number): JsonValue {
     case TAG_OBJECT: {
       if (depth >= MAX_JSON_DEPTH)
         throw corrupt(`a JSON value nests deeper than ${MAX_JSON_DEPTH}`);
-      const count = readCount(input, false);
+      const count = readCount(input, 'nonzero');
       const object: Record<string, JsonValue> = {};
       for (let i = 0; i < count; i++) {
         const key = readWtf8(input);

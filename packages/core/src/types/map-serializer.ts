@@ -2,9 +2,10 @@
 import type { DataInput, DataOutput } from './data-view.js';
 import {
   atPath,
+  type EncodedWidth,
   describeValue,
   inNested,
-  mayEncodeEmpty,
+  encodedWidth,
   nestedOf,
   readCount,
   readerOfVersion,
@@ -19,7 +20,7 @@ import type { SerializerSnapshot, TypeSerializer } from './type-serializer.js';
 export class MapSerializer<K, V> implements TypeSerializer<Map<K, V>> {
   readonly typeId = 'sluice.map';
   readonly version = 1;
-  private readonly entriesMayBeEmpty: boolean;
+  private readonly entryWidth: EncodedWidth;
 
   /**
    * @param key - serializer of the keys.
@@ -29,7 +30,7 @@ export class MapSerializer<K, V> implements TypeSerializer<Map<K, V>> {
     readonly key: TypeSerializer<K>,
     readonly value: TypeSerializer<V>,
   ) {
-    this.entriesMayBeEmpty = mayEncodeEmpty(key.snapshot()) && mayEncodeEmpty(value.snapshot());
+    this.entryWidth = encodedWidth([key.snapshot(), value.snapshot()]);
   }
 
   serialize(map: Map<K, V>, out: DataOutput): void {
@@ -54,7 +55,7 @@ export class MapSerializer<K, V> implements TypeSerializer<Map<K, V>> {
   }
 
   deserialize(input: DataInput): Map<K, V> {
-    return readMap(input, this.entriesMayBeEmpty, [
+    return readMap(input, this.entryWidth, [
       (i) => this.key.deserialize(i),
       (i) => this.value.deserialize(i),
     ]);
@@ -79,8 +80,8 @@ export class MapSerializer<K, V> implements TypeSerializer<Map<K, V>> {
         const readValue = inNested('the values of a map', () =>
           this.value.readerFor(valueSnapshot),
         );
-        const mayBeEmpty = mayEncodeEmpty(keySnapshot) && mayEncodeEmpty(valueSnapshot);
-        return (input: DataInput) => readMap(input, mayBeEmpty, [readKey, readValue]);
+        const width = encodedWidth([keySnapshot, valueSnapshot]);
+        return (input: DataInput) => readMap(input, width, [readKey, readValue]);
       },
     });
   }
@@ -88,10 +89,10 @@ export class MapSerializer<K, V> implements TypeSerializer<Map<K, V>> {
 
 function readMap<K, V>(
   input: DataInput,
-  mayBeEmpty: boolean,
+  width: EncodedWidth,
   [readKey, readValue]: readonly [ValueReader<K>, ValueReader<V>],
 ): Map<K, V> {
-  const count = readCount(input, mayBeEmpty);
+  const count = readCount(input, width);
   const map = new Map<K, V>();
   for (let i = 0; i < count; i++) {
     const key = readKey(input);

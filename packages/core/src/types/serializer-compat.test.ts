@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { StateError } from '../errors.js';
 import { DataInput } from './data-view.js';
-import { mayEncodeEmpty, snapshotsEqual } from './serializer-compat.js';
+import { encodedWidth, snapshotsEqual } from './serializer-compat.js';
 import { serializeToBytes } from './serialized-value.js';
 import type { TypeInformation } from './type-information.js';
 import { Types } from './types.js';
@@ -104,12 +104,16 @@ describe('readerFor rules, for every built-in serializer', () => {
     ).toBe(true);
   });
 
-  it('knows which types may encode as zero bytes', () => {
+  it('knows which types may take zero bytes', () => {
     const snap = (info: TypeInformation<unknown>) => info.createSerializer().snapshot();
-    expect(mayEncodeEmpty(snap(Types.row({})))).toBe(true);
-    expect(mayEncodeEmpty(snap(Types.tuple(Types.row({}))))).toBe(true);
-    expect(mayEncodeEmpty(snap(Types.row({ a: Types.boolean() })))).toBe(false);
-    expect(mayEncodeEmpty(snap(Types.string()))).toBe(false);
-    expect(mayEncodeEmpty({ typeId: 'acme.unknown', version: 1 })).toBe(true);
+    expect(encodedWidth([snap(Types.row({}))])).toBe('maybe-zero');
+    expect(encodedWidth([snap(Types.tuple(Types.row({})))])).toBe('maybe-zero');
+    expect(encodedWidth([snap(Types.row({ a: Types.boolean() }))])).toBe('nonzero');
+    expect(encodedWidth([snap(Types.string())])).toBe('nonzero');
+    expect(encodedWidth([{ typeId: 'acme.unknown', version: 1 }])).toBe('unknown');
+    expect(encodedWidth([{ typeId: 'acme.unknown', version: 1 }, snap(Types.int32())])).toBe(
+      'nonzero',
+    );
+    expect(encodedWidth([])).toBe('maybe-zero');
   });
 });

@@ -133,24 +133,44 @@ function jsonEqual(a: unknown, b: unknown): boolean {
 }
 
 /**
- * Whether a value written under `snapshot` may take zero bytes (only rows and tuples whose fields
- * all may). Unknown types are assumed to be able to. Used to bound element counts read from bytes.
+ * How many bytes a sequence of values takes at least: `nonzero` (one byte or more),
+ * `maybe-zero` (built-in rows and tuples with no fields that take bytes) or `unknown` (a type
+ * not built in). Used to bound element counts read from untrusted bytes.
  */
-export function mayEncodeEmpty(snapshot: SerializerSnapshot): boolean {
-  switch (snapshot.typeId) {
-    case 'sluice.row':
-    case 'sluice.tuple':
-      return (snapshot.nested ?? []).every(mayEncodeEmpty);
-    default:
-      return !snapshot.typeId.startsWith('sluice.');
+export type EncodedWidth = 'nonzero' | 'maybe-zero' | 'unknown';
+
+/** The {@link EncodedWidth} of values written one after another under `snapshots`. */
+export function encodedWidth(snapshots: readonly SerializerSnapshot[]): EncodedWidth {
+  let width: EncodedWidth = 'maybe-zero';
+  for (const snapshot of snapshots) {
+    const one =
+      snapshot.typeId === 'sluice.row' || snapshot.typeId === 'sluice.tuple'
+        ? encodedWidth(snapshot.nested ?? [])
+        : snapshot.typeId.startsWith('sluice.')
+          ? 'nonzero'
+          : 'unknown';
+    if (one === 'nonzero') return one;
+    if (one === 'unknown') width = one;
   }
+  return width;
 }
 
-/** Reads an element count and rejects one that cannot fit in the bytes left. */
-export function readCount(input: DataInput, elementsMayBeEmpty: boolean): number {
+/** The most elements of zero width (e.g. empty rows) an array or map may hold when read. */
+export const MAX_ZERO_WIDTH_COUNT = 1 << 20;
+
+/**
+ * Reads an element count and rejects one the bytes cannot hold: more elements than bytes left
+ * when each takes a byte or more, or more than {@link MAX_ZERO_WIDTH_COUNT} zero-width ones.
+ */
+export function readCount(input: DataInput, width: EncodedWidth): number {
   const count = input.readVarUint();
-  if (!elementsMayBeEmpty && count > input.remaining) {
+  if (width === 'nonzero' && count > input.remaining) {
     throw corrupt(`a count of ${count} elements exceeds the ${input.remaining} bytes left`);
+  }
+  if (width === 'maybe-zero' && count > MAX_ZERO_WIDTH_COUNT) {
+    throw corrupt(
+      `a count of ${count} elements that take no bytes exceeds the limit of ${MAX_ZERO_WIDTH_COUNT}`,
+    );
   }
   return count;
 }

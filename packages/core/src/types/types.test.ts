@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, expectTypeOf, it } from 'vitest';
+import { StateError } from '../errors.js';
 import { DataInput } from './data-view.js';
 import type { JsonValue } from './json-value-serializer.js';
 import { restoreReader } from './restore-serializer.js';
@@ -80,6 +81,50 @@ describe('Types', () => {
           value,
         );
       }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('reads random or damaged bytes as a value or a StateError, never another error', () => {
+    const outcome = (read: () => unknown): string => {
+      try {
+        read();
+        return 'value';
+      } catch (error) {
+        if (error instanceof StateError) return error.code;
+        throw error;
+      }
+    };
+    fc.assert(
+      fc.property(samples, fc.uint8Array({ maxLength: 64 }), ({ info }, bytes) => {
+        const serializer = info.createSerializer();
+        expect(['value', 'STATE_CORRUPT']).toContain(
+          outcome(() => deserializeFromBytes(serializer, bytes)),
+        );
+      }),
+      { numRuns: 500 },
+    );
+    fc.assert(
+      fc.property(
+        withValue,
+        fc.nat(),
+        fc.integer({ min: 1, max: 255 }),
+        ([{ info }, value], at, xor) => {
+          const serializer = info.createSerializer();
+          const bytes = writeWithSnapshot(serializer, value);
+          const damaged = bytes.slice();
+          damaged[at % bytes.length] = (damaged[at % bytes.length] as number) ^ xor;
+          expect([
+            'value',
+            'STATE_CORRUPT',
+            'STATE_INCOMPATIBLE',
+            'STATE_UNKNOWN_VERSION',
+          ]).toContain(outcome(() => readWithSnapshot(serializer, damaged)));
+          expect(
+            outcome(() => readWithSnapshot(serializer, bytes.subarray(0, at % bytes.length))),
+          ).not.toBe('value');
+        },
+      ),
       { numRuns: 300 },
     );
   });
