@@ -32,8 +32,11 @@ export function unknownVersion(
   return new StateError(
     `State was written by "${serializer.typeId}" format version ${snapshotVersion}, but this ` +
       `release reads "${serializer.typeId}" versions up to ${serializer.version} and knows no ` +
-      `version ${snapshotVersion}. Run a Sluice release that knows version ${snapshotVersion}, ` +
-      'or restore from a checkpoint written by this release or an older one.',
+      `version ${snapshotVersion}. ` +
+      (snapshotVersion > serializer.version
+        ? `Run a Sluice release that knows version ${snapshotVersion}, or restore from a ` +
+          'checkpoint written by this release or an older one.'
+        : 'No Sluice release wrote that version; the snapshot stored with the state is damaged.'),
     { code: CoreErrorCode.STATE_UNKNOWN_VERSION },
   );
 }
