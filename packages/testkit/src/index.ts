@@ -33,3 +33,5 @@ export type {
   Teardown,
   TestkitGlobalSetupOptions,
 } from './vitest/global-setup.js';
+export { startSchemaRegistry } from './schema-registry/start-schema-registry.js';
+export type { SchemaRegistryServer, StartSchemaRegistryOptions } from './schema-registry/start-schema-registry.js';
