@@ -98,7 +98,9 @@ export const Types = {
   bytes: (): TypeInformation<Uint8Array> => BYTES,
   /**
    * JSON-compatible values in a compact tagged binary form, not JSON text (`sluice.json` v1).
-   * Properties whose value is `undefined` are left out, as `JSON.stringify` does.
+   * Properties whose value is `undefined` are left out, as `JSON.stringify` does. Bytes follow
+   * the objects' key order, so equal objects built in another order write other bytes: prefer
+   * `Types.row` for keys that are hashed (e.g. `keyBy`).
    */
   json: (): TypeInformation<JsonValue> => JSON_VALUE,
 
@@ -123,7 +125,10 @@ export const Types = {
     );
   },
 
-  /** `Map<K, V>`: a count, then key/value pairs in insertion order (`sluice.map` v1). */
+  /**
+   * `Map<K, V>`: a count, then key/value pairs in insertion order (`sluice.map` v1). Bytes follow
+   * insertion order, so they are not a canonical form for hashing.
+   */
   map<K, V>(key: TypeInformation<K>, value: TypeInformation<V>): TypeInformation<Map<K, V>> {
     const k = checkTypeInformation(key, 'Types.map(key)') as TypeInformation<K>;
     const v = checkTypeInformation(value, 'Types.map(value)') as TypeInformation<V>;
