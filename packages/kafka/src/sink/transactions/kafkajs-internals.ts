@@ -53,6 +53,48 @@ export interface InternalBroker {
   }): Promise<unknown>;
 }
 
+/** The subset of kafkajs's internal `Broker` the source calls to commit offsets. */
+export interface InternalGroupBroker {
+  offsetCommit(request: {
+    groupId: string;
+    groupGenerationId: number;
+    memberId: string;
+    retentionTime?: number;
+    topics: { topic: string; partitions: { partition: number; offset: string }[] }[];
+  }): Promise<unknown>;
+}
+
+/** Group coordinators (FindCoordinator key type 0). */
+export const GROUP_COORDINATOR_TYPE = 0;
+
+/**
+ * Commits offsets for a group that has no members (what Java's `KafkaConsumer.commitAsync` does
+ * after `assign()`): OffsetCommit with generation -1 and an empty member id, sent to the group's
+ * coordinator through `Broker#offsetCommit` (kafkajs internal).
+ */
+export async function commitGroupOffsets(
+  cluster: InternalCluster,
+  request: { groupId: string; offsets: readonly { topic: string; partition: number; offset: number }[] },
+): Promise<void> {
+  const broker = (await cluster.findGroupCoordinator({
+    groupId: request.groupId,
+    coordinatorType: GROUP_COORDINATOR_TYPE,
+  })) as unknown as Record<string, unknown>;
+  if (typeof broker['offsetCommit'] !== 'function') throw unsupported('its Broker has no offsetCommit()');
+  const byTopic = new Map<string, { partition: number; offset: string }[]>();
+  for (const o of request.offsets) {
+    const list = byTopic.get(o.topic) ?? [];
+    list.push({ partition: o.partition, offset: String(o.offset) });
+    byTopic.set(o.topic, list);
+  }
+  await (broker as unknown as InternalGroupBroker).offsetCommit({
+    groupId: request.groupId,
+    groupGenerationId: -1,
+    memberId: '',
+    topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })),
+  });
+}
+
 /** The subset of kafkajs's internal `Cluster` this package calls. */
 export interface InternalCluster {
   connect(): Promise<void>;

@@ -1,0 +1,163 @@
+/**
+ * Reads a fixed set of partitions with a kafkajs consumer, without consumer-group rebalancing
+ * deciding anything (kafkajs has no public `assign()`).
+ *
+ * How: every source subtask run gets its own single-member *fetch group*
+ * (`<groupId>.sluice-fetch.<subtask>.<random>`), whose partition assigner hands that one member
+ * exactly the partitions Flink's formula gave the subtask. The fetch group never commits offsets;
+ * positions come from the source's checkpointed state through `seek` (after the consumer starts and
+ * after every (re)join), and records below the expected position are dropped, so a fetch from
+ * another position before a seek applies can never emit anything twice. Offsets are committed to
+ * the user's `groupId`, which has no members, exactly as Java's `assign()` + `commitAsync` does.
+ */
+import { randomBytes } from 'node:crypto';
+import { AssignerProtocol } from 'kafkajs';
+import type { Consumer, Kafka, PartitionAssigner } from 'kafkajs';
+import { wrapKafkaJsError } from '../../errors.js';
+import type { TopicPartition } from '../../internal/topic-partition.js';
+import type { KafkaConsumerRecord } from '../kafka-deserialization-schema.js';
+
+/** What the fetcher hands the source for each batch. */
+export interface FetchedBatch {
+  readonly topic: string;
+  readonly partition: number;
+  readonly records: readonly KafkaConsumerRecord[];
+  /** The partition's high watermark when the batch was fetched. */
+  readonly highWatermark: number;
+}
+
+/** Control given with each batch. */
+export interface BatchControl {
+  /** False once the fetcher is stopping or the assignment became stale: stop processing the batch. */
+  isRunning(): boolean;
+  /** Keeps the fetch group's session alive during long processing. */
+  heartbeat(): Promise<void>;
+}
+
+/** Options of {@link KafkaFetcher}. */
+export interface KafkaFetcherOptions {
+  readonly kafka: Kafka;
+  /** The user's group id; the fetch group name is derived from it. */
+  readonly groupId: string;
+  readonly subtaskIndex: number;
+  readonly partitions: readonly TopicPartition[];
+  /** The next offset to read of a partition (last emitted + 1). */
+  readonly nextOffset: (tp: TopicPartition) => number;
+  readonly readCommitted: boolean;
+  /** Longest time a fetch waits for data, ms (Flink's `flink.poll-timeout`). */
+  readonly maxWaitTimeMs: number;
+  /** Processes one batch; records arrive in offset order. Throwing stops the fetcher. */
+  readonly onBatch: (batch: FetchedBatch, control: BatchControl) => Promise<void>;
+  /** Called when the consumer crashes for good (not on a normal stop). */
+  readonly onCrash: (error: Error) => void;
+}
+
+const ASSIGNER_NAME = 'SluiceFixedAssignment';
+
+function fixedAssigner(partitions: readonly TopicPartition[]): PartitionAssigner {
+  const assignment: Record<string, number[]> = {};
+  for (const tp of partitions) (assignment[tp.topic] ??= []).push(tp.partition);
+  return () => ({
+    name: ASSIGNER_NAME,
+    version: 1,
+    protocol: ({ topics }) => ({
+      name: ASSIGNER_NAME,
+      metadata: AssignerProtocol.MemberMetadata.encode({ version: 1, topics, userData: Buffer.alloc(0) }),
+    }),
+    assign: ({ members }) =>
+      Promise.resolve(
+        members.map((member, index) => ({
+          memberId: member.memberId,
+          memberAssignment: AssignerProtocol.MemberAssignment.encode({
+            version: 1,
+            assignment: index === 0 ? assignment : {},
+            userData: Buffer.alloc(0),
+          }),
+        })),
+      ),
+  });
+}
+
+function headersOf(headers: Record<string, unknown> | undefined): Record<string, Uint8Array[]> {
+  const out: Record<string, Uint8Array[]> = {};
+  if (headers === undefined) return out;
+  for (const [key, raw] of Object.entries(headers)) {
+    if (raw === undefined) continue;
+    const values = Array.isArray(raw) ? raw : [raw];
+    out[key] = values.map((v) => (typeof v === 'string' ? Buffer.from(v, 'utf8') : (v as Uint8Array)));
+  }
+  return out;
+}
+
+/** A running kafkajs consumer over a fixed assignment. */
+export class KafkaFetcher {
+  private consumer: Consumer | undefined;
+  private stopping = false;
+
+  constructor(private readonly options: KafkaFetcherOptions) {}
+
+  /** Joins the fetch group, subscribes and starts fetching; resolves once fetching has started. */
+  async start(): Promise<void> {
+    const { options } = this;
+    const fetchGroup = `${options.groupId}.sluice-fetch.${options.subtaskIndex}.${randomBytes(6).toString('hex')}`;
+    const consumer = options.kafka.consumer({
+      groupId: fetchGroup,
+      partitionAssigners: [fixedAssigner(options.partitions)],
+      readUncommitted: !options.readCommitted,
+      maxWaitTimeInMs: options.maxWaitTimeMs,
+      allowAutoTopicCreation: false,
+      retry: { retries: 5 },
+    });
+    this.consumer = consumer;
+    const seekAll = (): void => {
+      for (const tp of options.partitions) {
+        consumer.seek({ topic: tp.topic, partition: tp.partition, offset: String(options.nextOffset(tp)) });
+      }
+    };
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      if (!this.stopping) seekAll();
+    });
+    consumer.on(consumer.events.CRASH, (event) => {
+      const { error, restart } = event.payload as { error: Error; restart: boolean };
+      if (!restart && !this.stopping) options.onCrash(wrapKafkaJsError(error, { action: 'fetching records' }));
+    });
+    try {
+      await consumer.connect();
+      const topics = [...new Set(options.partitions.map((tp) => tp.topic))];
+      await consumer.subscribe({ topics, fromBeginning: true });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: true,
+        partitionsConsumedConcurrently: 1,
+        eachBatch: async ({ batch, heartbeat, isRunning, isStale }) => {
+          const records = batch.messages.map(
+            (m): KafkaConsumerRecord => ({
+              key: m.key ?? null,
+              value: m.value ?? null,
+              topic: batch.topic,
+              partition: batch.partition,
+              offset: Number(m.offset),
+              timestamp: Number(m.timestamp),
+              headers: headersOf(m.headers),
+            }),
+          );
+          await options.onBatch(
+            { topic: batch.topic, partition: batch.partition, records, highWatermark: Number(batch.highWatermark) },
+            { isRunning: () => !this.stopping && isRunning() && !isStale(), heartbeat },
+          );
+        },
+      });
+      seekAll();
+    } catch (error) {
+      throw wrapKafkaJsError(error, { action: 'starting the consumer' });
+    }
+  }
+
+  /** Stops fetching and leaves the fetch group. Idempotent. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    const consumer = this.consumer;
+    this.consumer = undefined;
+    if (consumer !== undefined) await consumer.disconnect();
+  }
+}

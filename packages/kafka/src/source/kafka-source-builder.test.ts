@@ -1,0 +1,64 @@
+import { ConfigError } from '@sluice/core';
+import type { DeserializationSchema } from '@sluice/core';
+import { describe, expect, it } from 'vitest';
+import { KafkaSource } from './kafka-source.js';
+
+const schema: DeserializationSchema<string> = {
+  deserialize: (bytes) => Buffer.from(bytes).toString('utf8'),
+  isEndOfStream: () => false,
+  producedType: { name: 'string', createSerializer: () => { throw new Error('unused'); } },
+};
+
+const base = () =>
+  KafkaSource.builder<string>().setBootstrapServers('127.0.0.1:9092').setTopics('orders').setGroupId('g').setValueOnlyDeserializer(schema);
+
+function optionOf(build: () => unknown): string | undefined {
+  try {
+    build();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).code).toBe('KAFKA_CONFIG_INVALID');
+    return (error as ConfigError).option;
+  }
+  return undefined;
+}
+
+describe('KafkaSourceBuilder validation (checklist 1; errors name the option)', () => {
+  it('builds with the required options', () => {
+    expect(base().build()).toBeInstanceOf(KafkaSource);
+  });
+
+  it.each([
+    ['missing bootstrap servers', () => KafkaSource.builder<string>().setTopics('t').setGroupId('g').setValueOnlyDeserializer(schema).build(), 'bootstrapServers'],
+    ['bad bootstrap server', () => base().setBootstrapServers('nohostport').build(), 'bootstrapServers'],
+    ['no topics', () => KafkaSource.builder<string>().setBootstrapServers('h:1').setGroupId('g').setValueOnlyDeserializer(schema).build(), 'topics'],
+    ['empty topic list', () => base().setTopics().build(), 'topics'],
+    ['topics and pattern', () => base().setTopicPattern(/o.*/).build(), 'topics'],
+    ['illegal topic name', () => base().setTopics('a b').build(), 'topics'],
+    ['missing group id', () => KafkaSource.builder<string>().setBootstrapServers('h:1').setTopics('t').setValueOnlyDeserializer(schema).build(), 'groupId'],
+    ['missing deserializer', () => KafkaSource.builder<string>().setBootstrapServers('h:1').setTopics('t').setGroupId('g').build(), 'deserializer'],
+    ['unknown property', () => base().setProperty('max.poll.records', '5').build(), 'max.poll.records'],
+    ['bad boolean property', () => base().setProperty('enable.auto.commit', 'yes').build(), 'enable.auto.commit'],
+    ['bad integer property', () => base().setProperty('auto.commit.interval.ms', '-5').build(), 'auto.commit.interval.ms'],
+    ['bad auto.offset.reset', () => base().setProperty('auto.offset.reset', 'smallest').build(), 'auto.offset.reset'],
+    ['bad isolation level', () => base().setProperty('isolation.level', 'serializable').build(), 'isolation.level'],
+    ['bad sasl mechanism', () => base().setSasl({ mechanism: 'gssapi' as 'plain', username: 'u', password: 'secret-pw' }).build(), 'sasl.mechanism'],
+  ])('%s → option %s', (_name, build, option) => {
+    expect(optionOf(build)).toBe(option);
+  });
+
+  it('a topic pattern alone is accepted', () => {
+    expect(
+      KafkaSource.builder<string>().setBootstrapServers('h:1').setTopicPattern(/orders-.*/).setGroupId('g').setValueOnlyDeserializer(schema).build(),
+    ).toBeInstanceOf(KafkaSource);
+  });
+
+  it('never puts the SASL password into an error', () => {
+    try {
+      base().setSasl({ mechanism: 'plain', username: '', password: 'secret-pw' }).build();
+    } catch (error) {
+      expect(String((error as Error).message)).not.toContain('secret-pw');
+      expect(JSON.stringify(error)).not.toContain('secret-pw');
+    }
+  });
+});

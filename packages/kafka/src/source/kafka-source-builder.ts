@@ -1,0 +1,287 @@
+/**
+ * `KafkaSourceBuilder`: collects the options of a {@link KafkaSource} and validates all of them in
+ * `build()`, naming the option at fault.
+ */
+import type { DeserializationSchema } from '@sluice/core';
+import { invalidOption } from '../errors.js';
+import { validateConnectionOptions } from '../internal/kafka-client.js';
+import type { KafkaSaslOptions, KafkaTlsOptions } from '../internal/kafka-client.js';
+import { SILENT_LOGGER } from '../internal/logger.js';
+import type { KafkaLogger } from '../internal/logger.js';
+import type { TopicSubscription } from './discovery/partition-discoverer.js';
+import { valueOnly } from './kafka-deserialization-schema.js';
+import type { KafkaDeserializationSchema } from './kafka-deserialization-schema.js';
+import { KafkaSource } from './kafka-source.js';
+import type { DeserializationErrorPolicy } from './kafka-source.js';
+import { StartingOffsets } from './starting-offsets.js';
+
+/** Kafka / Flink property keys accepted by {@link KafkaSourceBuilder.setProperty}. */
+export const KAFKA_SOURCE_PROPERTIES = [
+  'bootstrap.servers',
+  'group.id',
+  'client.id',
+  'enable.auto.commit',
+  'auto.commit.interval.ms',
+  'auto.offset.reset',
+  'isolation.level',
+  'flink.poll-timeout',
+  'flink.disable-metrics',
+] as const;
+
+/** One of {@link KAFKA_SOURCE_PROPERTIES}. */
+export type KafkaSourceProperty = (typeof KAFKA_SOURCE_PROPERTIES)[number];
+
+/**
+ * Builds a {@link KafkaSource}. Required: bootstrap servers, exactly one of topics or topic
+ * pattern, a group id, and a deserializer.
+ *
+ * @typeParam TRecord - the records the deserializer produces
+ */
+export class KafkaSourceBuilder<TRecord> {
+  private bootstrapServers: string[] = [];
+  private topics: string[] | undefined;
+  private pattern: RegExp | undefined;
+  private groupId: string | undefined;
+  private clientId: string | undefined;
+  private deserializer: KafkaDeserializationSchema<TRecord> | undefined;
+  private startingOffsets: StartingOffsets = StartingOffsets.groupOffsets();
+  private commitOffsetsOnCheckpoints = true;
+  private onDeserializationError: DeserializationErrorPolicy = 'fail';
+  private tls: boolean | KafkaTlsOptions | undefined;
+  private sasl: KafkaSaslOptions | undefined;
+  private logger: KafkaLogger = SILENT_LOGGER;
+  private readonly properties = new Map<string, string>();
+
+  /**
+   * Brokers to connect to, `host:port` (Kafka's `bootstrap.servers`). Required.
+   * @defaultValue none
+   */
+  setBootstrapServers(servers: string | readonly string[]): this {
+    this.bootstrapServers = typeof servers === 'string' ? servers.split(',').map((s) => s.trim()) : [...servers];
+    return this;
+  }
+
+  /**
+   * Topics to read (one or more). Exactly one of `setTopics` / `setTopicPattern`.
+   * @defaultValue none
+   */
+  setTopics(...topics: string[]): this {
+    this.topics = topics;
+    return this;
+  }
+
+  /**
+   * Read every topic whose **whole** name matches `pattern` (found when the source opens).
+   * Exactly one of `setTopics` / `setTopicPattern`.
+   * @defaultValue none
+   */
+  setTopicPattern(pattern: RegExp): this {
+    this.pattern = pattern;
+    return this;
+  }
+
+  /**
+   * The consumer group offsets are committed to (and read from for `groupOffsets()` starts). The
+   * group never has members: partitions are assigned by the source, not by the group. Required.
+   * @defaultValue none
+   */
+  setGroupId(groupId: string): this {
+    this.groupId = groupId;
+    return this;
+  }
+
+  /**
+   * Client id sent to the brokers.
+   * @defaultValue `'sluice'`
+   */
+  setClientId(clientId: string): this {
+    this.clientId = clientId;
+    return this;
+  }
+
+  /**
+   * A plain schema that sees only the value bytes (Flink wraps plain schemas the same way).
+   * Exactly one of `setValueOnlyDeserializer` / `setDeserializer`.
+   * @defaultValue none
+   */
+  setValueOnlyDeserializer(schema: DeserializationSchema<TRecord>): this {
+    this.deserializer = valueOnly(schema);
+    return this;
+  }
+
+  /**
+   * A schema that sees the whole record (key, value, topic, partition, offset, timestamp, headers).
+   * @defaultValue none
+   */
+  setDeserializer(schema: KafkaDeserializationSchema<TRecord>): this {
+    this.deserializer = schema;
+    return this;
+  }
+
+  /**
+   * Where a fresh start begins; ignored when restoring from a checkpoint.
+   * @defaultValue `StartingOffsets.groupOffsets()`
+   */
+  setStartingOffsets(startingOffsets: StartingOffsets): this {
+    this.startingOffsets = startingOffsets;
+    return this;
+  }
+
+  /**
+   * With checkpointing on: commit the checkpointed offsets to the group when a checkpoint
+   * completes (`ON_CHECKPOINTS`), or never (`DISABLED`). Without checkpointing the
+   * `enable.auto.commit` / `auto.commit.interval.ms` properties decide.
+   * @defaultValue true
+   */
+  setCommitOffsetsOnCheckpoints(commit: boolean): this {
+    this.commitOffsetsOnCheckpoints = commit;
+    return this;
+  }
+
+  /**
+   * What a deserializer that throws does: `'fail'` fails the job with a `SERDE_CORRUPT_RECORD`
+   * error naming topic/partition/offset; `'skip'` logs, counts (`recordsSkipped`) and goes on.
+   * @defaultValue `'fail'`
+   */
+  setOnDeserializationError(policy: DeserializationErrorPolicy): this {
+    this.onDeserializationError = policy;
+    return this;
+  }
+
+  /**
+   * Read only committed transactional records (`isolation.level=read_committed`).
+   * @defaultValue false (`read_uncommitted`, Kafka's default)
+   */
+  setReadCommitted(readCommitted: boolean): this {
+    this.properties.set('isolation.level', readCommitted ? 'read_committed' : 'read_uncommitted');
+    return this;
+  }
+
+  /**
+   * TLS: `true` for Node's defaults, or options (CA, client certificate).
+   * @defaultValue false
+   */
+  setTls(tls: boolean | KafkaTlsOptions): this {
+    this.tls = tls;
+    return this;
+  }
+
+  /**
+   * SASL authentication (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512).
+   * @defaultValue none
+   */
+  setSasl(sasl: KafkaSaslOptions): this {
+    this.sasl = sasl;
+    return this;
+  }
+
+  /**
+   * Receives warnings (start-offset fallbacks, failed offset commits, skipped records).
+   * @defaultValue drops everything
+   */
+  setLogger(logger: KafkaLogger): this {
+    this.logger = logger;
+    return this;
+  }
+
+  /**
+   * Sets a Kafka / Flink property by its usual name (see {@link KAFKA_SOURCE_PROPERTIES}):
+   * `enable.auto.commit` (default `true`), `auto.commit.interval.ms` (`5000`),
+   * `auto.offset.reset` (`latest`), `isolation.level` (`read_uncommitted`),
+   * `flink.poll-timeout` (`100`), `flink.disable-metrics` (`false`), and `bootstrap.servers`,
+   * `group.id`, `client.id`. Unknown keys are rejected by `build()`.
+   */
+  setProperty(key: string, value: string): this {
+    this.properties.set(key, value);
+    return this;
+  }
+
+  /** Validates every option and builds the source. */
+  build(): KafkaSource<TRecord> {
+    const props = this.properties;
+    for (const key of props.keys()) {
+      if (!(KAFKA_SOURCE_PROPERTIES as readonly string[]).includes(key)) {
+        throw invalidOption(key, `Unknown property "${key}". Supported: ${KAFKA_SOURCE_PROPERTIES.join(', ')}.`);
+      }
+    }
+    const bootstrap = props.get('bootstrap.servers');
+    if (bootstrap !== undefined) this.setBootstrapServers(bootstrap);
+    const groupId = props.get('group.id') ?? this.groupId;
+    const clientId = props.get('client.id') ?? this.clientId;
+    const connection = {
+      bootstrapServers: this.bootstrapServers,
+      ...(clientId === undefined ? {} : { clientId }),
+      ...(this.tls === undefined ? {} : { tls: this.tls }),
+      ...(this.sasl === undefined ? {} : { sasl: this.sasl }),
+    };
+    validateConnectionOptions(connection);
+    const subscription = this.subscription();
+    if (groupId === undefined || groupId.trim() === '') {
+      throw invalidOption('groupId', 'groupId (group.id) is required: offsets are committed to and read from that group.');
+    }
+    if (this.deserializer === undefined) {
+      throw invalidOption('deserializer', 'A deserializer is required: call setValueOnlyDeserializer(schema) or setDeserializer(schema).');
+    }
+    if (this.onDeserializationError !== 'fail' && this.onDeserializationError !== 'skip') {
+      throw invalidOption('onDeserializationError', `onDeserializationError is "${String(this.onDeserializationError)}"; use 'fail' or 'skip'.`);
+    }
+    const autoOffsetReset = props.get('auto.offset.reset') ?? 'latest';
+    if (autoOffsetReset !== 'earliest' && autoOffsetReset !== 'latest' && autoOffsetReset !== 'none') {
+      throw invalidOption('auto.offset.reset', `auto.offset.reset is "${autoOffsetReset}"; use earliest, latest or none.`);
+    }
+    const isolation = props.get('isolation.level') ?? 'read_uncommitted';
+    if (isolation !== 'read_committed' && isolation !== 'read_uncommitted') {
+      throw invalidOption('isolation.level', `isolation.level is "${isolation}"; use read_committed or read_uncommitted.`);
+    }
+    return new KafkaSource<TRecord>({
+      connection,
+      subscription,
+      groupId,
+      deserializer: this.deserializer,
+      startingOffsets: this.startingOffsets,
+      commitOffsetsOnCheckpoints: this.commitOffsetsOnCheckpoints,
+      enableAutoCommit: booleanProperty(props, 'enable.auto.commit', true),
+      autoCommitIntervalMs: integerProperty(props, 'auto.commit.interval.ms', 5000),
+      autoOffsetReset,
+      readCommitted: isolation === 'read_committed',
+      pollTimeoutMs: integerProperty(props, 'flink.poll-timeout', 100),
+      onDeserializationError: this.onDeserializationError,
+      disableMetrics: booleanProperty(props, 'flink.disable-metrics', false),
+      logger: this.logger,
+    });
+  }
+
+  private subscription(): TopicSubscription {
+    if (this.topics !== undefined && this.pattern !== undefined) {
+      throw invalidOption('topics', 'Set either topics or a topic pattern, not both.');
+    }
+    if (this.pattern !== undefined) return { kind: 'pattern', pattern: this.pattern };
+    if (this.topics === undefined || this.topics.length === 0) {
+      throw invalidOption('topics', 'topics is required: call setTopics(...names) with at least one topic, or setTopicPattern(regex).');
+    }
+    for (const topic of this.topics) {
+      if (!/^[a-zA-Z0-9._-]{1,249}$/.test(topic)) {
+        throw invalidOption('topics', `Topic name "${topic}" is not a legal Kafka topic name ([a-zA-Z0-9._-], 1-249 chars).`);
+      }
+    }
+    return { kind: 'topics', topics: [...new Set(this.topics)] };
+  }
+}
+
+function booleanProperty(props: ReadonlyMap<string, string>, key: string, fallback: boolean): boolean {
+  const raw = props.get(key);
+  if (raw === undefined) return fallback;
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  throw invalidOption(key, `${key} is "${raw}"; use true or false.`);
+}
+
+function integerProperty(props: ReadonlyMap<string, string>, key: string, fallback: number): number {
+  const raw = props.get(key);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value)) {
+    throw invalidOption(key, `${key} is "${raw}"; it must be an integer ≥ 0.`);
+  }
+  return value;
+}

@@ -1,0 +1,449 @@
+/**
+ * `KafkaSource` (Flink 1.6's `FlinkKafkaConsumer011`): reads Kafka topics with offsets kept in
+ * Sluice checkpoints, partitions assigned to subtasks deterministically (never by a consumer
+ * group rebalance), and offsets committed back to Kafka for monitoring.
+ */
+import { SerdeError, CoreErrorCode } from '@sluice/core';
+import type {
+  CheckpointListener,
+  CheckpointedFunction,
+  Counter,
+  FunctionInitializationContext,
+  FunctionSnapshotContext,
+  ListState,
+  RichFunction,
+  RuntimeContext,
+  Source,
+  SourceContext,
+} from '@sluice/core';
+import type { Admin, Kafka } from 'kafkajs';
+import { KafkaError, KafkaErrorCode, wrapKafkaJsError } from '../errors.js';
+import { createKafkaJsClient } from '../internal/kafka-client.js';
+import type { KafkaConnectionOptions } from '../internal/kafka-client.js';
+import type { KafkaLogger } from '../internal/logger.js';
+import { comparePartitions, partitionKey } from '../internal/topic-partition.js';
+import type { TopicPartition, TopicPartitionOffset } from '../internal/topic-partition.js';
+import { commitGroupOffsets, createInternalCluster } from '../sink/transactions/kafkajs-internals.js';
+import type { InternalCluster } from '../sink/transactions/kafkajs-internals.js';
+import { OffsetCommitMode, decideCommitMode } from './commit-mode.js';
+import { discoverPartitions, ownedPartitions } from './discovery/partition-discoverer.js';
+import type { TopicSubscription } from './discovery/partition-discoverer.js';
+import { CheckpointOffsetCommitter } from './fetcher/checkpoint-offset-committer.js';
+import { KafkaFetcher } from './fetcher/kafka-fetcher.js';
+import type { BatchControl, FetchedBatch } from './fetcher/kafka-fetcher.js';
+import type { KafkaConsumerRecord, KafkaDeserializationSchema } from './kafka-deserialization-schema.js';
+import { OFFSET_STATE_NAME, offsetStateType } from './partition-state/offset-state.js';
+import { KafkaOffsetSentinel, isSentinel, lastEmittedBefore, readPositionOf } from './partition-state/offsets.js';
+import { partitionAssignerOwns } from './partition-state/ownership.js';
+import { resolveStartOffsets } from './starting-offsets.js';
+import type { StartingOffsets } from './starting-offsets.js';
+// Circular on purpose: each module uses the other only when called, never at load time.
+import { KafkaSourceBuilder } from './kafka-source-builder.js';
+
+/** What to do with a record the deserializer throws on. */
+export type DeserializationErrorPolicy = 'fail' | 'skip';
+
+/** Everything a {@link KafkaSource} is built from (made by `KafkaSourceBuilder`). */
+export interface KafkaSourceConfig<TRecord> {
+  readonly connection: KafkaConnectionOptions;
+  readonly subscription: TopicSubscription;
+  readonly groupId: string;
+  readonly deserializer: KafkaDeserializationSchema<TRecord>;
+  readonly startingOffsets: StartingOffsets;
+  readonly commitOffsetsOnCheckpoints: boolean;
+  readonly enableAutoCommit: boolean;
+  readonly autoCommitIntervalMs: number;
+  readonly autoOffsetReset: 'earliest' | 'latest' | 'none';
+  readonly readCommitted: boolean;
+  readonly pollTimeoutMs: number;
+  readonly onDeserializationError: DeserializationErrorPolicy;
+  readonly disableMetrics: boolean;
+  readonly logger: KafkaLogger;
+}
+
+interface PartitionProgress {
+  readonly topic: string;
+  readonly partition: number;
+  /** Last emitted offset (or -1 before the first record of a concrete start position). */
+  offset: number;
+  /** Last requested commit (+1 convention). */
+  committed: number;
+  highWatermark: number;
+}
+
+/**
+ * Reads Kafka topics into a Sluice job. Build one with {@link KafkaSource.builder}.
+ *
+ * Implements `Source`, `CheckpointedFunction` (union list state `topic-partition-offset-states`),
+ * `CheckpointListener` (offset commits on checkpoints) and `RichFunction`.
+ *
+ * @typeParam TRecord - the records the deserializer produces
+ */
+export class KafkaSource<TRecord>
+  implements Source<TRecord>, CheckpointedFunction, CheckpointListener, RichFunction
+{
+  private state: ListState<TopicPartitionOffset> | undefined;
+  private restored: TopicPartitionOffset[] | undefined;
+  private readonly progress = new Map<string, PartitionProgress>();
+  private commitMode: OffsetCommitMode = OffsetCommitMode.DISABLED;
+  private running = false;
+  private kafka: Kafka | undefined;
+  private admin: Admin | undefined;
+  private commitCluster: InternalCluster | undefined;
+  private committer: CheckpointOffsetCommitter | undefined;
+  private fetcher: KafkaFetcher | undefined;
+  private finish: ((error?: Error) => void) | undefined;
+  private subtaskIndex = 0;
+  private skippedRecords: Counter | undefined;
+
+  /** @internal Use {@link KafkaSource.builder}. */
+  constructor(private readonly config: KafkaSourceConfig<TRecord>) {}
+
+  /** Starts building a source. */
+  static builder<TRecord>(): KafkaSourceBuilder<TRecord> {
+    return new KafkaSourceBuilder<TRecord>();
+  }
+
+  /** The type of the records this source produces. */
+  get producedType() {
+    return this.config.deserializer.producedType;
+  }
+
+  // ---- CheckpointedFunction -------------------------------------------------------------------
+
+  /** Registers the union list state and reads it back on restore (start positions are then ignored). */
+  initializeState(context: FunctionInitializationContext): void {
+    this.state = context.operatorStateStore.getUnionListState({ name: OFFSET_STATE_NAME, type: offsetStateType });
+    this.restored = context.isRestored ? this.state.get().sort(comparePartitions) : undefined;
+  }
+
+  /** Writes the last emitted offset of every partition this subtask reads; parks them for commit. */
+  snapshotState(context: FunctionSnapshotContext): void {
+    if (this.state === undefined) return;
+    const offsets = [...this.progress.values()].map((p) => ({ topic: p.topic, partition: p.partition, offset: p.offset }));
+    this.state.update(offsets);
+    if (this.commitMode === OffsetCommitMode.ON_CHECKPOINTS) this.committer?.onSnapshot(context.checkpointId, offsets);
+  }
+
+  /** ON_CHECKPOINTS: commits the offsets of that checkpoint (+1) to the group, asynchronously. */
+  notifyCheckpointComplete(checkpointId: number): void {
+    if (this.commitMode !== OffsetCommitMode.ON_CHECKPOINTS) return;
+    this.committer?.onCheckpointComplete(checkpointId);
+  }
+
+  // ---- RichFunction ---------------------------------------------------------------------------
+
+  /** Connects, finds this subtask's partitions and resolves their start positions. */
+  async open(context: RuntimeContext): Promise<void> {
+    const { config } = this;
+    this.subtaskIndex = context.subtaskIndex;
+    this.commitMode = decideCommitMode({
+      checkpointingEnabled: context.isCheckpointingEnabled,
+      commitOffsetsOnCheckpoints: config.commitOffsetsOnCheckpoints,
+      enableAutoCommit: config.enableAutoCommit,
+      autoCommitIntervalMs: config.autoCommitIntervalMs,
+    });
+    this.kafka = createKafkaJsClient(config.connection, config.logger);
+    this.admin = this.kafka.admin();
+    try {
+      await this.admin.connect();
+    } catch (error) {
+      throw wrapKafkaJsError(error, { action: 'connecting the source', hint: 'Check bootstrapServers, TLS and SASL settings.' });
+    }
+    await config.deserializer.open?.();
+    const subtask = { subtaskIndex: context.subtaskIndex, parallelism: context.parallelism };
+    const all = await discoverPartitions(this.admin, config.subscription);
+    const owned = ownedPartitions(all, subtask);
+    const initial = new Map<string, TopicPartitionOffset>();
+    if (this.restored !== undefined) {
+      const known = new Set(this.restored.map(partitionKey));
+      for (const entry of this.restored) {
+        if (partitionAssignerOwns(entry, subtask)) initial.set(partitionKey(entry), entry);
+      }
+      for (const tp of owned) {
+        if (!known.has(partitionKey(tp))) {
+          initial.set(partitionKey(tp), { ...tp, offset: KafkaOffsetSentinel.EARLIEST_OFFSET });
+        }
+      }
+    } else {
+      const start = await resolveStartOffsets({
+        startingOffsets: config.startingOffsets,
+        partitions: owned,
+        logger: config.logger,
+        offsetsForTimes: (partitions, timestamp) => this.offsetsForTimes(partitions, timestamp),
+      });
+      for (const tp of owned) initial.set(partitionKey(tp), { ...tp, offset: start.get(partitionKey(tp))! });
+    }
+    const resolved = await this.resolveSentinels([...initial.values()]);
+    for (const entry of resolved) {
+      this.progress.set(partitionKey(entry), {
+        topic: entry.topic,
+        partition: entry.partition,
+        offset: entry.offset,
+        committed: KafkaOffsetSentinel.OFFSET_NOT_SET,
+        highWatermark: -1,
+      });
+    }
+    this.registerMetrics(context);
+    if (this.commitMode !== OffsetCommitMode.DISABLED) {
+      this.commitCluster = createInternalCluster(this.kafka);
+      await this.commitCluster.connect();
+      const metrics = config.disableMetrics ? undefined : context.metricGroup;
+      this.committer = new CheckpointOffsetCommitter({
+        commit: (offsets) => this.commitToGroup(offsets),
+        logger: config.logger,
+        owns: (tp) => this.progress.has(partitionKey(tp)),
+        ...(metrics === undefined
+          ? {}
+          : { commitsSucceeded: metrics.counter('commitsSucceeded'), commitsFailed: metrics.counter('commitsFailed') }),
+        onCommitRequested: (o) => {
+          const p = this.progress.get(partitionKey(o));
+          if (p !== undefined) p.committed = o.offset;
+        },
+      });
+    }
+    this.running = true;
+  }
+
+  /** Stops fetching and closes the clients; waits for a running offset commit. */
+  async close(): Promise<void> {
+    this.running = false;
+    await this.fetcher?.stop().catch(() => undefined);
+    this.fetcher = undefined;
+    await this.committer?.whenIdle();
+    await this.commitCluster?.disconnect().catch(() => undefined);
+    this.commitCluster = undefined;
+    await this.admin?.disconnect().catch(() => undefined);
+    this.admin = undefined;
+  }
+
+  // ---- Source ---------------------------------------------------------------------------------
+
+  /** Fetches and emits records until cancelled, or until the deserializer signals end of stream. */
+  async run(context: SourceContext<TRecord>): Promise<void> {
+    if (!this.running || this.kafka === undefined) {
+      throw new KafkaError('KafkaSource.run was called before open().', { code: KafkaErrorCode.KAFKA_CLIENT_ERROR });
+    }
+    const done = new Promise<void>((resolve, reject) => {
+      this.finish = (error) => (error === undefined ? resolve() : reject(error));
+    });
+    const onAbort = (): void => this.finish?.();
+    context.signal.addEventListener('abort', onAbort, { once: true });
+    let periodic: NodeJS.Timeout | undefined;
+    try {
+      if (this.progress.size === 0) {
+        context.markAsTemporarilyIdle();
+      } else {
+        const partitions = [...this.progress.values()].map((p) => ({ topic: p.topic, partition: p.partition }));
+        this.fetcher = new KafkaFetcher({
+          kafka: this.kafka,
+          groupId: this.config.groupId,
+          subtaskIndex: this.subtaskIndex,
+          partitions,
+          nextOffset: (tp) => this.progress.get(partitionKey(tp))!.offset + 1,
+          readCommitted: this.config.readCommitted,
+          maxWaitTimeMs: this.config.pollTimeoutMs,
+          onBatch: (batch, control) => this.processBatch(context, { batch, control }),
+          onCrash: (error) => this.finish?.(error),
+        });
+        await this.fetcher.start();
+      }
+      if (this.commitMode === OffsetCommitMode.KAFKA_PERIODIC) {
+        periodic = setInterval(() => this.commitPeriodically(), this.config.autoCommitIntervalMs);
+      }
+      if (!this.running) this.finish?.();
+      await done;
+    } finally {
+      if (periodic !== undefined) clearInterval(periodic);
+      context.signal.removeEventListener('abort', onAbort);
+      this.running = false;
+      await this.fetcher?.stop().catch(() => undefined);
+      this.fetcher = undefined;
+    }
+  }
+
+  /** Asks `run` to return soon. */
+  cancel(): void {
+    this.running = false;
+    this.finish?.();
+  }
+
+  // ---- internals -------------------------------------------------------------------------------
+
+  private async processBatch(
+    context: SourceContext<TRecord>,
+    input: { batch: FetchedBatch; control: BatchControl },
+  ): Promise<void> {
+    const { batch, control } = input;
+    const progress = this.progress.get(partitionKey(batch));
+    if (progress === undefined) return;
+    progress.highWatermark = batch.highWatermark;
+    let sinceHeartbeat = 0;
+    for (const record of batch.records) {
+      if (!this.running || !control.isRunning()) return;
+      if (record.offset <= progress.offset) continue;
+      let value: TRecord | null;
+      try {
+        value = await this.config.deserializer.deserialize(record);
+      } catch (error) {
+        if (this.config.onDeserializationError === 'skip') {
+          this.skippedRecords?.inc();
+          this.config.logger.warn(
+            `Skipped a record the deserializer could not read (topic ${record.topic}, partition ${record.partition}, offset ${record.offset}).`,
+            { topic: record.topic, partition: record.partition, offset: record.offset, error },
+          );
+          progress.offset = record.offset;
+          continue;
+        }
+        this.fail(deserializationError(record, error));
+        return;
+      }
+      if (!this.running) return;
+      if (this.config.deserializer.isEndOfStream(value)) {
+        this.running = false;
+        this.finish?.();
+        return;
+      }
+      if (value === null) {
+        progress.offset = record.offset;
+        continue;
+      }
+      // Emission and offset update in one synchronous step (SourceContext atomicity rule).
+      const backPressure = context.collectWithTimestamp(value, record.timestamp);
+      progress.offset = record.offset;
+      if (backPressure !== undefined) await backPressure;
+      sinceHeartbeat += 1;
+      if (sinceHeartbeat >= 500) {
+        sinceHeartbeat = 0;
+        await control.heartbeat();
+      }
+    }
+  }
+
+  private fail(error: Error): void {
+    this.running = false;
+    this.finish?.(error);
+  }
+
+  private async resolveSentinels(entries: readonly TopicPartitionOffset[]): Promise<TopicPartitionOffset[]> {
+    const admin = this.admin!;
+    const byTopic = new Map<string, TopicPartitionOffset[]>();
+    for (const e of entries) byTopic.set(e.topic, [...(byTopic.get(e.topic) ?? []), e]);
+    const out: TopicPartitionOffset[] = [];
+    for (const [topic, list] of byTopic) {
+      if (list.every((e) => !isSentinel(e.offset) || e.offset === -1)) {
+        out.push(...list);
+        continue;
+      }
+      let watermarks: Map<number, { low: number; high: number }>;
+      let committed = new Map<number, number>();
+      try {
+        watermarks = new Map(
+          (await admin.fetchTopicOffsets(topic)).map((o) => [o.partition, { low: Number(o.low), high: Number(o.high) }]),
+        );
+        if (list.some((e) => readPositionOf(e.offset).kind === 'group')) {
+          const groups = await admin.fetchOffsets({ groupId: this.config.groupId, topics: [topic] });
+          committed = new Map((groups[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+        }
+      } catch (error) {
+        throw wrapKafkaJsError(error, { action: 'looking up start offsets', topic });
+      }
+      for (const e of list) {
+        const position = readPositionOf(e.offset);
+        const marks = watermarks.get(e.partition) ?? { low: 0, high: 0 };
+        let next: number;
+        switch (position.kind) {
+          case 'offset':
+            next = position.offset;
+            break;
+          case 'earliest':
+            next = marks.low;
+            break;
+          case 'latest':
+            next = marks.high;
+            break;
+          case 'group': {
+            const c = committed.get(e.partition) ?? -1;
+            next = c >= 0 ? c : this.resetPosition({ topic, partition: e.partition }, marks);
+            break;
+          }
+        }
+        out.push({ topic, partition: e.partition, offset: lastEmittedBefore(next) });
+      }
+    }
+    return out;
+  }
+
+  private resetPosition(tp: TopicPartition, marks: { low: number; high: number }): number {
+    switch (this.config.autoOffsetReset) {
+      case 'earliest':
+        return marks.low;
+      case 'latest':
+        return marks.high;
+      case 'none':
+        throw new KafkaError(
+          `Group ${this.config.groupId} has no committed offset for topic ${tp.topic} partition ${tp.partition} and auto.offset.reset is none. ` +
+            'Commit an offset for the group, choose another start position, or set auto.offset.reset to earliest or latest.',
+          { code: KafkaErrorCode.KAFKA_CONFIG_INVALID, topic: tp.topic, partition: tp.partition, option: 'auto.offset.reset' },
+        );
+    }
+  }
+
+  private async offsetsForTimes(partitions: readonly TopicPartition[], timestamp: number): Promise<Map<string, number | null>> {
+    const out = new Map<string, number | null>();
+    for (const topic of new Set(partitions.map((p) => p.topic))) {
+      try {
+        for (const o of await this.admin!.fetchTopicOffsetsByTimestamp(topic, timestamp)) {
+          out.set(partitionKey({ topic, partition: o.partition }), Number(o.offset));
+        }
+      } catch (error) {
+        throw wrapKafkaJsError(error, { action: 'looking up offsets by timestamp', topic });
+      }
+    }
+    return out;
+  }
+
+  private async commitToGroup(offsets: readonly TopicPartitionOffset[]): Promise<void> {
+    const cluster = this.commitCluster;
+    if (cluster === undefined) return;
+    try {
+      await commitGroupOffsets(cluster, { groupId: this.config.groupId, offsets });
+    } catch (error) {
+      throw wrapKafkaJsError(error, { action: `committing offsets of group ${this.config.groupId}`, fallbackCode: KafkaErrorCode.KAFKA_OFFSET_COMMIT_FAILED });
+    }
+  }
+
+  private commitPeriodically(): void {
+    const offsets = [...this.progress.values()]
+      .filter((p) => !isSentinel(p.offset))
+      .map((p) => ({ topic: p.topic, partition: p.partition, offset: p.offset }));
+    // Reuse the one-in-flight logic with a synthetic checkpoint id per period.
+    const id = Date.now();
+    this.committer?.onSnapshot(id, offsets);
+    this.committer?.onCheckpointComplete(id);
+  }
+
+  private registerMetrics(context: RuntimeContext): void {
+    if (this.config.disableMetrics) return;
+    const group = context.metricGroup;
+    this.skippedRecords = group.counter('recordsSkipped');
+    const consumerGroup = group.addGroup('KafkaConsumer');
+    for (const p of this.progress.values()) {
+      const partitionGroup = consumerGroup.addGroup('topic', p.topic).addGroup('partition', String(p.partition));
+      partitionGroup.gauge('currentOffsets', () => p.offset);
+      partitionGroup.gauge('committedOffsets', () => p.committed);
+      partitionGroup.gauge('recordsLag', () => (p.highWatermark < 0 ? null : Math.max(0, p.highWatermark - (p.offset + 1))));
+      consumerGroup.gauge(`current-offsets.${p.topic}-${p.partition}`, () => p.offset);
+      consumerGroup.gauge(`committed-offsets.${p.topic}-${p.partition}`, () => p.committed);
+    }
+  }
+}
+
+function deserializationError(record: KafkaConsumerRecord, cause: unknown): SerdeError {
+  const detail = cause instanceof Error ? cause.message : String(cause);
+  return new SerdeError(
+    `Could not deserialize the record at topic ${record.topic}, partition ${record.partition}, offset ${record.offset}: ${detail}. ` +
+      "The job fails and re-reads this record after a restart; to skip such records set onDeserializationError to 'skip'.",
+    { code: CoreErrorCode.SERDE_CORRUPT_RECORD, topic: record.topic, partition: record.partition, offset: record.offset, cause },
+  );
+}
