@@ -132,7 +132,7 @@ export type KillPlanStep =
   | { readonly kind: 'timer'; readonly afterMs: number };
 
 /** Kill points every exactly-once run may use (all reachable by the exactly-once job). */
-export const EXACTLY_ONCE_KILL_POINTS: readonly KillPoint[] = KILL_POINTS.filter((point) => point !== 'source.emit');
+export const EXACTLY_ONCE_KILL_POINTS: readonly KillPoint[] = KILL_POINTS;
 
 /** Draws the next kill from `random`: half injected points, half parent timers in the window. */
 export function drawKill(

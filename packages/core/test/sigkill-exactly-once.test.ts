@@ -1,0 +1,203 @@
+/**
+ * The product's promise: a job with a replayable source and a two-phase-commit file sink, SIGKILLed
+ * at seeded random moments and at injected points (inside snapshots, between the metadata write
+ * and the notification, inside commit and recovery), restarted until it finishes, writes every
+ * input exactly once.
+ *
+ * `SLUICE_CHAOS_RUNS=<kills>` turns the seeded part into a soak of about that many kills;
+ * `SLUICE_CHAOS_SEED=<n>` replays the scenarios from seed n.
+ */
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  bundleJob,
+  ChildTracker,
+  describeKill,
+  drawKill,
+  seededRandom,
+  type ChildResult,
+  type KillPlanStep,
+} from './jobs/chaos-harness.js';
+import { checkCommittedOutput, describeReport, isExactlyOnce } from './jobs/exactly-once-checker.js';
+import { KILL_POINTS } from './jobs/kill-points.js';
+
+const COUNT = 5000;
+const PARALLELISM = 2;
+const INTERVAL_MS = 40;
+const KILLS_PER_SCENARIO = 4;
+const CI_SEEDED_SCENARIOS = 10;
+const MIN_CI_KILLS = 30;
+const RUN_TIMEOUT_MS = 60_000;
+
+const verbose = process.env['SLUICE_CHAOS_VERBOSE'] === '1';
+const soakKills = Number(process.env['SLUICE_CHAOS_RUNS'] ?? '0');
+const firstSeed = Number(process.env['SLUICE_CHAOS_SEED'] ?? '1');
+const seededScenarios = soakKills > 0 ? Math.ceil(soakKills / KILLS_PER_SCENARIO) : CI_SEEDED_SCENARIOS;
+
+const tracker = new ChildTracker();
+const workDirs: string[] = [];
+let script = '';
+let totalKills = 0;
+
+beforeAll(async () => {
+  script = await bundleJob(new URL('./jobs/sequence-file-job.ts', import.meta.url));
+});
+
+afterEach(() => {
+  tracker.killAll();
+});
+
+afterAll(async () => {
+  tracker.killAll();
+  if (script !== '') await rm(join(script, '..'), { recursive: true, force: true });
+  for (const dir of workDirs) await rm(dir, { recursive: true, force: true });
+});
+
+interface ScenarioOutcome {
+  readonly dir: string;
+  readonly kills: number;
+  readonly log: string[];
+}
+
+/**
+ * Runs the job in a fresh directory, one child per step of `plan` (each meant to die), then
+ * without kills until it finishes. A step whose kill does not happen (the job finished first)
+ * ends the scenario early.
+ */
+async function runScenario(options: {
+  label: string;
+  plan: readonly KillPlanStep[];
+  sinkMode?: 'exactly-once' | 'direct';
+  /** Read the input from a file of lines (byte offsets in state) instead of generating it. */
+  source?: 'sequence' | 'file-lines';
+  /** Sink parallelism of each run (index from 0), behind a rebalance edge; else chained. */
+  sinkParallelism?: (run: number) => number;
+}): Promise<ScenarioOutcome> {
+  const dir = await mkdtemp(join(tmpdir(), 'sluice-sigkill-'));
+  workDirs.push(dir);
+  let inputFile = '';
+  if (options.source === 'file-lines') {
+    inputFile = join(dir, 'input.txt');
+    await writeFile(inputFile, Array.from({ length: COUNT }, (_, i) => `${i}\n`).join(''));
+  }
+  const log: string[] = [];
+  let kills = 0;
+  const steps: (KillPlanStep | undefined)[] = [...options.plan, undefined];
+  for (let index = 0; index < steps.length + 3; index += 1) {
+    const step = steps[Math.min(index, steps.length - 1)];
+    const result = await tracker.run(script, {
+      env: {
+        SLUICE_JOB_DIR: dir,
+        SLUICE_JOB_NAME: 'sigkill-seq',
+        SLUICE_SEQ_COUNT: String(COUNT),
+        SLUICE_PARALLELISM: String(PARALLELISM),
+        SLUICE_CHECKPOINT_INTERVAL_MS: String(INTERVAL_MS),
+        SLUICE_SINK_MODE: options.sinkMode ?? 'exactly-once',
+        SLUICE_PAUSE_EVERY: '2',
+        SLUICE_SINK_PARALLELISM: options.sinkParallelism === undefined ? '' : String(options.sinkParallelism(index)),
+        SLUICE_INPUT_FILE: inputFile,
+        SLUICE_KILL_AT: step?.kind === 'point' ? `${step.point}:${step.occurrence}` : '',
+      },
+      ...(step?.kind === 'timer' ? { killAfterMs: step.afterMs } : {}),
+      timeoutMs: RUN_TIMEOUT_MS,
+    });
+    const rescale = options.sinkParallelism === undefined ? '' : ` [sink parallelism ${options.sinkParallelism(index)}]`;
+    log.push(`run ${index + 1}${rescale}: ${describeKill(step)} → ${describeResult(result)}`);
+    if (result.signal === 'SIGKILL') {
+      kills += 1;
+      continue;
+    }
+    if (result.code === 0 && result.stdout.includes('JOB_FINISHED')) {
+      if (verbose) process.stdout.write(`${options.label}\n  ${log.join('\n  ')}\n`);
+      return { dir, kills, log };
+    }
+    throw new Error(
+      `${options.label}: the job failed instead of finishing or being killed.\n${log.join('\n')}\n` +
+        `stderr:\n${result.stderr.slice(-6000)}`,
+    );
+  }
+  throw new Error(`${options.label}: the job did not finish after ${steps.length + 3} runs.\n${log.join('\n')}`);
+}
+
+function describeResult(result: ChildResult): string {
+  if (result.signal === 'SIGKILL') {
+    return `SIGKILL by ${result.killedBy ?? 'unknown'}${result.killPoint === undefined ? '' : ` at ${result.killPoint}`} after ${result.durationMs} ms`;
+  }
+  return `exit ${result.code ?? result.signal} after ${result.durationMs} ms`;
+}
+
+async function expectExactlyOnce(outcome: ScenarioOutcome, label: string): Promise<void> {
+  const report = await checkCommittedOutput(join(outcome.dir, 'committed'), COUNT);
+  expect(isExactlyOnce(report), `${label}: ${describeReport(report)}\n${outcome.log.join('\n')}`).toBe(true);
+  // Nothing of the transactions' temp files may leak into the committed directory.
+  const committed = await readdir(join(outcome.dir, 'committed'));
+  expect(committed.filter((name) => !name.endsWith('.txt'))).toEqual([]);
+}
+
+describe('SIGKILL + restart of a two-phase-commit file sink job: every input exactly once', () => {
+  it('survives a kill at every injected point in turn (snapshot, metadata, notify, commit, recovery)', async () => {
+    const plan: KillPlanStep[] = KILL_POINTS.map((point) => ({
+      kind: 'point',
+      point,
+      occurrence: point === 'sink.invoke' || point === 'source.emit' ? 500 : 2,
+    }));
+    const outcome = await runScenario({ label: 'every kill point', plan });
+    totalKills += outcome.kills;
+    await expectExactlyOnce(outcome, 'every kill point');
+    expect(outcome.kills, outcome.log.join('\n')).toBeGreaterThanOrEqual(plan.length - 2);
+  });
+
+  for (let scenario = 0; scenario < seededScenarios; scenario += 1) {
+    const seed = firstSeed + scenario;
+    // Odd seeds read a file of lines (byte offset in state), even seeds generate the sequence.
+    const source = seed % 2 === 1 ? 'file-lines' : 'sequence';
+    it(`seed ${seed}: ${KILLS_PER_SCENARIO} seeded kills (random times and injected points), ${source} source`, async () => {
+      const random = seededRandom(seed);
+      const plan = Array.from({ length: KILLS_PER_SCENARIO }, () =>
+        drawKill(random, { timerWindowMs: [100, 1000], maxOccurrence: 3 }),
+      );
+      const label = `seed ${seed}, ${source} (plan: ${plan.map(describeKill).join(', ')})`;
+      const outcome = await runScenario({ label, plan, source });
+      totalKills += outcome.kills;
+      await expectExactlyOnce(outcome, label);
+    });
+  }
+
+  it('survives kills while the sink is rescaled on every restore (rebalance edge, aligned barriers)', async () => {
+    const random = seededRandom(firstSeed + 1000);
+    const plan = Array.from({ length: KILLS_PER_SCENARIO }, () =>
+      drawKill(random, { timerWindowMs: [100, 1000], maxOccurrence: 3 }),
+    );
+    const parallelisms = [2, 3, 1, 3, 2];
+    const label = `rescaling sink (plan: ${plan.map(describeKill).join(', ')})`;
+    const outcome = await runScenario({
+      label,
+      plan,
+      sinkParallelism: (run) => parallelisms[run % parallelisms.length] ?? 2,
+    });
+    totalKills += outcome.kills;
+    await expectExactlyOnce(outcome, label);
+  });
+
+  it(`killed the job at least ${MIN_CI_KILLS} times in total`, () => {
+    process.stdout.write(`SIGKILL suite: ${totalKills} kills of the exactly-once job\n`);
+    expect(totalKills).toBeGreaterThanOrEqual(soakKills > 0 ? Math.floor(soakKills * 0.8) : MIN_CI_KILLS);
+  });
+});
+
+describe('the exactly-once check can fail', () => {
+  it('finds duplicates when an at-least-once sink (no two-phase commit) is killed and restarted', async () => {
+    const outcome = await runScenario({
+      label: 'direct sink',
+      sinkMode: 'direct',
+      plan: [{ kind: 'point', point: 'sink.invoke', occurrence: 20 }],
+    });
+    expect(outcome.kills).toBe(1);
+    const report = await checkCommittedOutput(join(outcome.dir, 'committed'), COUNT);
+    expect(isExactlyOnce(report)).toBe(false);
+    expect(report.duplicates.length, describeReport(report)).toBeGreaterThan(0);
+    expect(report.missing).toEqual([]);
+  });
+});
