@@ -79,7 +79,7 @@ export class ConfluentRegistryAvroDeserializationSchema<TRecord = AvroRecord> im
 
   private decode(message: Uint8Array, id: number, writer: WriterEntry): TRecord {
     return decodeBody(message, {
-      type: writer.type,
+      type: this.reader,
       resolver: writer.resolver,
       offset: HEADER_LENGTH,
       what: `the Avro body (writer schema id ${id})`,

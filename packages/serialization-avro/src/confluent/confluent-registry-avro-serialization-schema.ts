@@ -4,7 +4,7 @@ import { ConfigError } from '@sluice/core';
 import type { AvroRecord } from '../generic/avro-deserialization-schema.js';
 import { encodeValue } from '../internal/decode.js';
 import type { SchemaRegistryClient } from '../registry/schema-registry-client.js';
-import { parseUserSchema, schemaText } from '../schema/avro-schema.js';
+import { parseUserSchema } from '../schema/avro-schema.js';
 import type { AvroSchema, AvroTypeOptions } from '../schema/avro-schema.js';
 import { toClient } from './registry-option.js';
 import type { SchemaRegistryOption } from './registry-option.js';
@@ -63,7 +63,7 @@ export class ConfluentRegistryAvroSerializationSchema<TRecord = AvroRecord> impl
   private constructor(
     private readonly type: Type,
     registry: SchemaRegistryClient,
-    private readonly options: ConfluentRegistryAvroSerializationOptions,
+    private readonly options: ConfluentRegistryAvroSerializationOptions & { readonly schemaText: string },
   ) {
     this.registry = registry;
     this.subject = subjectName(type, {
@@ -83,13 +83,19 @@ export class ConfluentRegistryAvroSerializationSchema<TRecord = AvroRecord> impl
     if (options.schemaId !== undefined && (!Number.isInteger(options.schemaId) || options.schemaId < 0 || options.schemaId > 0x7fffffff)) {
       throw new ConfigError(`Option schemaId must be an int32 ≥ 0, got ${String(options.schemaId)}.`, { option: 'schemaId' });
     }
-    return new ConfluentRegistryAvroSerializationSchema<TRecord>(parseUserSchema(schema, 'schema', options), toClient(registry, undefined), options);
+    const type = parseUserSchema(schema, 'schema', options);
+    // The registry gets the schema text as the user wrote it (what an out-of-band registration used).
+    const schemaText = typeof schema === 'string' ? schema : JSON.stringify(schema);
+    return new ConfluentRegistryAvroSerializationSchema<TRecord>(type, toClient(registry, undefined), { ...options, schemaText });
   }
 
-  /** Looks up (or registers) the schema id; call once before `serialize`. */
+  /**
+   * Looks up (or registers) the schema id; call once before `serialize`. The schema is sent as
+   * given (text as is, objects through `JSON.stringify`).
+   */
   async open(): Promise<void> {
     if (this.schemaId !== undefined) return;
-    const text = schemaText(this.type);
+    const text = this.options.schemaText;
     this.schemaId =
       this.options.autoRegister === true
         ? await this.registry.register(this.subject, text)
