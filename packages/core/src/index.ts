@@ -45,6 +45,21 @@ export type { Counter, MetricGroup } from './api/metric-group.js';
 export { DataOutput, DataInput } from './types/data-view.js';
 export type { TypeSerializer, SerializerSnapshot } from './types/type-serializer.js';
 export type { TypeInformation } from './types/type-information.js';
+export { Types } from './types/types.js';
+export type { InferType, RowOf, TupleOf } from './types/types.js';
+export type { JsonValue } from './types/json-value-serializer.js';
+export { serializeToBytes, deserializeFromBytes } from './types/serialized-value.js';
+export {
+  writeWithSnapshot,
+  readWithSnapshot,
+  encodeSnapshot,
+  decodeSnapshot,
+} from './types/snapshot-envelope.js';
+
+// Schemas shipped with core
+export { SimpleStringSchema } from './api/simple-string-schema.js';
+export type { SimpleStringSchemaOptions, StringCharset } from './api/simple-string-schema.js';
+export { TypeInformationSerializationSchema } from './api/type-information-serialization-schema.js';
 
 // DataStream API
 export { StreamExecutionEnvironment } from './datastream/stream-execution-environment.js';

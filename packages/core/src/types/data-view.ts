@@ -175,7 +175,8 @@ export class DataInput {
   /** Reads `length` raw bytes (a copy). */
   readRaw(length: number): Uint8Array {
     this.require(length);
-    const value = this.bytes.slice(this.position, this.position + length);
+    // A copy even when `bytes` is a Node Buffer (whose own slice() returns a view).
+    const value = Uint8Array.prototype.slice.call(this.bytes, this.position, this.position + length);
     this.position += length;
     return value;
   }
