@@ -107,6 +107,7 @@ export class Subtask {
   private closed = false;
   private finishing = false;
   private readonly source: SourceDriver | undefined;
+  private readonly head: OperatorInstance;
 
   constructor(init: SubtaskInit) {
     this.chain = init.chain;
@@ -127,6 +128,7 @@ export class Subtask {
     if (this.outputs.length === 1) last.output = this.outputs[0] as NetworkOutput;
     else if (this.outputs.length > 1) last.output = new FanOut(this.outputs);
     const head = this.operators[0] as OperatorInstance;
+    this.head = head;
     this.source = head.node.kind === 'source' ? new SourceDriver(this, head) : undefined;
   }
 
@@ -157,6 +159,21 @@ export class Subtask {
     }
     const result = action();
     if (result === undefined || !isPromiseLike(result)) return undefined;
+    this.track(result);
+    return result;
+  }
+
+  /** Pushes one record into the chain's head: {@link Subtask.exec} without allocating on the fast path. */
+  pushRecord(value: unknown, timestamp: number | undefined): void | Promise<void> {
+    if (this.tail !== undefined) {
+      return this.exec(() => {
+        this.frame.timestamp = timestamp;
+        return this.head.push(value);
+      });
+    }
+    this.frame.timestamp = timestamp;
+    const result = this.head.push(value);
+    if (result === undefined) return undefined;
     this.track(result);
     return result;
   }
@@ -329,8 +346,6 @@ export class Subtask {
     let open = count;
     let aligning: { checkpointId: number; timestamp: number; seen: Set<number> } | undefined;
     let cursor = 0;
-    const head = this.operators[0] as OperatorInstance;
-    const push = (value: unknown) => (): void | Promise<void> => head.push(value);
 
     const alignmentDone = (): boolean => {
       if (aligning === undefined) return false;
@@ -368,8 +383,7 @@ export class Subtask {
         }
         switch (event.kind) {
           case 'record': {
-            this.frame.timestamp = event.timestamp;
-            const result = this.exec(push(event.value));
+            const result = this.pushRecord(event.value, event.timestamp);
             if (result !== undefined) await result;
             break;
           }
@@ -523,12 +537,7 @@ class SourceDriver implements SourceContext<unknown> {
   private emit(record: unknown, timestamp: number | undefined): void | Promise<void> {
     if (this.task.hostStopping) return undefined;
     if (this.pending !== undefined) this.takeCheckpoint();
-    const frame = this.task.frame;
-    const head = this.head;
-    const result = this.task.exec(() => {
-      frame.timestamp = timestamp;
-      return head.push(record);
-    });
+    const result = this.task.pushRecord(record, timestamp);
     if (result === undefined) return undefined;
     this.blocked += 1;
     return result.then(
