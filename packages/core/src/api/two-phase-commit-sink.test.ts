@@ -404,6 +404,24 @@ describe('TwoPhaseCommitSink restore', () => {
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/checkpoint 2 .*900 ms old/);
   });
+
+  it('also warns when recover-committing an old transaction on restore', async () => {
+    let now = 0;
+    const first = new RecordingSink('a', { clock: () => now });
+    const store = await started(first);
+    await first.snapshotState(snap(1));
+    now = 950;
+    const warnings: string[] = [];
+    const second = new RecordingSink('b', {
+      clock: () => now,
+      transactionTimeoutMs: 1000,
+      timeoutWarningRatio: 0.5,
+      logger: { warn: (message) => void warnings.push(message) },
+    });
+    await started(second, store.checkpoint());
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/checkpoint 1 .*950 ms old/);
+  });
 });
 
 describe('TwoPhaseCommitSink options', () => {

@@ -246,7 +246,7 @@ export abstract class TwoPhaseCommitSink<TIn, TTxn, TContext = never>
       for (const element of state.get()) {
         this.userContext = element.context;
         for (const holder of element.pendingCommitTransactions) {
-          await this.recoverAndCommitInternal(holder);
+          await this.recoverAndCommitInternal(holder, context.restoredCheckpointId);
         }
         await this.recoverAndAbort(element.pendingTransaction.handle);
         if (element.context !== undefined) {
@@ -310,7 +310,7 @@ export abstract class TwoPhaseCommitSink<TIn, TTxn, TContext = never>
     return this.serially(async () => {
       for (const [id, holder] of [...this.pending]) {
         if (id > checkpointId) continue;
-        this.warnIfTimeoutAlmostReached(holder, id);
+        this.warnIfTimeoutAlmostReached(holder, `a transaction of checkpoint ${id}`);
         await this.commit(holder.handle);
         // Forget it only once committed: a snapshot taken meanwhile still lists it.
         this.pending.delete(id);
@@ -334,8 +334,13 @@ export abstract class TwoPhaseCommitSink<TIn, TTxn, TContext = never>
     return { handle, transactionStartTime: this.clock() };
   }
 
-  private async recoverAndCommitInternal(holder: TransactionHolder<TTxn>): Promise<void> {
+  private async recoverAndCommitInternal(
+    holder: TransactionHolder<TTxn>,
+    checkpointId: number | undefined,
+  ): Promise<void> {
     try {
+      const from = checkpointId === undefined ? '' : ` from checkpoint ${checkpointId}`;
+      this.warnIfTimeoutAlmostReached(holder, `a transaction recovered${from}`);
       await this.recoverAndCommit(holder.handle);
     } catch (error) {
       const elapsed = this.clock() - holder.transactionStartTime;
@@ -352,15 +357,15 @@ export abstract class TwoPhaseCommitSink<TIn, TTxn, TContext = never>
     }
   }
 
-  private warnIfTimeoutAlmostReached(holder: TransactionHolder<TTxn>, checkpointId: number): void {
+  private warnIfTimeoutAlmostReached(holder: TransactionHolder<TTxn>, which: string): void {
     if (this.timeoutWarningRatio === undefined) return;
     const elapsed = this.clock() - holder.transactionStartTime;
     if (elapsed > this.timeoutWarningRatio * this.transactionTimeoutMs) {
       this.logger.warn(
-        `Committing a transaction of checkpoint ${checkpointId} that is ${elapsed} ms old, past ` +
+        `Committing ${which} that is ${elapsed} ms old, past ` +
           `${this.timeoutWarningRatio} × transactionTimeoutMs (${this.transactionTimeoutMs} ms); ` +
           'it may time out in the external system and lose data. Checkpoint more often or raise the timeout.',
-        { transaction: holder.handle, checkpointId, elapsedMs: elapsed },
+        { transaction: holder.handle, elapsedMs: elapsed },
       );
     }
   }
