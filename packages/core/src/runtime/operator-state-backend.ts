@@ -3,7 +3,8 @@
  *
  * State file (format version 1), written with {@link DataOutput}:
  * `string "sluice-operator-state"`, `varuint formatVersion`, `varuint stateCount`, then per state:
- * `string name`, `uint8 mode` (0 even-split, 1 union), `string serializerSnapshotJson`,
+ * `string name`, `uint8 mode` (0 even-split, 1 union), `bytes serializerSnapshot` (the snapshot
+ * envelope of `types/snapshot-envelope.ts`),
  * `varuint elementCount`, and each element as `bytes` (varint length + serializer bytes).
  * Elements are length-prefixed so that redistribution can cut lists without decoding them.
  */
@@ -14,6 +15,7 @@ import type {
 } from '../api/state.js';
 import { CoreErrorCode, StateError } from '../errors.js';
 import { DataInput, DataOutput } from '../types/data-view.js';
+import { decodeSnapshot, encodeSnapshot } from '../types/snapshot-envelope.js';
 import type { SerializerSnapshot, TypeSerializer } from '../types/type-serializer.js';
 import { redistributeEvenSplit, redistributeUnion } from './state-redistribution.js';
 
@@ -94,7 +96,7 @@ export class OperatorStateBackend implements OperatorStateStore {
     for (const [name, { mode, serializer, state }] of this.registered) {
       out.writeString(name);
       out.writeUint8(mode === 'split' ? 0 : 1);
-      out.writeString(JSON.stringify(serializer.snapshot()));
+      out.writeBytes(encodeSnapshot(serializer.snapshot()));
       out.writeVarUint(state.values.length);
       for (const value of state.values) {
         const element = new DataOutput(64);
@@ -175,15 +177,7 @@ export function decodeOperatorStateFile(bytes: Uint8Array): StoredListState[] {
         code: CoreErrorCode.STATE_CORRUPT,
       });
     }
-    let snapshot: SerializerSnapshot;
-    try {
-      snapshot = JSON.parse(input.readString()) as SerializerSnapshot;
-    } catch (cause) {
-      throw new StateError(`State "${name}" has an unreadable serializer snapshot.`, {
-        code: CoreErrorCode.STATE_CORRUPT,
-        cause,
-      });
-    }
+    const snapshot = decodeSnapshot(input.readBytes());
     const elementCount = input.readVarUint();
     const elements: StoredElement[] = [];
     for (let e = 0; e < elementCount; e += 1) elements.push({ snapshot, bytes: input.readBytes() });
