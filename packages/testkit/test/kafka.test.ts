@@ -55,7 +55,12 @@ async function consumeUntil(options: {
   until: (values: string[]) => boolean;
 }): Promise<string[]> {
   const values: string[] = [];
-  const consumer: Consumer = client().consumer({ groupId: unique('g'), readUncommitted: options.readUncommitted });
+  // A short fetch wait: disconnect() waits for the fetch in flight.
+  const consumer: Consumer = client().consumer({
+    groupId: unique('g'),
+    readUncommitted: options.readUncommitted,
+    maxWaitTimeInMs: 250,
+  });
   await consumer.connect();
   try {
     await consumer.subscribe({ topic: options.topic, fromBeginning: true });
