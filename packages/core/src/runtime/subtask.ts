@@ -105,6 +105,8 @@ export class Subtask {
   private readonly alignment: AlignmentMode;
   private tail: Promise<void> | undefined;
   private closed = false;
+  /** Set when the job stops without a final checkpoint: records are dropped from then on. */
+  stopped = false;
   private finishing = false;
   private readonly source: SourceDriver | undefined;
   private readonly head: OperatorInstance;
@@ -265,6 +267,7 @@ export class Subtask {
 
   /** Releases producers blocked on this subtask's channels and wakes its input loop (job stopping). */
   stop(): void {
+    this.stopped = true;
     for (const output of this.outputs) output.release();
     for (const input of this.inputs) void input.push({ kind: 'end' });
   }
@@ -535,7 +538,7 @@ class SourceDriver implements SourceContext<unknown> {
   }
 
   private emit(record: unknown, timestamp: number | undefined): void | Promise<void> {
-    if (this.task.hostStopping) return undefined;
+    if (this.task.stopped) return undefined;
     if (this.pending !== undefined) this.takeCheckpoint();
     const result = this.task.pushRecord(record, timestamp);
     if (result === undefined) return undefined;
