@@ -109,6 +109,10 @@ export class KafkaFetcher {
       retry: { retries: 5 },
     });
     this.consumer = consumer;
+    // Seeks go in at every (re)join, before the first fetch of that generation. kafkajs's run()
+    // may resolve before the group is joined (it retries the join in the background), so seeking
+    // right after run() is not possible; records fetched before a seek applies are dropped by the
+    // source's "offset <= last emitted" filter.
     const seekAll = (): void => {
       for (const tp of options.partitions) {
         consumer.seek({ topic: tp.topic, partition: tp.partition, offset: String(options.nextOffset(tp)) });
@@ -147,7 +151,6 @@ export class KafkaFetcher {
           );
         },
       });
-      seekAll();
     } catch (error) {
       throw wrapKafkaJsError(error, { action: 'starting the consumer' });
     }

@@ -1,0 +1,284 @@
+// KafkaSource against the real broker, driven by a hand-rolled harness (the core runtime test is
+// in kafka-source-job.test.ts once the runtime is exported).
+import type { DeserializationSchema } from '@sluice/core';
+import type { Admin, Kafka } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KafkaOffsetSentinel } from '../src/source/partition-state/offsets.js';
+import { KafkaSource } from '../src/source/kafka-source.js';
+import { StartingOffsets } from '../src/source/starting-offsets.js';
+import { assignPartition } from '../src/source/partition-state/partition-assigner.js';
+import type { KafkaDeserializationSchema } from '../src/source/kafka-deserialization-schema.js';
+import { brokers, createTopic, kafkaClient, uniqueName, waitUntil } from './helpers.js';
+import { SourceHarness } from './source-harness.js';
+
+let admin: Admin;
+let kafka: Kafka;
+
+beforeAll(async () => {
+  kafka = kafkaClient();
+  admin = kafka.admin();
+  await admin.connect();
+});
+afterAll(async () => {
+  await admin.disconnect();
+});
+
+const stringType = { name: 'string', createSerializer: () => { throw new Error('unused'); } };
+const utf8: DeserializationSchema<string> = {
+  deserialize: (bytes) => Buffer.from(bytes).toString('utf8'),
+  isEndOfStream: () => false,
+  producedType: stringType,
+};
+
+async function produce(topic: string, messages: { value: string; partition?: number; key?: string; headers?: Record<string, string> }[]): Promise<void> {
+  const producer = kafka.producer();
+  await producer.connect();
+  await producer.send({ topic, messages });
+  await producer.disconnect();
+}
+
+function source(topic: string, configure: (b: ReturnType<typeof KafkaSource.builder<string>>) => void = () => undefined) {
+  const builder = KafkaSource.builder<string>()
+    .setBootstrapServers(brokers())
+    .setTopics(topic)
+    .setGroupId(uniqueName('group'))
+    .setValueOnlyDeserializer(utf8)
+    .setStartingOffsets(StartingOffsets.earliest());
+  configure(builder);
+  return builder.build();
+}
+
+describe('KafkaSource on a real broker', () => {
+  it('reads every partition once across 3 subtasks, each owning the partitions the formula gives it (checklist 4)', async () => {
+    const topic = await createTopic(admin, { partitions: 5 });
+    const messages = Array.from({ length: 50 }, (_, i) => ({ value: `m${i}`, partition: i % 5 }));
+    await produce(topic, messages);
+    const groupId = uniqueName('group');
+    const harnesses = [0, 1, 2].map(
+      (subtaskIndex) =>
+        new SourceHarness(
+          KafkaSource.builder<string>()
+            .setBootstrapServers(brokers())
+            .setTopics(topic)
+            .setGroupId(groupId)
+            .setValueOnlyDeserializer(utf8)
+            .setStartingOffsets(StartingOffsets.earliest())
+            .build(),
+          { subtaskIndex, parallelism: 3 },
+        ),
+    );
+    try {
+      await Promise.all(harnesses.map((h) => h.start()));
+      await waitUntil('50 records over all subtasks', () => harnesses.reduce((n, h) => n + h.records.length, 0) >= 50).catch((e: unknown) => { throw new Error(`${String(e)}: ${JSON.stringify(harnesses.map((h) => ({ n: h.records.length, idle: h.idle, err: String(h.error), ended: h.ended })))}`); });
+      for (const [subtaskIndex, h] of harnesses.entries()) {
+        const expected = messages.filter((m) => assignPartition(topic, m.partition, 3) === subtaskIndex).map((m) => m.value);
+        expect(h.records.map((r) => r.value).sort()).toEqual(expected.sort());
+      }
+    } finally {
+      await Promise.all(harnesses.map((h) => h.stop()));
+    }
+  });
+
+  it('checkpoint → restore continues after the last emitted record, ignoring the start position (checklist 2, 7, 11)', async () => {
+    const topic = await createTopic(admin, { partitions: 2 });
+    await produce(topic, Array.from({ length: 10 }, (_, i) => ({ value: `a${i}`, partition: i % 2 })));
+    const first = new SourceHarness(source(topic));
+    await first.start();
+    await first.waitForRecords(10);
+    const saved = await first.checkpoint(1);
+    await first.stop();
+    await produce(topic, Array.from({ length: 6 }, (_, i) => ({ value: `b${i}`, partition: i % 2 })));
+    // restored with a LATEST start position: the checkpoint wins
+    const second = new SourceHarness(source(topic, (b) => b.setStartingOffsets(StartingOffsets.latest())), { restore: saved });
+    await second.start();
+    try {
+      await second.waitForRecords(6);
+      expect(second.records.map((r) => r.value).sort()).toEqual(['b0', 'b1', 'b2', 'b3', 'b4', 'b5']);
+      const state = await second.checkpoint(2);
+      expect(state.get('topic-partition-offset-states')).toHaveLength(2);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('ON_CHECKPOINTS commits last emitted + 1 to the group when the checkpoint completes (checklist 10)', async () => {
+    const topic = await createTopic(admin);
+    await produce(topic, Array.from({ length: 7 }, (_, i) => ({ value: `c${i}` })));
+    const groupId = uniqueName('group');
+    const h = new SourceHarness(source(topic, (b) => b.setGroupId(groupId)));
+    await h.start();
+    try {
+      await h.waitForRecords(7);
+      await h.checkpoint(1);
+      await h.source.notifyCheckpointComplete(1);
+      await waitUntil('the committed group offset to be 7', async () => {
+        const offsets = await admin.fetchOffsets({ groupId, topics: [topic] });
+        return offsets[0]?.partitions[0]?.offset === '7';
+      });
+      await waitUntil('commitsSucceeded to count the commit', () => h.metrics.counters.get('commitsSucceeded')?.count === 1);
+      expect(h.metrics.gauges.get(`KafkaConsumer.topic.${topic}.partition.0.currentOffsets`)?.()).toBe(6);
+      expect(h.metrics.gauges.get(`KafkaConsumer.topic.${topic}.partition.0.committedOffsets`)?.()).toBe(7);
+    } finally {
+      await h.stop();
+    }
+  });
+
+  it('group-offsets start reads from the committed offset; specific offsets start at the given offset (checklist 3)', async () => {
+    const topic = await createTopic(admin, { partitions: 2 });
+    await produce(topic, Array.from({ length: 10 }, (_, i) => ({ value: `d${i}`, partition: i % 2 })));
+    const groupId = uniqueName('group');
+    await admin.setOffsets({ groupId, topic, partitions: [{ partition: 0, offset: '3' }] });
+    const grouped = new SourceHarness(
+      source(topic, (b) => b.setGroupId(groupId).setStartingOffsets(StartingOffsets.groupOffsets()).setProperty('auto.offset.reset', 'earliest')),
+    );
+    await grouped.start();
+    try {
+      // partition 0 holds d0,d2,d4,d6,d8 (offsets 0-4): from 3 → d6, d8; partition 1 has no group offset → earliest
+      await grouped.waitForRecords(7);
+      expect(grouped.records.map((r) => r.value).sort()).toEqual(['d1', 'd3', 'd5', 'd6', 'd7', 'd8', 'd9']);
+    } finally {
+      await grouped.stop();
+    }
+    const warnings: string[] = [];
+    const specific = new SourceHarness(
+      source(topic, (b) =>
+        b
+          .setGroupId(groupId)
+          .setStartingOffsets(StartingOffsets.specificOffsets([{ topic, partition: 1, offset: 4 }]))
+          .setLogger({ warn: (m) => warnings.push(m) }),
+      ),
+    );
+    await specific.start();
+    try {
+      // partition 1 from offset 4 → d9; partition 0 falls back to the group offset 3 → d6, d8
+      await specific.waitForRecords(3);
+      expect(specific.records.map((r) => r.value).sort()).toEqual(['d6', 'd8', 'd9']);
+      expect(warnings.filter((w) => w.includes(`${topic}/0`))).toHaveLength(1);
+    } finally {
+      await specific.stop();
+    }
+  });
+
+  it('null from the deserializer skips the record but advances the offset; isEndOfStream ends the subtask (checklist 12)', async () => {
+    const topic = await createTopic(admin);
+    await produce(topic, ['keep1', 'drop', 'keep2', 'END', 'after'].map((value) => ({ value })));
+    const schema: DeserializationSchema<string> = {
+      deserialize: (bytes) => {
+        const s = Buffer.from(bytes).toString('utf8');
+        return s === 'drop' ? null : s;
+      },
+      isEndOfStream: (next) => next === 'END',
+      producedType: stringType,
+    };
+    const h = new SourceHarness(source(topic, (b) => b.setValueOnlyDeserializer(schema)));
+    await h.start();
+    try {
+      await h.waitForEnd();
+      expect(h.error).toBeUndefined();
+      expect(h.records.map((r) => r.value)).toEqual(['keep1', 'keep2']);
+      const state = await h.checkpoint(1);
+      expect(state.get('topic-partition-offset-states')).toHaveLength(1);
+    } finally {
+      await h.stop();
+    }
+  });
+
+  it('a throwing deserializer fails with SERDE_CORRUPT_RECORD naming topic/partition/offset; skip mode counts and goes on', async () => {
+    const topic = await createTopic(admin);
+    await produce(topic, ['ok1', 'poison', 'ok2'].map((value) => ({ value })));
+    const schema: DeserializationSchema<string> = {
+      deserialize: (bytes) => {
+        const s = Buffer.from(bytes).toString('utf8');
+        if (s === 'poison') throw new Error('not a number');
+        return s;
+      },
+      isEndOfStream: () => false,
+      producedType: stringType,
+    };
+    const failing = new SourceHarness(source(topic, (b) => b.setValueOnlyDeserializer(schema)));
+    await failing.start();
+    try {
+      await failing.waitForEnd();
+      expect(failing.records.map((r) => r.value)).toEqual(['ok1']);
+      expect(failing.error).toMatchObject({ code: 'SERDE_CORRUPT_RECORD', topic, partition: 0, offset: 1 });
+      expect(String((failing.error as Error).message)).toContain("onDeserializationError to 'skip'");
+    } finally {
+      await failing.stop();
+    }
+    const skipping = new SourceHarness(source(topic, (b) => b.setValueOnlyDeserializer(schema).setOnDeserializationError('skip')));
+    await skipping.start();
+    try {
+      await skipping.waitForRecords(2);
+      expect(skipping.records.map((r) => r.value)).toEqual(['ok1', 'ok2']);
+      expect(skipping.metrics.counters.get('recordsSkipped')?.count).toBe(1);
+    } finally {
+      await skipping.stop();
+    }
+  });
+
+  it('a keyed deserializer sees key, value, topic, partition, offset, timestamp and headers', async () => {
+    const topic = await createTopic(admin);
+    await produce(topic, [{ key: 'k1', value: 'v1', headers: { h: 'x' } }]);
+    const seen: unknown[] = [];
+    const keyed: KafkaDeserializationSchema<string> = {
+      deserialize: (r) => {
+        seen.push({ ...r, key: r.key && Buffer.from(r.key).toString(), value: r.value && Buffer.from(r.value).toString(), headers: Object.keys(r.headers) });
+        return 'x';
+      },
+      isEndOfStream: () => false,
+      producedType: stringType,
+    };
+    const h = new SourceHarness(source(topic, (b) => b.setDeserializer(keyed)));
+    await h.start();
+    try {
+      await h.waitForRecords(1);
+      expect(seen[0]).toMatchObject({ key: 'k1', value: 'v1', topic, partition: 0, offset: 0, headers: ['h'] });
+      expect(h.records[0]?.timestamp).toBeGreaterThan(0);
+    } finally {
+      await h.stop();
+    }
+  });
+
+  it('a subtask with no partitions marks itself idle; restored partitions missing from state start at EARLIEST (checklist 6, 14)', async () => {
+    const topic = await createTopic(admin);
+    const owner = assignPartition(topic, 0, 2);
+    const idle = new SourceHarness(source(topic), { subtaskIndex: 1 - owner, parallelism: 2 });
+    await idle.start();
+    expect(idle.idle).toBe(true);
+    await idle.stop();
+    await produce(topic, [{ value: 'e0' }, { value: 'e1' }]);
+    // restore from a state that knows another topic only: the new partition starts at EARLIEST
+    const restored = new SourceHarness(source(topic, (b) => b.setStartingOffsets(StartingOffsets.latest())), {
+      restore: new Map([['topic-partition-offset-states', []]]),
+    });
+    await restored.start();
+    try {
+      await restored.waitForRecords(2);
+      expect(restored.records.map((r) => r.value)).toEqual(['e0', 'e1']);
+    } finally {
+      await restored.stop();
+    }
+    expect(KafkaOffsetSentinel.EARLIEST_OFFSET).toBeLessThan(0);
+  });
+
+  it('read_committed hides aborted transactional records', async () => {
+    const topic = await createTopic(admin);
+    const producer = kafka.producer({ transactionalId: uniqueName('tx'), idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    const aborted = await producer.transaction();
+    await aborted.send({ topic, messages: [{ value: 'aborted' }] });
+    await aborted.abort();
+    const committed = await producer.transaction();
+    await committed.send({ topic, messages: [{ value: 'committed' }] });
+    await committed.commit();
+    await producer.disconnect();
+    const h = new SourceHarness(source(topic, (b) => b.setReadCommitted(true)));
+    await h.start();
+    try {
+      await h.waitForRecords(1);
+      expect(h.records.map((r) => r.value)).toEqual(['committed']);
+    } finally {
+      await h.stop();
+    }
+  });
+});
