@@ -35,7 +35,7 @@ export interface HttpRequest {
 }
 
 /** Why a request failed before an HTTP answer arrived. */
-export type TransportFailureKind = 'refused' | 'timeout' | 'reset' | 'dns' | 'other';
+export type TransportFailureKind = 'refused' | 'timeout' | 'reset' | 'dns' | 'tls' | 'other';
 
 /** A failure below HTTP (connection refused, reset, timeout). */
 export class TransportError extends Error {
@@ -54,7 +54,7 @@ export class TransportError extends Error {
     this.name = 'TransportError';
     this.kind = options.kind;
     this.errno = options.errno;
-    this.mayHaveReachedServer = options.kind !== 'refused' && options.kind !== 'dns';
+    this.mayHaveReachedServer = options.kind !== 'refused' && options.kind !== 'dns' && options.kind !== 'tls';
   }
 }
 
@@ -69,7 +69,10 @@ const ERRNO_KINDS: Readonly<Record<string, TransportFailureKind>> = {
 };
 
 function classify(errno: string | undefined): TransportFailureKind {
-  return (errno !== undefined ? ERRNO_KINDS[errno] : undefined) ?? 'other';
+  if (errno === undefined) return 'other';
+  // Certificate and handshake failures: DEPTH_ZERO_SELF_SIGNED_CERT, CERT_HAS_EXPIRED, ERR_TLS_CERT_ALTNAME_INVALID, ERR_SSL_...
+  if (/CERT|^ERR_TLS|^ERR_SSL|^UNABLE_TO_/.test(errno)) return 'tls';
+  return ERRNO_KINDS[errno] ?? 'other';
 }
 
 /** Keeps the agents of one client (keep-alive to the NameNode; fresh connections to DataNodes). */

@@ -534,6 +534,14 @@ export class WebHdfsClient {
     if (a.error instanceof FileSystemError) return a.error;
     this.metrics.failures?.inc();
     const kind = a.error instanceof TransportError ? a.error.kind : 'other';
+    if (kind === 'tls') {
+      const detail = redactSecret(redactUrl((a.error as Error).message), this.options.delegationToken);
+      return new FileSystemError(
+        `WebHDFS ${a.op} ${a.path}: TLS handshake with ${a.server} failed (${detail}). ` +
+          'Trust the server\u2019s certificate authority with option tls.ca (PEM), and check the host name in the certificate.',
+        { code: HdfsErrorCode.HDFS_ACCESS_DENIED, retriable: false, operation: a.op, path: a.path, cause: a.error },
+      );
+    }
     const what =
       kind === 'refused'
         ? 'connection refused'
