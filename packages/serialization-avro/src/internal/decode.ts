@@ -37,7 +37,8 @@ export function decodeBody(bytes: Uint8Array, options: DecodeBodyOptions): unkno
     result = options.type.decode(buf, start, options.resolver);
   } catch (error) {
     const reason = error instanceof Error ? error.message.slice(0, 160) : String(error);
-    throw fail(`the bytes are not valid for the schema (${reason}); a long beyond ±(2^53-1) needs longs: 'bigint'`, error);
+    const hint = /precision loss/.test(reason) ? "; a long beyond ±(2^53-1) needs the option longs: 'bigint'" : '';
+    throw fail(`the bytes are not valid for the schema (${reason})${hint}`, error);
   }
   if (result.offset < 0) {
     throw fail(`expected more bytes than the ${buf.length - start} present (truncated body)`);
@@ -55,7 +56,7 @@ export function encodeValue(type: Type, value: unknown): Buffer {
     errorHook: (path: string[], found: unknown, expected: Type) => {
       if (problem !== undefined) return;
       const where = path.length === 0 ? '$' : `$.${path.join('.')}`;
-      problem = `${where}: expected ${expected.typeName}, found ${describeValue(found)}`;
+      problem = `${where}: expected ${expected.typeName.replace('abstract:', '')}, found ${describeValue(found)}`;
     },
   });
   if (!valid) {

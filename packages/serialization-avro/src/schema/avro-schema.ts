@@ -5,7 +5,7 @@
 import avro from 'avsc';
 import type { Type } from 'avsc';
 import { ConfigError } from '@sluice/core';
-import { BIGINT_LONG } from './bigint-long.js';
+import { BIGINT_LONG, SAFE_NUMBER_LONG } from './bigint-long.js';
 import { LOGICAL_TYPES } from './logical-types.js';
 
 /** An Avro schema: its JSON text (`'{"type":"record",...}'`, `'"string"'`), a primitive name, or the parsed JSON. */
@@ -22,7 +22,7 @@ export interface AvroTypeOptions {
   /**
    * Extra options passed through to avsc's `Type.forSchema` (e.g. `{ wrapUnions: 'always' }`), for
    * the few cases the options above do not cover. Pass-through: see avsc's documentation.
-   * `logicalTypes` and `registry` are set by Sluice and cannot be replaced here.
+   * `logicalTypes`, `registry`, `typeHook` and `omitRecordMethods` are set by Sluice and cannot be replaced here.
    * @defaultValue {}
    */
   readonly avscOptions?: Readonly<Record<string, unknown>>;
@@ -37,12 +37,31 @@ export function schemaJson(schema: AvroSchema): unknown {
 
 /** Builds the avsc type; throws the raw error (callers wrap it). */
 export function toAvscType(schema: AvroSchema, options: AvroTypeOptions = {}): Type {
+  const long = options.longs === 'bigint' ? BIGINT_LONG : SAFE_NUMBER_LONG;
   return avro.Type.forSchema(schemaJson(schema) as never, {
     ...(options.avscOptions ?? {}),
     omitRecordMethods: true,
     logicalTypes: LOGICAL_TYPES as never,
-    registry: options.longs === 'bigint' ? { long: BIGINT_LONG } : {},
+    registry: { long },
+    typeHook: longHook(long),
   } as never);
+}
+
+/**
+ * `{"type":"long"}` objects bypass avsc's registry: map them to our long type too. A long with one
+ * of our logical types is seen twice (once for the logical type, then for its underlying type):
+ * the first time avsc builds the logical type, the second time we supply the long.
+ */
+function longHook(long: Type): (schema: unknown) => Type | undefined {
+  const seen = new WeakSet<object>();
+  return (schema) => {
+    if (typeof schema !== 'object' || schema === null || (schema as { type?: unknown }).type !== 'long') return undefined;
+    const logical = (schema as { logicalType?: unknown }).logicalType;
+    if (typeof logical !== 'string' || !Object.hasOwn(LOGICAL_TYPES, logical)) return long;
+    if (seen.has(schema)) return long;
+    seen.add(schema);
+    return undefined;
+  };
 }
 
 /** Builds the avsc type for a user-given schema; a bad schema is `CONFIG_INVALID` naming `option`. */

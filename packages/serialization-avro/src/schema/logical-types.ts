@@ -16,6 +16,7 @@
  */
 import avro from 'avsc';
 import type { Schema, Type } from 'avsc';
+import { BIGINT_LONG } from './bigint-long.js';
 
 const MS_PER_DAY = 86_400_000;
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
@@ -26,7 +27,7 @@ type Resolve = ((value: unknown) => unknown) | undefined;
 
 /** True when the type's longs are bigints (`longs: 'bigint'`). */
 function bigintLongs(type: Type): boolean {
-  return type.typeName === 'abstract:long';
+  return type === BIGINT_LONG;
 }
 
 function typeNameOf(type: Type): string {
