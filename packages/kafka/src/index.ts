@@ -7,11 +7,17 @@ export type { KafkaErrorOptions } from './errors.js';
 // Shared types
 export type { KafkaLogger } from './internal/logger.js';
 export type { TopicPartition, TopicPartitionOffset } from './internal/topic-partition.js';
+export type { KafkaSaslOptions, KafkaTlsOptions } from './internal/kafka-client.js';
 
 // Source
-export { KafkaOffsetSentinel } from './source/partition-state/offsets.js';
+export { KafkaSource } from './source/kafka-source.js';
+export type { DeserializationErrorPolicy } from './source/kafka-source.js';
+export { KafkaSourceBuilder, KAFKA_SOURCE_PROPERTIES } from './source/kafka-source-builder.js';
+export type { KafkaSourceProperty } from './source/kafka-source-builder.js';
+export type { KafkaConsumerRecord, KafkaDeserializationSchema } from './source/kafka-deserialization-schema.js';
 export { StartingOffsets } from './source/starting-offsets.js';
 export { OffsetCommitMode } from './source/commit-mode.js';
+export { KafkaOffsetSentinel } from './source/partition-state/offsets.js';
 export { assignPartition } from './source/partition-state/partition-assigner.js';
 
 // Sink
