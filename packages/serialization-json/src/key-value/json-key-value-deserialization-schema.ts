@@ -1,7 +1,7 @@
+import { Types } from '@sluice/core';
 import type { TypeInformation } from '@sluice/core';
 import type { JsonValue } from '../internal/json-value.js';
-import { encodeUtf8, parseJsonBytes } from '../internal/parse-json.js';
-import { textTypeInfo } from '../internal/type-info.js';
+import { parseJsonBytes } from '../internal/parse-json.js';
 import { withPlace } from '../internal/with-place.js';
 import type { KeyedMessage } from './keyed-message.js';
 
@@ -37,12 +37,8 @@ export interface JsonKeyValueOptions {
   readonly includeMetadata?: boolean;
 }
 
-const KEY_VALUE_TYPE_INFO = textTypeInfo<JsonKeyValue>({
-  name: 'json-key-value',
-  typeId: 'sluice.serialization-json.value',
-  encode: (value) => encodeUtf8(JSON.stringify(value)),
-  decode: (bytes) => parseJsonBytes(bytes) as JsonKeyValue,
-});
+// Key/value records are JSON values: core's Types.json() stores them (compact tagged binary).
+const KEY_VALUE_TYPE_INFO = Types.json() as unknown as TypeInformation<JsonKeyValue>;
 
 function toNumber(offset: number | bigint | string): number {
   return typeof offset === 'number' ? offset : Number(offset);

@@ -1,9 +1,9 @@
+import { Types } from '@sluice/core';
 import type { DeserializationSchema, TypeInformation } from '@sluice/core';
 import { JsonErrorCode, JsonSerdeError } from '../errors.js';
 import { describeJson } from '../internal/excerpt.js';
 import type { JsonObject } from '../internal/json-value.js';
-import { encodeUtf8, parseJsonBytes } from '../internal/parse-json.js';
-import { textTypeInfo } from '../internal/type-info.js';
+import { parseJsonBytes } from '../internal/parse-json.js';
 import { compileJsonSchema } from '../validation/json-schema-validator.js';
 import type { JsonSchemaDocument, RecordValidator } from '../validation/json-schema-validator.js';
 
@@ -23,13 +23,6 @@ export interface JsonDeserializationOptions {
   readonly jsonSchema?: JsonSchemaDocument;
 }
 
-const OBJECT_TYPE_INFO = textTypeInfo<JsonObject>({
-  name: 'json-object',
-  typeId: 'sluice.serialization-json.value',
-  encode: (value) => encodeUtf8(JSON.stringify(value)),
-  decode: (bytes) => parseJsonBytes(bytes) as JsonObject,
-});
-
 /**
  * Reads each message as one UTF-8 JSON document (Flink's `JSONDeserializationSchema` /
  * `JsonNodeDeserializationSchema`). Produces plain objects as `JSON.parse` builds them.
@@ -41,7 +34,7 @@ const OBJECT_TYPE_INFO = textTypeInfo<JsonObject>({
  * ```
  */
 export class JsonDeserializationSchema<TRecord = JsonObject> implements DeserializationSchema<TRecord> {
-  /** Type of the produced records (state written with it stores the JSON text, format v1). */
+  /** Type of the produced records: core's `Types.json()` (compact tagged binary in state). */
   readonly producedType: TypeInformation<TRecord>;
   private readonly acceptAnyValue: boolean;
   private readonly validate: RecordValidator | undefined;
@@ -50,7 +43,7 @@ export class JsonDeserializationSchema<TRecord = JsonObject> implements Deserial
     this.acceptAnyValue = options.acceptAnyValue ?? false;
     this.validate =
       options.jsonSchema === undefined ? undefined : compileJsonSchema(options.jsonSchema, 'jsonSchema');
-    this.producedType = OBJECT_TYPE_INFO as unknown as TypeInformation<TRecord>;
+    this.producedType = Types.json() as unknown as TypeInformation<TRecord>;
   }
 
   /**
