@@ -25,3 +25,11 @@ export type { WebHdfsFileSystemOptions } from './webhdfs/webhdfs-file-system.js'
 export type { WebHdfsClientOptions } from './webhdfs/webhdfs-client.js';
 export type { TlsOptions } from './webhdfs/http-transport.js';
 export type { RetryPolicy } from './internal/retry.js';
+
+// FileSink building blocks (the sink itself is coming)
+export { DefaultRollingPolicy, OnCheckpointRollingPolicy } from './sink/rolling-policy.js';
+export type { DefaultRollingPolicyOptions, PartFileInfo, RollingPolicy } from './sink/rolling-policy.js';
+export { BasePathBucketAssigner, DateTimeBucketAssigner } from './sink/bucket-assigner.js';
+export type { BucketAssigner, BucketAssignerContext, DateTimeBucketAssignerOptions } from './sink/bucket-assigner.js';
+export { OutputFileConfig } from './sink/output-file-config.js';
+export type { OutputFileConfigOptions, PartFileName } from './sink/output-file-config.js';
