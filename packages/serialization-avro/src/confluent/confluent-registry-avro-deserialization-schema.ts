@@ -51,7 +51,7 @@ export class ConfluentRegistryAvroDeserializationSchema<TRecord = AvroRecord> im
   ) {
     this.registry = registry;
     this.writers = new LruCache(options.identityMapCapacity ?? 1000);
-    this.producedType = avroTypeInfo<TRecord>(reader);
+    this.producedType = avroTypeInfo<TRecord>(reader, options);
   }
 
   /** A deserializer resolving every writer schema to `readerSchema`. */

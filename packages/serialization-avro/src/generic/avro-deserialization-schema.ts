@@ -37,9 +37,10 @@ export class AvroDeserializationSchema<TRecord = AvroRecord> implements Deserial
   private constructor(
     private readonly type: Type,
     writer: Type | undefined,
+    options: AvroTypeOptions,
   ) {
     this.resolver = writer === undefined ? undefined : createResolver(type, writer);
-    this.producedType = avroTypeInfo<TRecord>(type);
+    this.producedType = avroTypeInfo<TRecord>(type, options);
   }
 
   /** A deserializer for records of `schema` (the reader schema). */
@@ -49,7 +50,7 @@ export class AvroDeserializationSchema<TRecord = AvroRecord> implements Deserial
   ): AvroDeserializationSchema<TRecord> {
     const reader = parseUserSchema(schema, 'schema', options);
     const writer = options.writerSchema === undefined ? undefined : parseUserSchema(options.writerSchema, 'writerSchema', options);
-    return new AvroDeserializationSchema<TRecord>(reader, writer);
+    return new AvroDeserializationSchema<TRecord>(reader, writer, options);
   }
 
   /** Decodes one message; `SERDE_AVRO_CORRUPT` for truncated or corrupt bytes. */

@@ -80,3 +80,20 @@ describe('AvroSerializationSchema / AvroDeserializationSchema', () => {
     expect(de.producedType.name).toBe('avro<example.User>');
   });
 });
+
+describe('producedType state evolution', () => {
+  it('reads state written under an older schema through schema resolution', () => {
+    const v1 = { type: 'record', name: 'S', fields: [{ name: 'a', type: 'int' }, { name: 'gone', type: 'string' }] };
+    const v2 = { type: 'record', name: 'S', fields: [{ name: 'a', type: 'long' }, { name: 'added', type: 'string', default: 'd' }] };
+    const old = AvroDeserializationSchema.forGeneric(v1).producedType.createSerializer();
+    const out = new DataOutput();
+    old.serialize({ a: 1, gone: 'x' }, out);
+    const current = AvroDeserializationSchema.forGeneric(v2).producedType.createSerializer();
+    const read = current.readerFor(old.snapshot());
+    expect({ ...(read(new DataInput(out.toBytes())) as object) }).toEqual({ a: 1, added: 'd' });
+    const incompatible = AvroDeserializationSchema.forGeneric({ type: 'record', name: 'S', fields: [{ name: 'a', type: 'string' }] });
+    expect(() => incompatible.producedType.createSerializer().readerFor(old.snapshot())).toThrow(
+      expect.objectContaining({ code: 'STATE_INCOMPATIBLE' }),
+    );
+  });
+});

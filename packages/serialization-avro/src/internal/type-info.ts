@@ -1,18 +1,21 @@
 import type { Type } from 'avsc';
 import { CoreErrorCode, StateError } from '@sluice/core';
 import type { DataInput, DataOutput, SerializerSnapshot, TypeInformation, TypeSerializer } from '@sluice/core';
-import { schemaText } from '../schema/avro-schema.js';
-import { decodeBody, encodeValue } from './decode.js';
+import { schemaText, toAvscType } from '../schema/avro-schema.js';
+import type { AvroTypeOptions } from '../schema/avro-schema.js';
+import { createResolver, decodeBody, encodeValue } from './decode.js';
 
 const TYPE_ID = 'sluice.serialization-avro.record';
 const VERSION = 1;
 
 /**
  * The `TypeInformation` of records of an Avro schema: state stores each record as its Avro binary
- * (length-prefixed), with the schema text in the snapshot (format v1).
+ * (length-prefixed), with the schema text in the snapshot (format v1). State written under an
+ * older schema is read through Avro schema resolution.
  */
-export function avroTypeInfo<T>(type: Type): TypeInformation<T> {
-  const snapshot: SerializerSnapshot = { typeId: TYPE_ID, version: VERSION, params: { schema: schemaText(type) } };
+export function avroTypeInfo<T>(type: Type, options: AvroTypeOptions = {}): TypeInformation<T> {
+  const text = schemaText(type);
+  const snapshot: SerializerSnapshot = { typeId: TYPE_ID, version: VERSION, params: { schema: text } };
   const read = (input: DataInput): T => decodeBody(input.readBytes(), { type }) as T;
   const serializer: TypeSerializer<T> = {
     typeId: TYPE_ID,
@@ -33,7 +36,27 @@ export function avroTypeInfo<T>(type: Type): TypeInformation<T> {
           code: CoreErrorCode.STATE_UNKNOWN_VERSION,
         });
       }
-      return read;
+      const written = other.params?.['schema'];
+      if (typeof written !== 'string' || written === text) return read;
+      let writer: Type;
+      try {
+        writer = toAvscType(written, options);
+      } catch (error) {
+        throw new StateError(`State was written with an Avro schema this release cannot parse: ${String(error)}.`, {
+          code: CoreErrorCode.STATE_INCOMPATIBLE,
+          cause: error,
+        });
+      }
+      let resolver: ReturnType<Type['createResolver']>;
+      try {
+        resolver = createResolver(type, writer);
+      } catch (error) {
+        throw new StateError(`State written with schema ${writer.name ?? writer.typeName} cannot be read with the current schema: ${(error as Error).message}`, {
+          code: CoreErrorCode.STATE_INCOMPATIBLE,
+          cause: error,
+        });
+      }
+      return (input) => decodeBody(input.readBytes(), { type, resolver }) as T;
     },
   };
   return { name: `avro<${type.name ?? type.typeName}>`, createSerializer: () => serializer };
