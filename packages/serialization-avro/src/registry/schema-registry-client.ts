@@ -17,7 +17,8 @@ export type SchemaRegistryAuth =
 /** How failed calls are retried. */
 export interface SchemaRegistryRetryOptions {
   /**
-   * Retries after the first attempt, for network errors, timeouts, HTTP 408, 429 and 5xx.
+   * Retries after the first attempt, for network errors (not certificate failures), timeouts,
+   * HTTP 408, 429 and 5xx.
    * @defaultValue 3
    */
   readonly retries?: number;
@@ -82,6 +83,8 @@ export interface RegisteredSchema {
 }
 
 const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
+/** Certificate failures: retrying cannot help. */
+const TLS_FAILURE = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|ERR_SSL/;
 
 interface RegistryErrorBody {
   error_code?: unknown;
@@ -283,6 +286,13 @@ export class SchemaRegistryClient {
         lastError = error;
         const code = (error as { code?: unknown }).code;
         lastProblem = `${typeof code === 'string' ? `${code}: ` : ''}${error instanceof Error ? error.message : String(error)}`;
+        if (typeof code === 'string' && TLS_FAILURE.test(code)) {
+          throw new AvroSerdeError(
+            `TLS verification of the schema registry at ${this.url} failed (${lastProblem.slice(0, 200)}). ` +
+              'Give the CA that signed its certificate in the tls.ca option.',
+            { code: AvroErrorCode.SERDE_REGISTRY_ERROR, registryUrl: this.url, cause: error },
+          );
+        }
       }
     }
     throw new AvroSerdeError(
