@@ -56,12 +56,12 @@ afterAll(() => {
 });
 
 /** Starts the owner child and waits until its JVM runs; returns both and the paths. */
-async function startOwner(): Promise<{ owner: ChildProcess; jvm: number; runDir: string; workDir: string; marker: string }> {
+async function startOwner(watchdog = false): Promise<{ owner: ChildProcess; jvm: number; runDir: string; workDir: string; marker: string }> {
   const runDir = join(base, `run-${randomBytes(3).toString('hex')}`);
   const workDir = join(base, `sluice-testkit-orphan-${randomBytes(3).toString('hex')}`);
   mkdirSync(workDir);
   const marker = `orphan-${randomBytes(6).toString('hex')}`;
-  const owner = spawn(viteNode(), [join(here, 'fixtures', 'orphan-owner.ts'), 'java', sleepSource, runDir, workDir, marker], {
+  const owner = spawn(viteNode(), [join(here, 'fixtures', 'orphan-owner.ts'), 'java', sleepSource, runDir, workDir, marker, watchdog ? 'watchdog' : 'none'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(owner);
@@ -88,7 +88,7 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 describe('process hygiene', () => {
-  it('a SIGKILLed owner leaves a JVM that the next start finds by pid file and kills', async () => {
+  it('without the watchdog, a SIGKILLed owner leaves a JVM that the next start finds by pid file and kills', async () => {
     const { owner, jvm, runDir, workDir, marker } = await startOwner();
     expect(readdirSync(runDir)).toEqual([`orphan-test-${jvm}.json`]);
     owner.kill('SIGKILL');
@@ -102,6 +102,13 @@ describe('process hygiene', () => {
     await waitFor(() => !running(jvm), { description: `orphan JVM ${jvm} to be killed`, timeoutMs: 10_000, intervalMs: 50 });
     expect(readdirSync(runDir)).toEqual([]);
     expect(existsSync(workDir)).toBe(false);
+  });
+
+  it('with the watchdog (the default), the JVM of a SIGKILLed owner is killed within seconds', async () => {
+    const { owner, jvm } = await startOwner(true);
+    owner.kill('SIGKILL');
+    await exited(owner);
+    await waitFor(() => !running(jvm), { description: `JVM ${jvm} to be killed by the watchdog`, timeoutMs: 15_000, intervalMs: 100 });
   });
 
   it('leaves the servers of a live owner alone', async () => {

@@ -25,6 +25,13 @@ export interface ServerProcessOptions {
    * @defaultValue false
    */
   removeWorkDirOnKill?: boolean;
+  /**
+   * Also start a watchdog (`sh`) that kills the server's process group as soon as this Node
+   * process is gone, even when it dies by SIGKILL and no exit hook runs. Pid files remain the
+   * second line of defence.
+   * @defaultValue true (on platforms with `/bin/sh`)
+   */
+  watchdog?: boolean;
   /** Pipe stdin (for commands) and stdout (for line events) instead of writing stdout to the log only. */
   interactive?: boolean;
   env?: NodeJS.ProcessEnv;
@@ -103,6 +110,33 @@ export function liveServerCount(): number {
   return live.size;
 }
 
+/** The watchdog loop: polls the owner and the server once a second; kills the group if the owner is gone. */
+export const WATCHDOG_SCRIPT =
+  'while kill -0 "$1" 2>/dev/null && kill -0 "$2" 2>/dev/null; do sleep 1; done; ' +
+  'if kill -0 "$2" 2>/dev/null && ! kill -0 "$1" 2>/dev/null; then kill -KILL "-$2" 2>/dev/null; fi';
+
+function startWatchdog(serverPid: number, exited: Promise<unknown>): void {
+  try {
+    const watchdog = spawn('/bin/sh', ['-c', WATCHDOG_SCRIPT, 'sluice-testkit-watchdog', String(process.pid), String(serverPid)], {
+      detached: true,
+      stdio: 'ignore',
+    });
+    watchdog.on('error', () => undefined);
+    watchdog.unref();
+    const watchdogPid = watchdog.pid;
+    if (watchdogPid === undefined) return;
+    void exited.then(() => {
+      try {
+        process.kill(-watchdogPid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    });
+  } catch {
+    // no /bin/sh: pid files and exit hooks still apply
+  }
+}
+
 /**
  * Spawns a JVM detached (its own process group), writes its pid file and registers it for
  * cleanup on exit and on SIGINT/SIGTERM/SIGHUP of this process.
@@ -175,6 +209,7 @@ export function startServerProcess(options: ServerProcessOptions): ServerProcess
     (child.stdin as unknown as { unref?: () => void } | null)?.unref?.();
   }
   child.unref();
+  if (options.watchdog !== false && process.platform !== 'win32') startWatchdog(pid, exited);
 
   return {
     pid,
