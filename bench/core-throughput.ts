@@ -4,7 +4,10 @@
  * work on the same event loop. Each variant runs several times; median and spread are printed as a
  * Markdown table.
  *
- *   npx vite-node bench/core-throughput.ts [--quick] [--out docs/benchmarks.md]
+ *   npm run bench -w @sluice/bench -- [--quick] [--out ../docs/benchmarks.md]
+ *
+ * (builds this file with tsc and runs the JS with plain `node`: under vite-node the core package
+ * is transformed by vite and runs several times slower, which would measure vite, not Sluice).
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
@@ -25,7 +28,7 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const outIndex = args.indexOf('--out');
 const outFile = outIndex >= 0 ? args[outIndex + 1] : undefined;
-const RECORDS = quick ? 20_000_000 : 60_000_000;
+const RECORDS = quick ? 100_000_000 : 400_000_000;
 const REPEATS = quick ? 5 : 7;
 const PARALLELISM = 2;
 const YIELD_EVERY = 1024;
@@ -174,7 +177,7 @@ async function main(): Promise<void> {
   ])) as [Stats, Stats, Stats];
   const overhead = 1 - checkpointed.median / plain.median;
   const vsHand = plain.median / hand.median;
-  const command = `npx vite-node bench/core-throughput.ts${quick ? ' --quick' : ''}`;
+  const command = `npm run bench -w @sluice/bench -- ${quick ? '--quick ' : ''}--out ../docs/benchmarks.md`;
   const lines = [
     '## Core runtime throughput',
     '',

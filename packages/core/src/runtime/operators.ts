@@ -12,7 +12,6 @@ import type {
   Sink,
   SinkContext,
 } from '../api/functions.js';
-import type { Counter } from '../api/metric-group.js';
 import type { OperatorNode } from './job-graph.js';
 import type { OperatorStateBackend } from './operator-state-backend.js';
 import { isPromiseLike } from './stream-event.js';
@@ -46,8 +45,10 @@ export class OperatorInstance implements Output<unknown> {
   readonly stateBackend: OperatorStateBackend;
   output: Output<unknown> = { push: () => undefined };
   protected readonly frame: TaskFrame;
-  protected readonly numRecordsIn: Counter;
-  protected readonly numRecordsOut: Counter;
+  /** Records received (read by the `numRecordsIn` metric). */
+  protected recordsIn = 0;
+  /** Records emitted (read by the `numRecordsOut` metric). */
+  protected recordsOut = 0;
 
   constructor(init: OperatorInstanceInit) {
     this.node = init.node;
@@ -55,13 +56,14 @@ export class OperatorInstance implements Output<unknown> {
     this.context = init.context;
     this.stateBackend = init.stateBackend;
     this.frame = init.frame;
-    this.numRecordsIn = init.context.metricGroup.counter('numRecordsIn');
-    this.numRecordsOut = init.context.metricGroup.counter('numRecordsOut');
+    // Plain fields on the hot path; the metrics read them.
+    init.context.metricGroup.gauge('numRecordsIn', () => this.recordsIn);
+    init.context.metricGroup.gauge('numRecordsOut', () => this.recordsOut);
   }
 
   /** Processes one record (sources do not receive records). */
   push(value: unknown): void | Promise<void> {
-    this.numRecordsOut.inc();
+    this.recordsOut += 1;
     return this.output.push(value);
   }
 
@@ -83,7 +85,7 @@ export class OperatorInstance implements Output<unknown> {
 
 class MapOperator extends OperatorInstance {
   override push(value: unknown): void | Promise<void> {
-    this.numRecordsIn.inc();
+    this.recordsIn += 1;
     let result: unknown;
     try {
       result = (this.fn as MapFunction<unknown, unknown>).map(value);
@@ -93,7 +95,7 @@ class MapOperator extends OperatorInstance {
     if (isPromiseLike(result)) {
       return Promise.resolve(result).then(
         (mapped) => {
-          this.numRecordsOut.inc();
+          this.recordsOut += 1;
           return this.output.push(mapped);
         },
         (error: unknown) => {
@@ -101,14 +103,14 @@ class MapOperator extends OperatorInstance {
         },
       );
     }
-    this.numRecordsOut.inc();
+    this.recordsOut += 1;
     return this.output.push(result);
   }
 }
 
 class FilterOperator extends OperatorInstance {
   override push(value: unknown): void | Promise<void> {
-    this.numRecordsIn.inc();
+    this.recordsIn += 1;
     let keep: boolean | Promise<boolean>;
     try {
       keep = (this.fn as FilterFunction<unknown>).filter(value);
@@ -119,7 +121,7 @@ class FilterOperator extends OperatorInstance {
       return Promise.resolve(keep).then(
         (yes) => {
           if (!yes) return undefined;
-          this.numRecordsOut.inc();
+          this.recordsOut += 1;
           return this.output.push(value);
         },
         (error: unknown) => {
@@ -128,7 +130,7 @@ class FilterOperator extends OperatorInstance {
       );
     }
     if (!keep) return undefined;
-    this.numRecordsOut.inc();
+    this.recordsOut += 1;
     return this.output.push(value);
   }
 }
@@ -137,7 +139,7 @@ class FlatMapOperator extends OperatorInstance {
   private pending: Promise<void> | undefined;
   private readonly collector: Collector<unknown> = {
     collect: (record: unknown) => {
-      this.numRecordsOut.inc();
+      this.recordsOut += 1;
       if (this.pending !== undefined) {
         this.pending = this.pending.then(() => this.output.push(record));
         return;
@@ -148,7 +150,7 @@ class FlatMapOperator extends OperatorInstance {
   };
 
   override push(value: unknown): void | Promise<void> {
-    this.numRecordsIn.inc();
+    this.recordsIn += 1;
     this.pending = undefined;
     let result: void | Promise<void>;
     try {
@@ -186,7 +188,7 @@ class SinkOperator extends OperatorInstance {
   }
 
   override push(value: unknown): void | Promise<void> {
-    this.numRecordsIn.inc();
+    this.recordsIn += 1;
     let result: void | Promise<void>;
     try {
       result = (this.fn as Sink<unknown>).invoke(value, this.sinkContext);
