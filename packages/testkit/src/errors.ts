@@ -16,6 +16,8 @@ export const TESTKIT_ERROR_CODES = {
   COMMAND_FAILED: 'TESTKIT_COMMAND_FAILED',
   /** The operation needs a server the testkit started, but an external one (env) is in use. */
   EXTERNAL_SERVER: 'TESTKIT_EXTERNAL_SERVER',
+  /** `injectKafka`/`injectHdfs` found nothing provided: the globalSetup is missing. */
+  NOT_PROVIDED: 'TESTKIT_NOT_PROVIDED',
   /** The requested feature is not supported yet (e.g. `SLUICE_TESTKIT=containers`). */
   NOT_SUPPORTED: 'TESTKIT_NOT_SUPPORTED',
 } as const;

@@ -235,7 +235,7 @@ describe('kafkaGlobalSetup and injectKafka', () => {
         return e;
       }
     })();
-    expect(isTestkitError(error)).toBe(true);
+    expect(isTestkitError(error) && error.code).toBe(TESTKIT_ERROR_CODES.NOT_PROVIDED);
     expect((error as Error).message).toContain('globalSetup');
   });
 

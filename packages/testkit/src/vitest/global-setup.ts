@@ -83,7 +83,7 @@ function missing(key: string, helper: string): TestkitError {
   return new TestkitError(
     `Nothing was provided under "${key}": add a vitest globalSetup file that calls ${helper}(project) ` +
       'from its setup(project) and returns the teardown (see the @sluice/testkit README, "Usage").',
-    { code: TESTKIT_ERROR_CODES.NOT_SUPPORTED },
+    { code: TESTKIT_ERROR_CODES.NOT_PROVIDED },
   );
 }
 
