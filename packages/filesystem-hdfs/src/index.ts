@@ -14,6 +14,8 @@ export type {
   FileType,
   OpenOptions,
 } from './filesystem/file-system.js';
+export { toWritable } from './filesystem/file-output-stream.js';
+export type { ToWritableOptions } from './filesystem/file-output-stream.js';
 export { resolveBucketPath } from './filesystem/path-safety.js';
 export type { ResolveBucketPathOptions, UnsafeBucketIdPolicy } from './filesystem/path-safety.js';
 

@@ -288,6 +288,15 @@ export class LocalFileSystem implements FileSystem {
     try {
       return this.toStatus(p, await lstat(this.localPath(p)));
     } catch (error) {
+      // A file in the middle of the path: nothing exists there (HDFS answers FileNotFound too).
+      if (errnoOf(error) === 'ENOTDIR') {
+        throw new FileSystemError(`status ${p}: not found (a parent of the path is a file). Check the path.`, {
+          code: HdfsErrorCode.HDFS_FILE_NOT_FOUND,
+          operation: 'status',
+          path: p,
+          cause: error,
+        });
+      }
       throw fsError('status', p, error);
     }
   }
@@ -340,7 +349,7 @@ export class LocalFileSystem implements FileSystem {
       await lstat(local);
       return true;
     } catch (error) {
-      if (errnoOf(error) === 'ENOENT') return false;
+      if (errnoOf(error) === 'ENOENT' || errnoOf(error) === 'ENOTDIR') return false;
       throw fsError('exists', local, error);
     }
   }

@@ -10,6 +10,7 @@
  * {@link FileOutput} of {@link WebHdfsFileSystem} resolves it by checking the file's length).
  */
 import type { IncomingMessage } from 'node:http';
+import { PassThrough } from 'node:stream';
 import type { Readable } from 'node:stream';
 import type { Counter, MetricGroup } from '@sluice/core';
 import { FileSystemError, HdfsErrorCode } from '../errors.js';
@@ -329,7 +330,19 @@ export class WebHdfsClient {
   /** OPEN: a stream of the file's bytes (range with offset/length). Retried until the answer starts. */
   async open(path: string, range: { offset?: number; length?: number } = {}): Promise<Readable> {
     const p = normalizePath(path, 'OPEN');
-    return withRetry(() => this.openOnce(p, range), this.retryContext('OPEN', p));
+    const res = await withRetry(() => this.openOnce(p, range), this.retryContext('OPEN', p));
+    // A failure after the answer started is not retried (bytes were already delivered): the
+    // stream fails with a typed error instead of a raw socket error.
+    const out = new PassThrough();
+    res.on('error', (error) => out.destroy(this.transportFailure({ op: 'OPEN', path: p, server: 'DataNode', error })));
+    res.on('aborted', () =>
+      out.destroy(this.transportFailure({ op: 'OPEN', path: p, server: 'DataNode', error: new TransportError('answer aborted', { kind: 'reset' }) })),
+    );
+    out.on('close', () => {
+      if (!res.complete) res.destroy();
+    });
+    res.pipe(out);
+    return out;
   }
 
   /** Reads a whole file (or range) into memory; a failure mid-body retries the whole read. */

@@ -12,6 +12,8 @@ interface Fake {
   requests: string[];
   /** When set, the DataNode keeps this many bytes of the next APPEND body, then drops the connection. */
   cutNextAppendAfter?: number;
+  /** When set, the DataNode sends this many bytes of the next OPEN answer, then drops the connection. */
+  cutNextOpenAfter?: number;
   /** NameNode answers for the next requests (status, body), consumed first. */
   scripted: Array<{ status: number; body: string }>;
   close(): Promise<void>;
@@ -42,9 +44,21 @@ async function startFake(): Promise<Fake> {
       if (!f) return json(404, { RemoteException: { exception: 'FileNotFoundException', javaClassName: 'java.io.FileNotFoundException', message: `File does not exist: ${path}` } });
       return json(200, { FileStatus: { pathSuffix: '', type: 'FILE', length: f.length, modificationTime: 1 } });
     }
-    if ((op === 'CREATE' || op === 'APPEND') && !atDataNode) {
+    if ((op === 'CREATE' || op === 'APPEND' || op === 'OPEN') && !atDataNode) {
       res.writeHead(307, { location: `http://127.0.0.1:${port}${url.pathname}${url.search}&dn=1` });
       res.end();
+      return;
+    }
+    if (op === 'OPEN') {
+      const f = files.get(path) ?? Buffer.alloc(0);
+      const cut = fake.cutNextOpenAfter;
+      fake.cutNextOpenAfter = undefined;
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(f.length) });
+      if (cut === undefined) {
+        res.end(f);
+        return;
+      }
+      res.write(f.subarray(0, cut), () => res.socket?.destroy());
       return;
     }
     if (op === 'CREATE') {
@@ -146,6 +160,23 @@ describe('WebHdfsFileSystem against a fake WebHDFS', () => {
     const e2 = await fs.status('/x').catch((e: unknown) => e);
     expect(e2).toMatchObject({ code: 'HDFS_RETRIES_EXHAUSTED', cause: { code: 'HDFS_UNREACHABLE' } });
     expect(String((e2 as Error).message)).not.toContain(token);
+    await fs.close();
+  });
+
+  it('OPEN cut mid-answer: the stream fails with a typed error; readFile retries the whole read', async () => {
+    const fs = new WebHdfsFileSystem({ url: fake.url, retry: { initialDelayMs: 1 } });
+    const data = Buffer.alloc(300_000, 7);
+    await fs.writeFile('/o', data);
+    fake.cutNextOpenAfter = 100_000;
+    const stream = await fs.open('/o');
+    const error = await (async () => {
+      for await (const _chunk of stream) {
+        // drain
+      }
+    })().catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'HDFS_UNREACHABLE', operation: 'OPEN', path: '/o' });
+    fake.cutNextOpenAfter = 100_000;
+    expect(Buffer.from(await fs.readFile('/o')).equals(data)).toBe(true);
     await fs.close();
   });
 

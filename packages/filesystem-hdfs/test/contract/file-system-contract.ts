@@ -3,7 +3,9 @@
 // error codes, is the same as the others'.
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toWritable } from '../../src/index.js';
 import type { FileSystem } from '../../src/index.js';
 
 /** What an implementation supplies to the contract. */
@@ -139,6 +141,22 @@ export function fileSystemContract(name: string, makeContext: () => Promise<File
         yield pattern(20, 7);
       }
       expect(await fs.writeFile(path2, gen())).toBe(30);
+    });
+
+    it('a FileOutput can be the end of a stream pipeline (toWritable)', async () => {
+      const path = fresh();
+      const chunks = [pattern(70_000, 14), pattern(5, 15), pattern(100_000, 16)];
+      const out = await fs.create(path);
+      await pipeline(Readable.from(chunks), toWritable(out));
+      expect(out.closed).toBe(true);
+      expect(Buffer.from(await fs.readFile(path)).equals(Buffer.concat(chunks))).toBe(true);
+    });
+
+    it('status/exists of a path below a file: not found', async () => {
+      const file = fresh();
+      await fs.writeFile(file, 'f');
+      expect(await fs.exists(`${file}/child`)).toBe(false);
+      await expect(fs.status(`${file}/child`)).rejects.toMatchObject({ code: 'HDFS_FILE_NOT_FOUND' });
     });
 
     it('what was written is read back identically by an independent reader', async () => {
