@@ -21,5 +21,9 @@ export { KafkaOffsetSentinel } from './source/partition-state/offsets.js';
 export { assignPartition } from './source/partition-state/partition-assigner.js';
 
 // Sink
+export { KafkaSink, DeliveryGuarantee } from './sink/kafka-sink.js';
+export { KafkaSinkBuilder, DEFAULT_TRANSACTION_TIMEOUT_MS } from './sink/kafka-sink-builder.js';
+export type { KafkaSinkFunction } from './sink/kafka-sink-builder.js';
+export type { KafkaSerializationSchema } from './sink/kafka-serialization-schema.js';
 export { FixedPartitioner } from './sink/partitioners/fixed-partitioner.js';
 export type { KafkaTransactionState } from './sink/transactions/transaction-state.js';

@@ -1,0 +1,143 @@
+// KafkaSink (NONE / AT_LEAST_ONCE) against the real broker.
+import { SimpleStringSchema } from '@sluice/core';
+import type { RuntimeContext, SinkContext } from '@sluice/core';
+import type { Admin, Kafka } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DeliveryGuarantee } from '../src/sink/kafka-sink.js';
+import { KafkaSink } from '../src/sink/kafka-sink.js';
+import type { KafkaSinkFunction } from '../src/sink/kafka-sink-builder.js';
+import { loadJavaReference } from './fixtures/java-reference.js';
+import { brokers, createTopic, kafkaClient, readAll } from './helpers.js';
+import { TestMetrics } from './source-harness.js';
+
+let admin: Admin;
+let kafka: Kafka;
+beforeAll(async () => {
+  kafka = kafkaClient();
+  admin = kafka.admin();
+  await admin.connect();
+});
+afterAll(async () => {
+  await admin.disconnect();
+});
+
+function runtime(subtaskIndex: number, parallelism: number, metrics = new TestMetrics()): RuntimeContext {
+  return {
+    jobName: 'j',
+    jobId: 'j1',
+    operatorUid: 'sink',
+    operatorName: 'Sink',
+    subtaskIndex,
+    parallelism,
+    maxParallelism: 128,
+    attemptNumber: 0,
+    isCheckpointingEnabled: true,
+    metricGroup: metrics,
+  };
+}
+
+const sinkContext: SinkContext = { timestamp: undefined, currentWatermark: -Infinity, currentProcessingTime: () => Date.now() };
+
+async function writeAll(sink: KafkaSinkFunction<string>, values: readonly string[]): Promise<void> {
+  for (const value of values) {
+    const pending = sink.invoke(value, sinkContext);
+    if (pending !== undefined) await pending;
+  }
+}
+
+const base = (topic: string) =>
+  KafkaSink.builder<string>().setBootstrapServers(brokers()).setTopic(topic).setValueSerializer(new SimpleStringSchema());
+
+describe('KafkaSink on a real broker', () => {
+  it('AT_LEAST_ONCE with the default FixedPartitioner: subtask i writes partitions[i % n]; snapshot waits for acks (checklist 16, 19)', async () => {
+    const topic = await createTopic(admin, { partitions: 3 });
+    const sinks = [0, 1].map(() => base(topic).build());
+    for (const [i, sink] of sinks.entries()) {
+      await sink.initializeState({ isRestored: false, restoredCheckpointId: undefined, operatorStateStore: undefined as never });
+      await sink.open!(runtime(i, 2));
+    }
+    await writeAll(sinks[0]!, Array.from({ length: 30 }, (_, i) => `s0-${i}`));
+    await writeAll(sinks[1]!, Array.from({ length: 30 }, (_, i) => `s1-${i}`));
+    for (const sink of sinks) await sink.snapshotState({ checkpointId: 1, checkpointTimestamp: Date.now() });
+    // everything is acknowledged once the snapshot returned: read it before closing
+    const read = await readAll(kafka, { topic, isolation: 'read_uncommitted', expected: 60 });
+    for (const sink of sinks) await sink.close!();
+    expect(read.filter((r) => r.value.startsWith('s0-')).every((r) => r.partition === 0)).toBe(true);
+    expect(read.filter((r) => r.value.startsWith('s1-')).every((r) => r.partition === 1)).toBe(true);
+    expect(read).toHaveLength(60);
+  });
+
+  it('a null partitioner puts keys where the Java client does (murmur2) (checklist 16)', async () => {
+    const reference = loadJavaReference();
+    const n = 4;
+    const column = reference.murmur2PartitionCounts.indexOf(n);
+    const topic = await createTopic(admin, { partitions: n });
+    const keys = reference.murmur2.map(([key]) => key).filter((k) => k !== '');
+    const sink = KafkaSink.builder<string>()
+      .setBootstrapServers(brokers())
+      .setTopic(topic)
+      .setPartitioner(null)
+      .setSerializer({
+        serializeKey: (v) => Buffer.from(v, 'utf8'),
+        serializeValue: (v) => Buffer.from(v, 'utf8'),
+        getTargetTopic: () => null,
+      })
+      .build();
+    await sink.open!(runtime(0, 1));
+    await writeAll(sink, keys);
+    await sink.close!();
+    const read = await readAll(kafka, { topic, isolation: 'read_uncommitted', expected: keys.length });
+    const javaPartition = new Map(reference.murmur2.map(([key, , partitions]) => [key, partitions[column]]));
+    for (const record of read) expect([record.key, record.partition]).toEqual([record.key, javaPartition.get(record.key!)]);
+  });
+
+  it('logFailuresOnly=false rethrows the first async send error on the next snapshot; true only logs and counts (checklist 18)', async () => {
+    const topic = await createTopic(admin);
+    const huge = 'x'.repeat(2 * 1024 * 1024);
+    const failing = base(topic).setRetries(0).build();
+    await failing.open!(runtime(0, 1));
+    await writeAll(failing, ['ok', huge]);
+    await expect(failing.snapshotState({ checkpointId: 1, checkpointTimestamp: 0 })).rejects.toMatchObject({
+      code: 'KAFKA_RECORD_TOO_LARGE',
+      topic,
+    });
+    await failing.close!();
+
+    const warnings: string[] = [];
+    const metrics = new TestMetrics();
+    const logging = base(topic).setRetries(0).setLogFailuresOnly(true).setLogger({ warn: (m) => warnings.push(m) }).build();
+    await logging.open!(runtime(0, 1, metrics));
+    await writeAll(logging, [huge, 'after']);
+    await logging.snapshotState({ checkpointId: 1, checkpointTimestamp: 0 });
+    await logging.close!();
+    expect(warnings.some((w) => w.includes('Failed to send data to Kafka'))).toBe(true);
+    expect(metrics.counters.get('sendErrors')?.count).toBeGreaterThan(0);
+  });
+
+  it('a keyed serializer may route records to another topic; null topic → default topic (checklist 17)', async () => {
+    const main = await createTopic(admin);
+    const other = await createTopic(admin);
+    const sink = KafkaSink.builder<string>()
+      .setBootstrapServers(brokers())
+      .setTopic(main)
+      .setDeliveryGuarantee(DeliveryGuarantee.NONE)
+      .setSerializer({
+        serializeKey: () => null,
+        serializeValue: (v) => Buffer.from(v),
+        getTargetTopic: (v) => (v.startsWith('o') ? other : null),
+      })
+      .build();
+    await sink.open!(runtime(0, 1));
+    await writeAll(sink, ['m1', 'o1', 'm2']);
+    await sink.close!();
+    expect((await readAll(kafka, { topic: main, isolation: 'read_uncommitted', expected: 2 })).map((r) => r.value)).toEqual(['m1', 'm2']);
+    expect((await readAll(kafka, { topic: other, isolation: 'read_uncommitted', expected: 1 })).map((r) => r.value)).toEqual(['o1']);
+  });
+
+  it('an unknown target topic fails with KAFKA_UNKNOWN_TOPIC naming it', async () => {
+    const sink = base('no-such-topic-' + Date.now()).build();
+    await sink.open!(runtime(0, 1));
+    await expect(Promise.resolve().then(() => sink.invoke('x', sinkContext))).rejects.toMatchObject({ code: 'KAFKA_UNKNOWN_TOPIC' });
+    await sink.close!();
+  });
+});
