@@ -39,3 +39,26 @@ describe('JsonKeyValueDeserializationSchema (reference §9.34)', () => {
     );
   });
 });
+
+describe('structural fit with the Kafka source', () => {
+  // The shape @sluice/kafka hands to a keyed deserializer (copied here: no dependency on it).
+  interface KafkaConsumerRecordShape {
+    readonly key: Uint8Array | null;
+    readonly value: Uint8Array | null;
+    readonly topic: string;
+    readonly partition: number;
+    readonly offset: number;
+    readonly timestamp: number;
+    readonly headers: Readonly<Record<string, readonly Uint8Array[]>>;
+  }
+  interface KafkaDeserializationSchemaShape<TRecord> {
+    deserialize(record: KafkaConsumerRecordShape): TRecord | null | Promise<TRecord | null>;
+    isEndOfStream(nextElement: TRecord | null): boolean;
+  }
+
+  it('is usable where the Kafka package expects its keyed schema', () => {
+    const schema: KafkaDeserializationSchemaShape<unknown> = JsonKeyValueDeserializationSchema.create({ includeMetadata: true });
+    const record: KafkaConsumerRecordShape = { key: null, value: utf8('1'), topic: 't', partition: 1, offset: 2, timestamp: 3, headers: { h: [utf8('x')] } };
+    expect(schema.deserialize(record)).toEqual({ value: 1, metadata: { offset: 2, topic: 't', partition: 1 } });
+  });
+});
