@@ -1,7 +1,6 @@
 // Integration tests against a real broker started by the testkit (one per file, security on).
 import { randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Consumer, KafkaConfig, SASLOptions } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -249,11 +248,5 @@ describe('kafkaGlobalSetup and injectKafka', () => {
       if (saved === undefined) delete process.env['SLUICE_TESTKIT'];
       else process.env['SLUICE_TESTKIT'] = saved;
     }
-  });
-});
-
-describe('cleanup', () => {
-  it('uses the configured cache dir', () => {
-    expect(join(resolveCacheDir('/x'), 'run')).toBe(runDirOf('/x'));
   });
 });

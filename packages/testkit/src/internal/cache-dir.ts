@@ -6,9 +6,9 @@ export function resolveCacheDir(override?: string): string {
   if (override !== undefined && override !== '') return resolve(override);
   const fromEnv = process.env['SLUICE_CACHE_DIR'];
   if (fromEnv !== undefined && fromEnv !== '') return resolve(fromEnv);
-  const xdg = process.env['XDG_CACHE_HOME'];
-  const base = xdg !== undefined && xdg !== '' ? xdg : join(homedir(), '.cache');
-  return join(base, 'sluice');
+  // Deliberately not XDG_CACHE_HOME: turbo strips unlisted variables, and one cache everywhere
+  // beats a second download.
+  return join(homedir(), '.cache', 'sluice');
 }
 
 /** The folder holding one pid file per running server. */
