@@ -437,6 +437,8 @@ export async function startHdfs(options: StartHdfsOptions = {}): Promise<HdfsSer
           }
           throw failure;
         }
+        // Keep the lost attempt's log aside, so the next attempt's errors are judged on their own.
+        renameSync(logFile, `${logFile}.attempt-${attempt}`);
       }
     }
   } catch (error) {

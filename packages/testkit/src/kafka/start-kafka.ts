@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { TESTKIT_ERROR_CODES, TestkitError } from '../errors.js';
@@ -311,6 +311,8 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
       } catch (error) {
         const portRace = error instanceof TestkitError && error.code === TESTKIT_ERROR_CODES.PORT_IN_USE;
         if (!portRace || attempt >= PORT_ATTEMPTS || !logShowsPortInUse(logFile)) throw error;
+        // Keep the lost attempt's log aside, so the next attempt's errors are judged on their own.
+        renameSync(logFile, `${logFile}.attempt-${attempt}`);
       }
     }
   } catch (error) {
