@@ -1,0 +1,212 @@
+/**
+ * The Kafka side of the EXACTLY_ONCE sink (Flink's `FlinkKafkaProducer011` two-phase-commit
+ * hooks), independent of the base class that orders the calls: one Kafka transaction per
+ * checkpoint per subtask, transactional ids from a per-subtask pool, recover-commit of
+ * checkpointed transactions through {@link TransactionRecovery}, and the abort sweeps on start.
+ */
+import { ConfigResourceTypes } from 'kafkajs';
+import type { Admin, Kafka, Transaction } from 'kafkajs';
+import { KafkaError, KafkaErrorCode, wrapKafkaJsError } from '../../errors.js';
+import type { KafkaLogger } from '../../internal/logger.js';
+import type { RecordWriter } from '../writer/record-writer.js';
+import { createCapturingProducer } from './kafkajs-internals.js';
+import type { CapturingProducer } from './kafkajs-internals.js';
+import type { KafkaTransactionContext, KafkaTransactionState, NextTransactionalIdHint } from './transaction-state.js';
+import { TransactionRecovery } from './transaction-recovery.js';
+import { TransactionalIdPool, TransactionalIdsGenerator, transactionalIdPrefix } from './transactional-ids.js';
+
+/** Options of {@link KafkaTransactionManager}. */
+export interface KafkaTransactionManagerOptions<TRecord> {
+  readonly kafka: Kafka;
+  readonly admin: Admin;
+  readonly writer: RecordWriter<TRecord>;
+  readonly prefix: string;
+  readonly operatorUid: string;
+  readonly subtaskIndex: number;
+  readonly parallelism: number;
+  readonly poolSize: number;
+  readonly transactionTimeoutMs: number;
+  readonly logger: KafkaLogger;
+}
+
+interface LiveProducer {
+  readonly capturing: CapturingProducer;
+  transaction: Transaction | undefined;
+}
+
+/** The broker's `transaction.max.timeout.ms` default. */
+export const BROKER_DEFAULT_MAX_TRANSACTION_TIMEOUT_MS = 900_000;
+
+/** Runs the transactions of one EXACTLY_ONCE sink subtask. */
+export class KafkaTransactionManager<TRecord> {
+  private readonly ids: TransactionalIdsGenerator;
+  private pool = new TransactionalIdPool([]);
+  private readonly producers = new Map<string, LiveProducer>();
+  private readonly recovery: TransactionRecovery;
+
+  constructor(private readonly options: KafkaTransactionManagerOptions<TRecord>) {
+    this.ids = new TransactionalIdsGenerator({
+      prefix: transactionalIdPrefix(options.prefix, options.operatorUid),
+      subtaskIndex: options.subtaskIndex,
+      parallelism: options.parallelism,
+      poolSize: options.poolSize,
+    });
+    this.recovery = new TransactionRecovery(options.kafka, { logger: options.logger });
+  }
+
+  /**
+   * Fails with `KAFKA_TRANSACTION_TIMEOUT_TOO_LARGE` when the timeout exceeds the broker's
+   * `transaction.max.timeout.ms` (the producer could not initialize otherwise).
+   */
+  async checkTransactionTimeout(): Promise<void> {
+    let cap = BROKER_DEFAULT_MAX_TRANSACTION_TIMEOUT_MS;
+    try {
+      const cluster = await this.options.admin.describeCluster();
+      const nodeId = cluster.controller ?? cluster.brokers[0]?.nodeId ?? 0;
+      const described = await this.options.admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [{ type: ConfigResourceTypes.BROKER, name: String(nodeId), configNames: ['transaction.max.timeout.ms'] }],
+      });
+      const entry = described.resources[0]?.configEntries.find((e) => e.configName === 'transaction.max.timeout.ms');
+      if (entry?.configValue !== undefined && entry.configValue !== null) cap = Number(entry.configValue);
+    } catch (error) {
+      this.options.logger.warn(
+        `Could not read the broker's transaction.max.timeout.ms; assuming the default ${cap} ms: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+    if (this.options.transactionTimeoutMs > cap) {
+      throw new KafkaError(
+        `transactionTimeoutMs is ${this.options.transactionTimeoutMs} ms but the broker allows at most transaction.max.timeout.ms = ${cap} ms. ` +
+          'Raise transaction.max.timeout.ms on the brokers (recommended: above checkpoint interval + longest downtime), or lower transactionTimeoutMs.',
+        { code: KafkaErrorCode.KAFKA_TRANSACTION_TIMEOUT_TOO_LARGE, option: 'transactionTimeoutMs' },
+      );
+    }
+  }
+
+  /** No hint in state (first run, or a failure before the first checkpoint): abort every id an earlier run may have used. */
+  async abortSafeScaleDownRange(): Promise<void> {
+    for (const id of this.ids.idsToAbort()) await this.recovery.fenceAndAbort(id, this.options.transactionTimeoutMs);
+  }
+
+  /** A fresh pool for a subtask without a restored context: `idsToUse(hint.next)`. */
+  initializeUserContext(hint: NextTransactionalIdHint): KafkaTransactionContext {
+    const transactionalIds = this.ids.idsToUse(hint.nextFreeTransactionalId);
+    this.pool = new TransactionalIdPool(transactionalIds);
+    return { transactionalIds };
+  }
+
+  /** After a restore: abort every id of the restored context and make them the pool. */
+  async finishRecoveringContext(context: KafkaTransactionContext): Promise<void> {
+    for (const id of context.transactionalIds) await this.recovery.fenceAndAbort(id, this.options.transactionTimeoutMs);
+    this.pool = new TransactionalIdPool(context.transactionalIds);
+  }
+
+  /** The hint subtask 0 writes at a snapshot. */
+  nextHint(current: NextTransactionalIdHint): NextTransactionalIdHint {
+    return this.ids.nextHint(current);
+  }
+
+  /** Takes an id from the pool and begins a Kafka transaction on its producer. */
+  async beginTransaction(): Promise<KafkaTransactionState> {
+    const transactionalId = this.pool.take();
+    let live = this.producers.get(transactionalId);
+    try {
+      if (live === undefined) {
+        const capturing = createCapturingProducer(this.options.kafka, {
+          transactionalId,
+          idempotent: true,
+          maxInFlightRequests: 1,
+          transactionTimeout: this.options.transactionTimeoutMs,
+          allowAutoTopicCreation: false,
+        });
+        await capturing.producer.connect();
+        live = { capturing, transaction: undefined };
+        this.producers.set(transactionalId, live);
+      }
+      live.transaction = await live.capturing.producer.transaction();
+    } catch (error) {
+      this.pool.giveBack(transactionalId);
+      throw wrapKafkaJsError(error, { action: `beginning a transaction with transactional id ${transactionalId}` });
+    }
+    const identity = live.capturing.identity();
+    if (identity === undefined) {
+      throw new KafkaError(`The producer id of transactional id ${transactionalId} could not be captured.`, {
+        code: KafkaErrorCode.KAFKA_CLIENT_UNSUPPORTED,
+      });
+    }
+    const transaction = live.transaction;
+    this.options.writer.setTarget((batch) => transaction.sendBatch(batch));
+    return { transactionalId, producerId: identity.producerId, epoch: identity.epoch };
+  }
+
+  /** Writes one record into the current transaction. */
+  write(record: TRecord, timestamp: number | undefined): void | Promise<void> {
+    return this.options.writer.write(record, timestamp);
+  }
+
+  /** Flushes: every record of the transaction is acknowledged (and its partitions added). */
+  async preCommit(_handle: KafkaTransactionState): Promise<void> {
+    await this.options.writer.flush();
+  }
+
+  /** Commits a transaction this process began; returns its id to the pool. */
+  async commit(handle: KafkaTransactionState): Promise<void> {
+    await this.end(handle, true);
+  }
+
+  /** Aborts a transaction this process began; returns its id to the pool. */
+  async abort(handle: KafkaTransactionState): Promise<void> {
+    await this.end(handle, false);
+  }
+
+  /** Commits a checkpointed transaction of an earlier process; "already ended" is only warned about. */
+  async recoverAndCommit(handle: KafkaTransactionState): Promise<void> {
+    if (handle.transactionalId === null || handle.producerId < 0) return;
+    const outcome = await this.recovery.commit({ transactionalId: handle.transactionalId, producerId: handle.producerId, epoch: handle.epoch });
+    if (outcome.kind === 'already-ended') {
+      this.options.logger.warn(
+        `Recovered transaction ${handle.transactionalId} (producer id ${handle.producerId}, epoch ${handle.epoch}) was not open any more (${outcome.reason}): ` +
+          'it was committed before, or it had no records. If it timed out instead, its records are lost: raise transactionTimeoutMs.',
+        { ...handle, reason: outcome.reason },
+      );
+    }
+  }
+
+  /** Aborts the transaction that was open at the checkpoint (fences its id). */
+  async recoverAndAbort(handle: KafkaTransactionState): Promise<void> {
+    if (handle.transactionalId === null || handle.producerId < 0) return;
+    await this.recovery.fenceAndAbort(handle.transactionalId, this.options.transactionTimeoutMs);
+  }
+
+  /** Disconnects every producer without ending transactions, and the recovery client. */
+  async disconnect(): Promise<void> {
+    const producers = [...this.producers.values()];
+    this.producers.clear();
+    await Promise.allSettled(producers.map((p) => p.capturing.producer.disconnect()));
+    await this.recovery.close().catch(() => undefined);
+  }
+
+  private async end(handle: KafkaTransactionState, commit: boolean): Promise<void> {
+    const id = handle.transactionalId;
+    if (id === null) return;
+    const live = this.producers.get(id);
+    const transaction = live?.transaction;
+    if (live === undefined || transaction === undefined) {
+      // Not begun by this process (e.g. committed after a restore): finish it from its ids.
+      if (commit) await this.recoverAndCommit(handle);
+      else await this.recoverAndAbort(handle);
+      return;
+    }
+    {
+      try {
+        if (commit) await transaction.commit();
+        else await transaction.abort();
+      } catch (error) {
+        throw wrapKafkaJsError(error, { action: `${commit ? 'committing' : 'aborting'} transaction ${id}` });
+      } finally {
+        live.transaction = undefined;
+      }
+    }
+    this.pool.giveBack(id);
+  }
+}
