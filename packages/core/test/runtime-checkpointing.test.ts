@@ -172,6 +172,28 @@ describe('checkpoint and restore in one process', () => {
     expect(out.committed).toEqual([0, 1, 2, 3, 4, 0, 1, 2, 3, 4]);
   });
 
+  it('restores an explicit chk-<n> path, continuing ids after the newest checkpoint', async () => {
+    const out = { committed: [] as number[], seen: [] as number[], log: [] as string[] };
+    const log: string[] = [];
+    const first = job({ storage: dir, source: new CounterSource({ limit: 7, log }), sink: new CommittingSink(out) });
+    first.getCheckpointConfig().setMaxRetainedCheckpoints(3);
+    await first.execute('by-path');
+    const second = job({ storage: dir, source: new CounterSource({ limit: 9, log }), sink: new CommittingSink(out) });
+    second.getCheckpointConfig().setMaxRetainedCheckpoints(3);
+    await second.execute('by-path');
+    const env = job({ storage: dir, source: new CounterSource({ limit: 9, log }), sink: new CommittingSink(out) });
+    env.getCheckpointConfig().setRestore(join(dir, 'by-path', 'chk-1'));
+    const result = await env.execute('by-path');
+    expect(result.restoredCheckpointId).toBe(1);
+    expect(result.lastCheckpointId).toBe(3);
+    expect(log.filter((line) => line.startsWith('init'))).toEqual([
+      'init restored=false id=undefined offset=0',
+      'init restored=true id=1 offset=7',
+      'init restored=true id=1 offset=7',
+    ]);
+    expect(out.committed).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 7, 8]);
+  });
+
   it('writes _metadata before notifying completion', async () => {
     const order: string[] = [];
     class RecordingStorage extends InMemoryCheckpointStorage {

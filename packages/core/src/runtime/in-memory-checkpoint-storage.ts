@@ -3,6 +3,7 @@
  * process restarts. It can record the order of its calls (`events`), which tests use to check
  * that `_metadata` is written last and before any completion notification.
  */
+import { CheckpointError, CoreErrorCode } from '../errors.js';
 import type { CheckpointStorage, StoredCheckpoint } from './checkpoint-storage.js';
 
 /** A call made on an {@link InMemoryCheckpointStorage}, in order. */
@@ -41,7 +42,14 @@ export class InMemoryCheckpointStorage implements CheckpointStorage {
 
   readFile(checkpointPath: string, name: string): Promise<Uint8Array> {
     const bytes = this.files.get(checkpointPath)?.get(name);
-    if (bytes === undefined) return Promise.reject(new Error(`no file ${name} in ${checkpointPath}`));
+    if (bytes === undefined) {
+      return Promise.reject(
+        new CheckpointError(`No file ${name} in ${checkpointPath}.`, {
+          code: CoreErrorCode.CHECKPOINT_STORAGE,
+          path: checkpointPath,
+        }),
+      );
+    }
     return Promise.resolve(bytes);
   }
 
