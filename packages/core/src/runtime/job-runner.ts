@@ -30,7 +30,10 @@ export interface JobExecutionResult {
   /** Id of this run. */
   readonly jobId: string;
   readonly jobName: string;
-  /** `finished`: every source ended (or was stopped with a final checkpoint); `cancelled`: aborted. */
+  /**
+   * `finished`: every source ended by itself; `cancelled`: the job was cancelled (with a final
+   * checkpoint or without, see {@link CancelOptions}).
+   */
   readonly status: 'finished' | 'cancelled';
   /** Checkpoint the run restored from, if any. */
   readonly restoredCheckpointId: number | undefined;
