@@ -35,6 +35,8 @@ export class WebHdfsFileOutput implements FileOutput {
   private chunks: Buffer[] = [];
   private buffered = 0;
   private state: 'open' | 'closed' | 'failed' = 'open';
+  /** Whether the file may hold a prefix of the pending bytes (an APPEND's outcome is unknown). */
+  private uncertain = false;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(options: WebHdfsFileOutputOptions) {
@@ -151,35 +153,47 @@ export class WebHdfsFileOutput implements FileOutput {
   }
 
   /**
-   * APPENDs `batch`. If the request failed after bytes may have reached the DataNode, the file
-   * holds a prefix of the batch (HDFS keeps what it received): take the lease once with an empty
-   * APPEND (so the length is final), read the length, and append the rest.
+   * APPENDs `batch`. If a request failed after bytes may have reached the DataNode, the file may
+   * hold a prefix of the pending bytes (HDFS keeps what it received), and the output is
+   * "uncertain" until resolved: take the lease once with an empty APPEND (so the length is final),
+   * read the length, and append only the rest. An uncertain state survives a failed flush, so a
+   * retried flush resolves it first and never writes a byte twice.
    */
   private async appendResolvingAmbiguity(batch: Buffer): Promise<void> {
     let rest = batch;
-    for (let resync = 0; ; resync++) {
+    for (let attempt = 0; ; attempt++) {
       try {
+        if (this.uncertain) {
+          rest = await this.resync(rest);
+          if (rest.length === 0) return;
+        }
+        this.uncertain = true;
         await this.client.append(this.path, rest);
         await this.adoptLength(this.durable + rest.length);
+        this.uncertain = false;
         return;
       } catch (error) {
-        if (!isAmbiguousWriteError(error) || resync >= MAX_RESYNCS) throw error;
+        if (!isAmbiguousWriteError(error) || attempt >= MAX_RESYNCS) throw error;
       }
-      await this.client.append(this.path, new Uint8Array(0));
-      const { length } = await this.client.getFileStatus(this.path);
-      const landed = length - this.durable;
-      if (landed < 0 || landed > rest.length) {
-        this.state = 'failed';
-        throw new FileSystemError(
-          `APPEND ${this.path}: after an interrupted append the file is ${length} bytes, but this writer expected ` +
-            `between ${this.durable} and ${this.durable + rest.length}: another writer changed it. ` +
-            `Only one writer may write a file; restore from the last checkpoint.`,
-          { code: HdfsErrorCode.HDFS_IO, operation: 'APPEND', path: this.path, offset: length },
-        );
-      }
-      this.durable += landed;
-      rest = rest.subarray(landed);
-      if (rest.length === 0) return;
     }
+  }
+
+  /** Resolves an uncertain state; returns the part of `rest` that did not land. */
+  private async resync(rest: Buffer): Promise<Buffer> {
+    await this.client.append(this.path, new Uint8Array(0));
+    const { length } = await this.client.getFileStatus(this.path);
+    const landed = length - this.durable;
+    if (landed < 0 || landed > rest.length) {
+      this.state = 'failed';
+      throw new FileSystemError(
+        `APPEND ${this.path}: after an interrupted append the file is ${length} bytes, but this writer expected ` +
+          `between ${this.durable} and ${this.durable + rest.length}: another writer changed it. ` +
+          `Only one writer may write a file; restore from the last checkpoint.`,
+        { code: HdfsErrorCode.HDFS_IO, operation: 'APPEND', path: this.path, offset: length },
+      );
+    }
+    this.durable += landed;
+    this.uncertain = false;
+    return rest.subarray(landed);
   }
 }

@@ -12,6 +12,8 @@ interface Fake {
   requests: string[];
   /** When set, the DataNode keeps this many bytes of the next APPEND body, then drops the connection. */
   cutNextAppendAfter?: number;
+  /** Answer queued for the request after a cut APPEND (e.g. to fail the resync). */
+  afterCut?: { status: number; body: string };
   /** When set, the DataNode sends this many bytes of the next OPEN answer, then drops the connection. */
   cutNextOpenAfter?: number;
   /** NameNode answers for the next requests (status, body), consumed first. */
@@ -84,7 +86,11 @@ async function startFake(): Promise<Fake> {
         const take = Math.min(keep, c.length);
         files.set(path, Buffer.concat([current, c.subarray(0, take)]));
         keep -= take;
-        if (keep === 0) req.socket.destroy();
+        if (keep === 0) {
+          if (fake.afterCut) fake.scripted.push(fake.afterCut);
+          fake.afterCut = undefined;
+          req.socket.destroy();
+        }
       });
       req.on('end', () => {
         res.writeHead(200);
@@ -141,6 +147,25 @@ describe('WebHdfsFileSystem against a fake WebHDFS', () => {
     await out.write(body);
     expect(await out.flush()).toBe(5 + body.length);
     expect(fake.files.get('/g')?.toString()).toBe('head-' + body.toString());
+    await out.close();
+    await fs.close();
+  });
+
+  it('a flush that failed while an APPEND outcome was unknown: the retried flush resolves it first, no byte twice', async () => {
+    const fs = new WebHdfsFileSystem({ url: fake.url, user: 'u' });
+    const out = await fs.create('/u');
+    const body = Buffer.from('0123456789'.repeat(10_000));
+    fake.cutNextAppendAfter = 40_000;
+    fake.afterCut = {
+      status: 403,
+      body: JSON.stringify({ RemoteException: { exception: 'AccessControlException', javaClassName: 'x', message: 'denied once' } }),
+    };
+    await out.write(body);
+    await expect(out.flush()).rejects.toMatchObject({ code: 'HDFS_ACCESS_DENIED' });
+    expect(fake.files.get('/u')?.length).toBe(40_000); // a prefix landed
+    expect(out.position).toBe(body.length);
+    expect(await out.flush()).toBe(body.length);
+    expect(fake.files.get('/u')?.equals(body)).toBe(true);
     await out.close();
     await fs.close();
   });
