@@ -51,27 +51,26 @@ export function decodeBody(bytes: Uint8Array, options: DecodeBodyOptions): unkno
 
 /** Encodes a value after checking it; a mismatch is `SERDE_AVRO_INVALID_VALUE` naming the path. */
 export function encodeValue(type: Type, value: unknown): Buffer {
+  // avsc checks every value while writing (and throws); the path is worked out only on failure.
+  let cause: unknown;
+  try {
+    return type.toBuffer(value);
+  } catch (error) {
+    cause = error;
+  }
   let problem: string | undefined;
-  const valid = type.isValid(value, {
+  type.isValid(value, {
     errorHook: (path: string[], found: unknown, expected: Type) => {
       if (problem !== undefined) return;
       const where = path.length === 0 ? '$' : `$.${path.join('.')}`;
       problem = `${where}: expected ${expected.typeName.replace('abstract:', '')}, found ${describeValue(found)}`;
     },
   });
-  if (!valid) {
-    throw new AvroSerdeError(`Cannot write the record as ${type.name ?? type.typeName}: ${problem ?? 'invalid value'}.`, {
-      code: AvroErrorCode.SERDE_AVRO_INVALID_VALUE,
-    });
-  }
-  try {
-    return type.toBuffer(value);
-  } catch (error) {
-    throw new AvroSerdeError(
-      `Cannot write the record as ${type.name ?? type.typeName}: ${error instanceof Error ? error.message : String(error)}.`,
-      { code: AvroErrorCode.SERDE_AVRO_INVALID_VALUE, cause: error },
-    );
-  }
+  const reason = problem ?? (cause instanceof Error ? cause.message.slice(0, 200) : String(cause));
+  throw new AvroSerdeError(`Cannot write the record as ${type.name ?? type.typeName}: ${reason}.`, {
+    code: AvroErrorCode.SERDE_AVRO_INVALID_VALUE,
+    cause,
+  });
 }
 
 /** A resolver from `writer` to `reader`, or `SERDE_SCHEMA_RESOLUTION` naming both schemas and the reason. */
