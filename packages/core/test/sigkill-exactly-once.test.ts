@@ -34,7 +34,9 @@ const RUN_TIMEOUT_MS = 60_000;
 const verbose = process.env['SLUICE_CHAOS_VERBOSE'] === '1';
 const soakKills = Number(process.env['SLUICE_CHAOS_RUNS'] ?? '0');
 const firstSeed = Number(process.env['SLUICE_CHAOS_SEED'] ?? '1');
-const seededScenarios = soakKills > 0 ? Math.ceil(soakKills / KILLS_PER_SCENARIO) : CI_SEEDED_SCENARIOS;
+// A scenario ends early when the job finishes before a planned kill: provision 10% more for a soak.
+const seededScenarios =
+  soakKills > 0 ? Math.ceil((soakKills * 1.1) / KILLS_PER_SCENARIO) : CI_SEEDED_SCENARIOS;
 
 const tracker = new ChildTracker();
 const workDirs: string[] = [];
@@ -155,8 +157,12 @@ describe('SIGKILL + restart of a two-phase-commit file sink job: every input exa
     const source = seed % 2 === 1 ? 'file-lines' : 'sequence';
     it(`seed ${seed}: ${KILLS_PER_SCENARIO} seeded kills (random times and injected points), ${source} source`, async () => {
       const random = seededRandom(seed);
-      const plan = Array.from({ length: KILLS_PER_SCENARIO }, () =>
-        drawKill(random, { timerWindowMs: [100, 1000], maxOccurrence: 3 }),
+      const plan = Array.from({ length: KILLS_PER_SCENARIO }, (_, run) =>
+        drawKill(random, {
+          timerWindowMs: [100, 1000],
+          maxOccurrence: 3,
+          exclude: run === 0 ? ['sink.recover-commit'] : [],
+        }),
       );
       const label = `seed ${seed}, ${source} (plan: ${plan.map(describeKill).join(', ')})`;
       const outcome = await runScenario({ label, plan, source });
@@ -183,7 +189,7 @@ describe('SIGKILL + restart of a two-phase-commit file sink job: every input exa
 
   it(`killed the job at least ${MIN_CI_KILLS} times in total`, () => {
     process.stdout.write(`SIGKILL suite: ${totalKills} kills of the exactly-once job\n`);
-    expect(totalKills).toBeGreaterThanOrEqual(soakKills > 0 ? Math.floor(soakKills * 0.8) : MIN_CI_KILLS);
+    expect(totalKills).toBeGreaterThanOrEqual(soakKills > 0 ? soakKills : MIN_CI_KILLS);
   });
 });
 

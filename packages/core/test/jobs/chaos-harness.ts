@@ -137,13 +137,19 @@ export const EXACTLY_ONCE_KILL_POINTS: readonly KillPoint[] = KILL_POINTS;
 /** Draws the next kill from `random`: half injected points, half parent timers in the window. */
 export function drawKill(
   random: () => number,
-  options: { timerWindowMs: readonly [number, number]; maxOccurrence: number },
+  options: {
+    timerWindowMs: readonly [number, number];
+    maxOccurrence: number;
+    /** Points not to draw (e.g. recovery points for a first run, which restores nothing). */
+    exclude?: readonly KillPoint[];
+  },
 ): KillPlanStep {
   if (random() < 0.5) {
     const [from, to] = options.timerWindowMs;
     return { kind: 'timer', afterMs: Math.round(from + random() * (to - from)) };
   }
-  const point = EXACTLY_ONCE_KILL_POINTS[Math.floor(random() * EXACTLY_ONCE_KILL_POINTS.length)] as KillPoint;
+  const points = EXACTLY_ONCE_KILL_POINTS.filter((point) => !(options.exclude ?? []).includes(point));
+  const point = points[Math.floor(random() * points.length)] as KillPoint;
   const occurrence = 1 + Math.floor(random() * options.maxOccurrence);
   return { kind: 'point', point, occurrence };
 }
