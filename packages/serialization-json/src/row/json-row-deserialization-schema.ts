@@ -7,6 +7,7 @@ import { compileJsonSchema } from '../validation/json-schema-validator.js';
 import type { JsonSchemaDocument, RecordValidator } from '../validation/json-schema-validator.js';
 import { checkRowFields, fieldTypeName, needsExactNumbers } from './json-field-types.js';
 import type { JsonRow, JsonRowFields } from './json-field-types.js';
+import { fieldsFromJsonSchema } from './json-schema-to-fields.js';
 import { readRow } from './row-reader.js';
 import { rowTypeInfo } from './row-type-info.js';
 
@@ -61,6 +62,20 @@ export class JsonRowDeserializationSchema<TFields extends JsonRowFields> impleme
   ): JsonRowDeserializationSchema<TFields> {
     checkRowFields(fields, 'fields');
     return new JsonRowDeserializationSchema(fields, options);
+  }
+
+  /**
+   * A row schema whose fields are derived from a JSON Schema (Flink's
+   * `JsonRowDeserializationSchema(String jsonSchema)`): `integer` → `long()`, `number` → `double()`,
+   * `string` with `format` `date` / `time` / `date-time` → `date()` / `time()` / `timestamp()`,
+   * `contentEncoding: "base64"` → `bytes()`, `array` and `object` nest, anything else → `json()`.
+   * Each record is also validated against the schema (Ajv).
+   */
+  static fromJsonSchema(
+    jsonSchema: Readonly<Record<string, unknown>>,
+    options: Omit<JsonRowDeserializationOptions, 'jsonSchema'> = {},
+  ): JsonRowDeserializationSchema<JsonRowFields> {
+    return new JsonRowDeserializationSchema(fieldsFromJsonSchema(jsonSchema), { ...options, jsonSchema });
   }
 
   /** Decodes one message into a row; throws a `JsonSerdeError` for bad input. */

@@ -131,3 +131,44 @@ describe('JsonRowSerializationSchema', () => {
     );
   });
 });
+
+describe('JsonRowDeserializationSchema.fromJsonSchema', () => {
+  const jsonSchema = {
+    type: 'object',
+    required: ['id'],
+    properties: {
+      id: { type: 'integer' },
+      name: { type: ['string', 'null'] },
+      day: { type: 'string', format: 'date' },
+      at: { type: 'string', format: 'date-time' },
+      blob: { type: 'string', contentEncoding: 'base64' },
+      scores: { type: 'array', items: { type: 'number' } },
+      inner: { type: 'object', properties: { ok: { type: 'boolean' } } },
+      anything: {},
+    },
+  };
+
+  it('derives the fields and validates each record', () => {
+    const schema = JsonRowDeserializationSchema.fromJsonSchema(jsonSchema);
+    expect(
+      schema.deserialize(
+        utf8('{"id":1,"name":null,"day":"2024-01-02","at":"2024-01-02T00:00:00Z","blob":"AQ==","scores":[1.5],"inner":{"ok":true},"anything":[1]}'),
+      ),
+    ).toEqual({
+      id: 1,
+      name: null,
+      day: new Date(Date.UTC(2024, 0, 2)),
+      at: new Date(Date.UTC(2024, 0, 2)),
+      blob: new Uint8Array([1]),
+      scores: [1.5],
+      inner: { ok: true },
+      anything: [1],
+    });
+    expect(() => schema.deserialize(utf8('{"name":"x"}'))).toThrow(expect.objectContaining({ code: 'SERDE_SCHEMA_VIOLATION' }));
+  });
+
+  it('rejects schemas that do not describe an object with properties', () => {
+    expect(() => JsonRowDeserializationSchema.fromJsonSchema({ type: 'array' })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
+    expect(() => JsonRowDeserializationSchema.fromJsonSchema({ type: 'object' })).toThrow(/without "properties"/);
+  });
+});
