@@ -20,7 +20,8 @@ export type RecordValidator = (value: unknown) => void;
 export function compileJsonSchema(schema: JsonSchemaDocument, option: string): RecordValidator {
   let validate: ValidateFunction;
   try {
-    const ajv = new Ajv({ allErrors: false, strict: false });
+    // No logger: src never writes to the console (Ajv would warn about formats it does not check).
+    const ajv = new Ajv({ allErrors: false, strict: false, logger: false });
     validate = ajv.compile(schema);
   } catch (error) {
     throw new ConfigError(
