@@ -76,6 +76,10 @@ async function runScenario(options: {
   source?: 'sequence' | 'file-lines';
   /** Sink parallelism of each run (index from 0), behind a rebalance edge; else chained. */
   sinkParallelism?: (run: number) => number;
+  /** Asynchronous map and sink writes (records cross awaits inside the chain). */
+  async?: boolean;
+  /** Checkpoint interval, ms. */
+  intervalMs?: number;
 }): Promise<ScenarioOutcome> {
   const dir = await mkdtemp(join(tmpdir(), 'sluice-sigkill-'));
   workDirs.push(dir);
@@ -95,7 +99,8 @@ async function runScenario(options: {
         SLUICE_JOB_NAME: 'sigkill-seq',
         SLUICE_SEQ_COUNT: String(COUNT),
         SLUICE_PARALLELISM: String(PARALLELISM),
-        SLUICE_CHECKPOINT_INTERVAL_MS: String(INTERVAL_MS),
+        SLUICE_CHECKPOINT_INTERVAL_MS: String(options.intervalMs ?? INTERVAL_MS),
+        SLUICE_ASYNC: options.async === true ? '1' : '',
         SLUICE_SINK_MODE: options.sinkMode ?? 'exactly-once',
         SLUICE_PAUSE_EVERY: '2',
         SLUICE_SINK_PARALLELISM: options.sinkParallelism === undefined ? '' : String(options.sinkParallelism(index)),
@@ -153,9 +158,13 @@ describe('SIGKILL + restart of a two-phase-commit file sink job: every input exa
 
   for (let scenario = 0; scenario < seededScenarios; scenario += 1) {
     const seed = firstSeed + scenario;
-    // Odd seeds read a file of lines (byte offset in state), even seeds generate the sequence.
+    // Odd seeds read a file of lines (byte offset in state), even seeds generate the sequence;
+    // every third seed has an async map and sink; every fourth checkpoints every 10 ms.
     const source = seed % 2 === 1 ? 'file-lines' : 'sequence';
-    it(`seed ${seed}: ${KILLS_PER_SCENARIO} seeded kills (random times and injected points), ${source} source`, async () => {
+    const async = seed % 3 === 0;
+    const intervalMs = seed % 4 === 0 ? 10 : INTERVAL_MS;
+    const shape = `${source} source${async ? ', async steps' : ''}, checkpoints every ${intervalMs} ms`;
+    it(`seed ${seed}: ${KILLS_PER_SCENARIO} seeded kills (random times and injected points), ${shape}`, async () => {
       const random = seededRandom(seed);
       const plan = Array.from({ length: KILLS_PER_SCENARIO }, (_, run) =>
         drawKill(random, {
@@ -164,14 +173,14 @@ describe('SIGKILL + restart of a two-phase-commit file sink job: every input exa
           exclude: run === 0 ? ['sink.recover-commit'] : [],
         }),
       );
-      const label = `seed ${seed}, ${source} (plan: ${plan.map(describeKill).join(', ')})`;
-      const outcome = await runScenario({ label, plan, source });
+      const label = `seed ${seed}, ${shape} (plan: ${plan.map(describeKill).join(', ')})`;
+      const outcome = await runScenario({ label, plan, source, async, intervalMs });
       totalKills += outcome.kills;
       await expectExactlyOnce(outcome, label);
     });
   }
 
-  it('survives kills while the sink is rescaled on every restore (rebalance edge, aligned barriers)', async () => {
+  it('survives kills while the sink is rescaled on every restore (rebalance edge, aligned barriers, async steps)', async () => {
     const random = seededRandom(firstSeed + 1000);
     const plan = Array.from({ length: KILLS_PER_SCENARIO }, () =>
       drawKill(random, { timerWindowMs: [100, 1000], maxOccurrence: 3 }),
@@ -181,6 +190,7 @@ describe('SIGKILL + restart of a two-phase-commit file sink job: every input exa
     const outcome = await runScenario({
       label,
       plan,
+      async: true,
       sinkParallelism: (run) => parallelisms[run % parallelisms.length] ?? 2,
     });
     totalKills += outcome.kills;

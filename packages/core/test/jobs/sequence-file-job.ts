@@ -16,6 +16,7 @@
  * - `SLUICE_SINK_MODE`: `exactly-once` (default) or `direct` (at-least-once control)
  * - `SLUICE_PAUSE_EVERY`: the sequence source yields to the event loop every that many records
  * - `SLUICE_INPUT_FILE`: read the numbers from the lines of this file instead of generating them
+ * - `SLUICE_ASYNC=1`: the map returns promises and the sink writes each record after an await
  * - `SLUICE_KILL_AT`: `<point>:<n>`, see `kill-points.ts`
  */
 import { randomUUID } from 'node:crypto';
@@ -54,6 +55,7 @@ const parallelism = Number(env('SLUICE_PARALLELISM', '2'));
 const sinkParallelism =
   process.env['SLUICE_SINK_PARALLELISM'] ? Number(process.env['SLUICE_SINK_PARALLELISM']) : undefined;
 const intervalMs = Number(env('SLUICE_CHECKPOINT_INTERVAL_MS', '50'));
+const asyncSteps = process.env['SLUICE_ASYNC'] === '1';
 const sinkMode = env('SLUICE_SINK_MODE', 'exactly-once');
 const pauseEvery = Number(env('SLUICE_PAUSE_EVERY', '10'));
 const inputFile = process.env['SLUICE_INPUT_FILE'] || undefined;
@@ -206,7 +208,10 @@ class FileTransactionSink extends TwoPhaseCommitSink<string, string> {
     return id;
   }
 
-  protected invokeInTransaction(txn: string, value: string): void {
+  protected async invokeInTransaction(txn: string, value: string): Promise<void> {
+    // With SLUICE_ASYNC=1 the record is written after an await: a runtime that let a snapshot
+    // run meanwhile would put it into a pre-committed transaction (caught as "no buffer").
+    if (asyncSteps) await new Promise<void>((resolve) => setImmediate(resolve));
     const buffer = this.buffers.get(txn);
     if (buffer === undefined) throw new Error(`no buffer for transaction ${txn}`);
     buffer.push(value);
@@ -310,6 +315,11 @@ function isMissing(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === 'ENOENT';
 }
 
+/** The map step; asynchronous with SLUICE_ASYNC=1. */
+function toText(value: number): string | Promise<string> {
+  return asyncSteps ? Promise.resolve(String(value)) : String(value);
+}
+
 async function main(): Promise<void> {
   mkdirSync(pendingDir, { recursive: true });
   mkdirSync(committedDir, { recursive: true });
@@ -325,7 +335,7 @@ async function main(): Promise<void> {
   if (sinkParallelism === undefined) {
     // source → map → sink chained in one task per subtask.
     numbers
-      .map((value: number) => String(value))
+      .map(toText)
       .uid('map')
       .addSink(sink)
       .uid('sink');
@@ -334,7 +344,7 @@ async function main(): Promise<void> {
     // (its two-phase-commit state is then redistributed by even split).
     numbers
       .rebalance()
-      .map((value: number) => String(value))
+      .map(toText)
       .uid('map')
       .setParallelism(sinkParallelism)
       .addSink(sink)
