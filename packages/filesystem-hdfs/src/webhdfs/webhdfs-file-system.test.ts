@@ -205,6 +205,34 @@ describe('WebHdfsFileSystem against a fake WebHDFS', () => {
     await fs.close();
   });
 
+  it('registers and counts its metrics', async () => {
+    const counters = new Map<string, number>();
+    const metrics = {
+      scope: ['t'],
+      counter: (name: string) => ({
+        get count() {
+          return counters.get(name) ?? 0;
+        },
+        inc: (n = 1) => {
+          counters.set(name, (counters.get(name) ?? 0) + n);
+        },
+      }),
+      gauge: () => undefined,
+      addGroup() {
+        return metrics;
+      },
+    };
+    const fs = new WebHdfsFileSystem({ url: fake.url, metrics, retry: { initialDelayMs: 1 } });
+    const out = await fs.create('/m');
+    await out.write('12345');
+    await out.close();
+    fake.scripted.push({ status: 503, body: 'busy' });
+    await fs.readFile('/m');
+    expect(Object.fromEntries(counters)).toMatchObject({ appends: 1, bytesWritten: 5, bytesRead: 5, retries: 1, failures: 1 });
+    expect(counters.get('requests')).toBeGreaterThanOrEqual(7);
+    await fs.close();
+  });
+
   it('create never overwrites', async () => {
     const fs = new WebHdfsFileSystem({ url: fake.url });
     await fs.writeFile('/h', 'one');
