@@ -82,3 +82,38 @@ export async function readAll(
   }
   return seen;
 }
+
+/**
+ * Writes one committed marker into every partition and reads read_committed until all markers
+ * showed up: everything before them is decided (committed or aborted) by then.
+ */
+export async function readCommittedUntilMarkers(kafka: Kafka, admin: Admin, topic: string): Promise<string[]> {
+  const partitions = (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]?.partitions.map((p) => p.partitionId) ?? [];
+  const marker = uniqueName('marker');
+  const producer = kafka.producer({ transactionalId: uniqueName('marker-txn'), idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  const txn = await producer.transaction();
+  await txn.send({ topic, messages: partitions.map((partition) => ({ partition, value: marker })) });
+  await txn.commit();
+  await producer.disconnect();
+  const records: string[] = [];
+  let markers = 0;
+  const consumer = kafka.consumer({ groupId: uniqueName('reader'), maxWaitTimeInMs: 100 });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      eachMessage: ({ message }) => {
+        const value = message.value?.toString('utf8') ?? '';
+        if (value === marker) markers += 1;
+        else records.push(value);
+        return Promise.resolve();
+      },
+    });
+    await waitUntil(`the ${partitions.length} markers on ${topic}`, () => markers === partitions.length);
+  } finally {
+    await consumer.disconnect();
+  }
+  return records;
+}
+

@@ -1,12 +1,12 @@
 // Transaction recovery against the real broker: a transaction pre-committed (flushed) by one
 // client that then goes away without EndTxn is committed or aborted from a fresh client with the
 // stored { transactionalId, producerId, epoch }.
-import type { Admin, Kafka } from 'kafkajs';
+import type { Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCapturingProducer } from '../src/sink/transactions/kafkajs-internals.js';
 import type { ProducerIdentity } from '../src/sink/transactions/kafkajs-internals.js';
 import { TransactionRecovery } from '../src/sink/transactions/transaction-recovery.js';
-import { createTopic, kafkaClient, readAll, uniqueName, waitUntil } from './helpers.js';
+import { createTopic, kafkaClient, readAll, readCommittedUntilMarkers, uniqueName } from './helpers.js';
 
 let admin: Admin;
 
@@ -40,40 +40,6 @@ async function preCommitAndCrash(options: { topic: string; transactionalId: stri
   return ids;
 }
 
-/**
- * Writes one committed marker into every partition and reads read_committed until all markers
- * showed up: everything before them is decided (committed or aborted) by then.
- */
-async function committedValuesUpToMarker(kafka: Kafka, topic: string): Promise<string[]> {
-  const partitions = (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]?.partitions.map((p) => p.partitionId) ?? [];
-  const marker = uniqueName('marker');
-  const producer = kafka.producer({ transactionalId: uniqueName('marker-txn'), idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
-  const txn = await producer.transaction();
-  await txn.send({ topic, messages: partitions.map((partition) => ({ partition, value: marker })) });
-  await txn.commit();
-  await producer.disconnect();
-  const records: string[] = [];
-  let markers = 0;
-  const consumer = kafka.consumer({ groupId: uniqueName('reader'), maxWaitTimeInMs: 100 });
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({
-      eachMessage: ({ message }) => {
-        const value = message.value?.toString('utf8') ?? '';
-        if (value === marker) markers += 1;
-        else records.push(value);
-        return Promise.resolve();
-      },
-    });
-    await waitUntil(`the ${partitions.length} markers on ${topic}`, () => markers === partitions.length);
-  } finally {
-    await consumer.disconnect();
-  }
-  return records;
-}
-
 describe('transaction recovery against a real broker', () => {
   it('commits a pre-committed transaction from a fresh client; read_committed sees it exactly once; a second commit is tolerated', async () => {
     const topic = await createTopic(admin, { partitions: 2 });
@@ -94,7 +60,7 @@ describe('transaction recovery against a real broker', () => {
       expect(await recovery.abort({ transactionalId, ...ids })).toEqual({ kind: 'already-ended', reason: 'INVALID_TXN_STATE' });
       const read = await readAll(fresh, { topic, isolation: 'read_committed', expected: values.length });
       expect(read.map((r) => r.value).sort()).toEqual([...values].sort());
-      const afterMarker = await committedValuesUpToMarker(fresh, topic);
+      const afterMarker = await readCommittedUntilMarkers(fresh, admin, topic);
       expect(afterMarker.sort()).toEqual([...values].sort());
       expect(commitMs).toBeGreaterThan(0);
     } finally {
@@ -112,7 +78,7 @@ describe('transaction recovery against a real broker', () => {
       expect(await recovery.abort({ transactionalId, ...ids })).toEqual({ kind: 'aborted' });
       expect(await recovery.abort({ transactionalId, ...ids })).toEqual({ kind: 'aborted' });
       expect(await recovery.commit({ transactionalId, ...ids })).toEqual({ kind: 'already-ended', reason: 'INVALID_TXN_STATE' });
-      expect(await committedValuesUpToMarker(fresh, topic)).toEqual([]);
+      expect(await readCommittedUntilMarkers(fresh, admin, topic)).toEqual([]);
       // the aborted records are in the log: a read_uncommitted reader sees them (and the marker)
       const uncommitted = await readAll(fresh, { topic, isolation: 'read_uncommitted', expected: 4 });
       expect(uncommitted.map((r) => r.value)).toEqual(expect.arrayContaining(['a1', 'a2', 'a3']));
@@ -135,7 +101,7 @@ describe('transaction recovery against a real broker', () => {
       const outcome = await recovery.commit({ transactionalId, ...ids });
       expect(outcome.kind).toBe('already-ended');
       expect(['INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED']).toContain((outcome as { reason: string }).reason);
-      expect(await committedValuesUpToMarker(fresh, topic)).toEqual([]);
+      expect(await readCommittedUntilMarkers(fresh, admin, topic)).toEqual([]);
     } finally {
       await recovery.close();
     }
@@ -159,6 +125,6 @@ describe('transaction recovery against a real broker', () => {
     expect(identity()?.epoch).toBeGreaterThan(ids.epoch);
     await txn.commit();
     await producer.disconnect();
-    expect((await committedValuesUpToMarker(fresh, topic)).sort()).toEqual(['r1', 'r2']);
+    expect((await readCommittedUntilMarkers(fresh, admin, topic)).sort()).toEqual(['r1', 'r2']);
   });
 });

@@ -7,6 +7,7 @@ import {
   kafkaTransactionStateType,
   nextTransactionalIdHintType,
 } from '../sink/transactions/transaction-state.js';
+import { kafkaTwoPhaseCommitStateType } from '../sink/exactly-once-kafka-sink.js';
 import { offsetStateType } from '../source/partition-state/offset-state.js';
 import { decodeValue, encodeValue } from './versioned-type.js';
 
@@ -33,6 +34,24 @@ const frozen = [
     file: 'next-transactional-id-hint.v1.hex',
     type: nextTransactionalIdHintType,
     value: { lastParallelism: 4, nextFreeTransactionalId: 20 },
+  },
+  {
+    file: 'two-phase-commit-state.v1.hex',
+    type: kafkaTwoPhaseCommitStateType,
+    value: {
+      pendingTransaction: { handle: { transactionalId: 'p-sink-1', producerId: 7, epoch: 0 }, startTime: 1700000000500 },
+      pendingCommitTransactions: [{ handle: { transactionalId: 'p-sink-0', producerId: 6, epoch: 3 }, startTime: 1700000000000 }],
+      context: { transactionalIds: ['p-sink-0', 'p-sink-1'] },
+    },
+  },
+  {
+    file: 'two-phase-commit-state.v1.no-context.hex',
+    type: kafkaTwoPhaseCommitStateType,
+    value: {
+      pendingTransaction: { handle: { transactionalId: null, producerId: -1, epoch: -1 }, startTime: 0 },
+      pendingCommitTransactions: [],
+      context: undefined,
+    },
   },
 ] as const;
 

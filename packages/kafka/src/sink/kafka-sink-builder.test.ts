@@ -1,5 +1,6 @@
 import { ConfigError, SimpleStringSchema } from '@sluice/core';
 import { describe, expect, it } from 'vitest';
+import { ExactlyOnceKafkaSink } from './exactly-once-kafka-sink.js';
 import { DeliveryGuarantee, KafkaSink } from './kafka-sink.js';
 
 const base = () => KafkaSink.builder<string>().setBootstrapServers('127.0.0.1:9092').setTopic('out').setValueSerializer(new SimpleStringSchema());
@@ -29,6 +30,12 @@ describe('KafkaSinkBuilder validation (checklist 20)', () => {
     ['negative retries', () => base().setRetries(-1).build(), 'retries'],
   ])('%s → option %s', (_name, build, option) => {
     expect(optionOf(build)).toBe(option);
+  });
+
+  it('EXACTLY_ONCE with a prefix builds the transactional sink', () => {
+    const sink = base().setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE).setTransactionalIdPrefix('job-1').build();
+    expect(sink).toBeInstanceOf(ExactlyOnceKafkaSink);
+    expect(typeof sink.notifyCheckpointComplete).toBe('function');
   });
 
   it('the EXACTLY_ONCE error says what to do', () => {

@@ -10,6 +10,8 @@ import { SILENT_LOGGER } from '../internal/logger.js';
 import type { KafkaLogger } from '../internal/logger.js';
 import { valueOnlySerializer } from './kafka-serialization-schema.js';
 import type { KafkaSerializationSchema } from './kafka-serialization-schema.js';
+// Circular on purpose (kafka-sink.ts ↔ this file): used only when called, never at load time.
+import { ExactlyOnceKafkaSink } from './exactly-once-kafka-sink.js';
 import { DeliveryGuarantee, KafkaSink } from './kafka-sink.js';
 import type { KafkaSinkConfig } from './kafka-sink.js';
 import { FixedPartitioner } from './partitioners/fixed-partitioner.js';
@@ -23,11 +25,6 @@ export type KafkaSinkFunction<TRecord> = Sink<TRecord> &
 
 /** Flink's default `transaction.timeout.ms` for exactly-once: 1 hour. */
 export const DEFAULT_TRANSACTION_TIMEOUT_MS = 3_600_000;
-
-/** Builds an exactly-once sink from a validated config; registered by the exactly-once module. */
-export const exactlyOnceFactory: {
-  create: (<TRecord>(config: KafkaSinkConfig<TRecord>) => KafkaSinkFunction<TRecord>) | undefined;
-} = { create: undefined };
 
 /**
  * Builds a Kafka sink. Required: bootstrap servers, a default topic and a serializer; for
@@ -216,11 +213,7 @@ export class KafkaSinkBuilder<TRecord> {
           'EXACTLY_ONCE needs setTransactionalIdPrefix(prefix): a prefix unique to this job on the cluster ([a-zA-Z0-9._-]), from which the transactional ids are made.',
         );
       }
-      const create = exactlyOnceFactory.create;
-      if (create === undefined) {
-        throw invalidOption('deliveryGuarantee', 'EXACTLY_ONCE is not available in this build of @sluice/kafka yet; use AT_LEAST_ONCE.');
-      }
-      return create(config);
+      return new ExactlyOnceKafkaSink(config);
     }
     return new KafkaSink(config);
   }

@@ -1,0 +1,76 @@
+// A Kafka → Kafka job: reads `input` (one partition per subtask, ending at `END` markers),
+// upper-cases each value and writes it to `output` with the given delivery guarantee. Used by the
+// in-process test and, as a child process, by the SIGKILL test.
+import { SimpleStringSchema, StreamExecutionEnvironment, Types } from '@sluice/core';
+import type { DeserializationSchema, JobExecutionResult } from '@sluice/core';
+import type { DeliveryGuarantee} from '../../src/sink/kafka-sink.js';
+import { KafkaSink } from '../../src/sink/kafka-sink.js';
+import { KafkaSource } from '../../src/source/kafka-source.js';
+import { StartingOffsets } from '../../src/source/starting-offsets.js';
+
+/** Options of {@link runKafkaToKafkaJob}. */
+export interface KafkaToKafkaJobOptions {
+  readonly brokers: readonly string[];
+  readonly input: string;
+  readonly output: string;
+  readonly groupId: string;
+  readonly jobName: string;
+  readonly checkpointDir: string;
+  readonly parallelism: number;
+  readonly deliveryGuarantee: DeliveryGuarantee;
+  readonly transactionalIdPrefix: string;
+  readonly checkpointIntervalMs: number;
+}
+
+const untilEnd: DeserializationSchema<string> = {
+  deserialize: (bytes) => Buffer.from(bytes).toString('utf8'),
+  isEndOfStream: (next) => next === 'END',
+  producedType: Types.string(),
+};
+
+/** Builds and runs the job to its end. */
+export async function runKafkaToKafkaJob(options: KafkaToKafkaJobOptions): Promise<JobExecutionResult> {
+  const env = StreamExecutionEnvironment.create({ parallelism: options.parallelism });
+  env.enableCheckpointing(options.checkpointIntervalMs);
+  env.getCheckpointConfig().setCheckpointStorage(options.checkpointDir);
+  const source = KafkaSource.builder<string>()
+    .setBootstrapServers(options.brokers)
+    .setTopics(options.input)
+    .setGroupId(options.groupId)
+    .setValueOnlyDeserializer(untilEnd)
+    .setStartingOffsets(StartingOffsets.earliest())
+    .setReadCommitted(true)
+    .build();
+  const sink = KafkaSink.builder<string>()
+    .setBootstrapServers(options.brokers)
+    .setTopic(options.output)
+    .setValueSerializer(new SimpleStringSchema())
+    .setDeliveryGuarantee(options.deliveryGuarantee)
+    .setTransactionalIdPrefix(options.transactionalIdPrefix)
+    .setTransactionTimeoutMs(300_000)
+    .build();
+  env
+    .addSource(source)
+    .uid('kafka-source')
+    .map((value: string) => value.toUpperCase())
+    .uid('upper')
+    .addSink(sink)
+    .uid('kafka-sink');
+  return env.execute(options.jobName);
+}
+
+// Child-process entry: node vite-node kafka-to-kafka-job.ts '<json options>'
+const arg = process.argv[2];
+if (arg !== undefined && process.argv[1]?.endsWith('kafka-to-kafka-job.ts')) {
+  const options = JSON.parse(arg) as KafkaToKafkaJobOptions;
+  runKafkaToKafkaJob(options).then(
+    (result) => {
+      process.stdout.write(`${JSON.stringify({ status: result.status, lastCheckpointId: result.lastCheckpointId })}\n`);
+      process.exit(0);
+    },
+    (error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}
