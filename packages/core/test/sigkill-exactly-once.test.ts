@@ -10,7 +10,7 @@
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   bundleJob,
   ChildTracker,
@@ -42,16 +42,24 @@ const tracker = new ChildTracker();
 const workDirs: string[] = [];
 let script = '';
 let totalKills = 0;
+/** Aborted when a test ends, so that a timed-out scenario loop starts no more processes. */
+let testLife = new AbortController();
 
 beforeAll(async () => {
   script = await bundleJob(new URL('./jobs/sequence-file-job.ts', import.meta.url));
 });
 
+beforeEach(() => {
+  testLife = new AbortController();
+});
+
 afterEach(() => {
+  testLife.abort();
   tracker.killAll();
 });
 
 afterAll(async () => {
+  testLife.abort();
   tracker.killAll();
   if (script !== '') await rm(join(script, '..'), { recursive: true, force: true });
   for (const dir of workDirs) await rm(dir, { recursive: true, force: true });
@@ -81,6 +89,7 @@ async function runScenario(options: {
   /** Checkpoint interval, ms. */
   intervalMs?: number;
 }): Promise<ScenarioOutcome> {
+  const signal = testLife.signal; // this test's, even if the loop outlives it
   const dir = await mkdtemp(join(tmpdir(), 'sluice-sigkill-'));
   workDirs.push(dir);
   let inputFile = '';
@@ -109,6 +118,7 @@ async function runScenario(options: {
       },
       ...(step?.kind === 'timer' ? { killAfterMs: step.afterMs } : {}),
       timeoutMs: RUN_TIMEOUT_MS,
+      signal,
     });
     const rescale = options.sinkParallelism === undefined ? '' : ` [sink parallelism ${options.sinkParallelism(index)}]`;
     log.push(`run ${index + 1}${rescale}: ${describeKill(step)} → ${describeResult(result)}`);

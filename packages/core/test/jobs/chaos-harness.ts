@@ -62,12 +62,21 @@ export class ChildTracker {
 
   /**
    * Runs `node <script>` with `env` added. Kills it with SIGKILL after `killAfterMs` if given,
-   * and fails (after killing it) if it runs longer than `timeoutMs`.
+   * and fails (after killing it) if it runs longer than `timeoutMs`. When `signal` aborts (the
+   * test ended), the child is killed and no new one starts.
    */
   run(
     script: string,
-    options: { env: Readonly<Record<string, string>>; killAfterMs?: number; timeoutMs: number },
+    options: {
+      env: Readonly<Record<string, string>>;
+      killAfterMs?: number;
+      timeoutMs: number;
+      signal?: AbortSignal;
+    },
   ): Promise<ChildResult> {
+    if (options.signal?.aborted === true) {
+      return Promise.reject(new Error('the test ended; not starting another job process'));
+    }
     const started = Date.now();
     const child = spawn(process.execPath, ['--enable-source-maps', script], {
       env: { ...process.env, ...options.env },
@@ -90,11 +99,16 @@ export class ChildTracker {
       timedOut = true;
       child.kill('SIGKILL');
     }, options.timeoutMs);
+    const onAbort = (): void => {
+      child.kill('SIGKILL');
+    };
+    options.signal?.addEventListener('abort', onAbort, { once: true });
     return new Promise((resolve, reject) => {
       child.on('error', reject);
       child.on('close', (code, signal) => {
         clearTimeout(killTimer);
         clearTimeout(deadline);
+        options.signal?.removeEventListener('abort', onAbort);
         this.live.delete(child);
         if (timedOut) {
           reject(
