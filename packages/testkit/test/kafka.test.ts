@@ -41,7 +41,15 @@ async function createTopic(topic: string, config: Partial<KafkaConfig> = {}): Pr
   const admin = client(config).admin();
   await admin.connect();
   try {
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
+    // Not waitForLeaders: right after creation Kafka 4 may answer metadata with
+    // UNKNOWN_TOPIC_OR_PARTITION, which kafkajs' leader wait does not retry. Wait until the
+    // partition is really hosted (ListOffsets answers) instead.
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }] });
+    await waitFor(async () => (await admin.fetchTopicOffsets(topic)).length === 1, {
+      description: `topic ${topic} to be hosted`,
+      timeoutMs: 30_000,
+      intervalMs: 100,
+    });
   } finally {
     await admin.disconnect();
   }
@@ -153,7 +161,7 @@ describe('startKafka', () => {
     await admin.connect();
     try {
       const topic = unique(`sasl-${mechanism}`);
-      await admin.createTopics({ topics: [{ topic }], waitForLeaders: true });
+      expect(await admin.createTopics({ topics: [{ topic }] })).toBe(true);
       expect(await admin.listTopics()).toContain(topic);
     } finally {
       await admin.disconnect();

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TESTKIT_ERROR_CODES, TestkitError } from '../errors.js';
 import { jdkToolMissing } from '../internal/java.js';
@@ -36,34 +36,45 @@ export async function generateBrokerKeystore(options: BrokerKeystoreOptions): Pr
   const keystore = brokerKeystorePath(dir);
   const csr = join(dir, 'broker.csr');
   const crt = join(dir, 'broker.pem');
+  const chain = join(dir, 'broker-chain.pem');
   const common = ['-storetype', 'PKCS12', '-storepass', password, '-keypass', password];
-  const steps: string[][] = [
-    ['-genkeypair', '-alias', 'ca', '-keyalg', 'RSA', '-keysize', '2048', '-validity', '2',
-      '-dname', 'CN=sluice-testkit-ca', '-ext', 'bc:c', '-keystore', ca, ...common],
-    ['-exportcert', '-rfc', '-alias', 'ca', '-keystore', ca, '-file', caPem, ...common],
-    ['-genkeypair', '-alias', 'broker', '-keyalg', 'RSA', '-keysize', '2048', '-validity', '2',
-      '-dname', 'CN=localhost', '-keystore', keystore, ...common],
-    ['-certreq', '-alias', 'broker', '-keystore', keystore, '-file', csr, ...common],
-    ['-gencert', '-alias', 'ca', '-keystore', ca, '-infile', csr, '-outfile', crt, '-rfc', '-validity', '2',
-      '-ext', 'SAN=ip:127.0.0.1,dns:localhost', '-ext', 'KU=digitalSignature,keyEncipherment',
-      '-ext', 'EKU=serverAuth', ...common],
-    ['-importcert', '-noprompt', '-alias', 'ca', '-file', caPem, '-keystore', keystore, ...common],
-    ['-importcert', '-noprompt', '-alias', 'broker', '-file', crt, '-keystore', keystore, ...common],
-  ];
-  for (const args of steps) {
-    let result;
-    try {
-      result = await runCommand({ command: options.keytool, args, timeoutMs: 60_000 });
-    } catch (error) {
-      throw jdkToolMissing(options.keytool, error);
-    }
-    if (result.code !== 0) {
-      throw new TestkitError(
-        `keytool ${args[0] ?? ''} failed (exit ${String(result.code)}) while generating the broker's TLS certificate:\n` +
-          `${result.stdout}${result.stderr}`.trim(),
-        { code: TESTKIT_ERROR_CODES.COMMAND_FAILED },
-      );
-    }
+  const keytool = (args: string[]): Promise<void> => runKeytool(options.keytool, [...args, ...common]);
+  // Six keytool runs (a JVM start each) in four steps; independent ones run side by side.
+  await Promise.all([
+    keytool(['-genkeypair', '-alias', 'ca', '-keyalg', 'RSA', '-keysize', '2048', '-validity', '2',
+      '-dname', 'CN=sluice-testkit-ca', '-ext', 'bc:c', '-keystore', ca]),
+    keytool(['-genkeypair', '-alias', 'broker', '-keyalg', 'RSA', '-keysize', '2048', '-validity', '2',
+      '-dname', 'CN=localhost', '-keystore', keystore]),
+  ]);
+  await Promise.all([
+    keytool(['-exportcert', '-rfc', '-alias', 'ca', '-keystore', ca, '-file', caPem]),
+    keytool(['-certreq', '-alias', 'broker', '-keystore', keystore, '-file', csr]),
+  ]);
+  await keytool(['-gencert', '-alias', 'ca', '-keystore', ca, '-infile', csr, '-outfile', crt, '-rfc', '-validity', '2',
+    '-ext', 'SAN=ip:127.0.0.1,dns:localhost', '-ext', 'KU=digitalSignature,keyEncipherment', '-ext', 'EKU=serverAuth']);
+  const caText = readFileSync(caPem, 'utf8');
+  // The reply carries the whole chain (broker, then CA), so the CA needs no separate import.
+  writeFileSync(chain, `${readFileSync(crt, 'utf8').trim()}\n${caText.trim()}\n`);
+  await keytool(['-importcert', '-noprompt', '-alias', 'broker', '-file', chain, '-keystore', keystore]);
+  return { keystorePath: keystore, caPem: caText };
+}
+
+async function runKeytool(keytool: string, args: string[]): Promise<void> {
+  let result;
+  try {
+    result = await runCommand({
+      command: keytool,
+      args: ['-J-XX:TieredStopAtLevel=1', '-J-XX:+UseSerialGC', ...args],
+      timeoutMs: 60_000,
+    });
+  } catch (error) {
+    throw jdkToolMissing(keytool, error);
   }
-  return { keystorePath: keystore, caPem: readFileSync(caPem, 'utf8') };
+  if (result.code !== 0) {
+    throw new TestkitError(
+      `keytool ${args[0] ?? ''} failed (exit ${String(result.code)}) while generating the broker's TLS certificate:\n` +
+        `${result.stdout}${result.stderr}`.trim(),
+      { code: TESTKIT_ERROR_CODES.COMMAND_FAILED },
+    );
+  }
 }

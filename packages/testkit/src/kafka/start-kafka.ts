@@ -175,9 +175,11 @@ async function waitUntilReady(options: {
     await waitFor(
       async () => {
         await admin.connect();
-        await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
-        const topics = await admin.listTopics();
-        return topics.includes(topic);
+        // Not waitForLeaders: kafkajs does not retry the UNKNOWN_TOPIC_OR_PARTITION that Kafka 4
+        // may answer right after creation. Ready means the partition is hosted: ListOffsets answers.
+        await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }] });
+        const offsets = await admin.fetchTopicOffsets(topic);
+        return offsets.length === 1;
       },
       { description: `a topic to be created on ${options.bootstrap}`, timeoutMs: options.timeoutMs, intervalMs: 250, abortCheck: options.abortCheck },
     );
