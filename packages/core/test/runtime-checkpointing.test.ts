@@ -194,6 +194,42 @@ describe('checkpoint and restore in one process', () => {
     expect(out.committed).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 7, 8]);
   });
 
+  it('fails the job when a snapshot throws, naming operator, subtask and checkpoint', async () => {
+    const closed: string[] = [];
+    const sink = {
+      invoke() {},
+      initializeState() {},
+      snapshotState() {
+        throw new RangeError('disk full');
+      },
+      close: () => void closed.push('sink'),
+    };
+    const env = StreamExecutionEnvironment.create();
+    env.enableCheckpointing(60_000).getCheckpointConfig().setCheckpointStorage(new InMemoryCheckpointStorage());
+    env.addSource(new CounterSource({ limit: 5, log: [] })).uid('counter').addSink(sink).uid('sink').name('files');
+    const error = await env.execute('snapshot-fails').catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: CoreErrorCode.JOB_TASK_FAILED, operator: 'sink', subtask: 0, checkpointId: 1 });
+    expect((error as Error).message).toContain('snapshotState');
+    expect((error as Error).cause).toBeInstanceOf(RangeError);
+    expect(closed).toEqual(['sink']);
+  });
+
+  it('fails the job when notifyCheckpointComplete throws', async () => {
+    const sink = {
+      invoke() {},
+      notifyCheckpointComplete() {
+        throw new Error('commit refused');
+      },
+    };
+    const env = StreamExecutionEnvironment.create();
+    env.enableCheckpointing(60_000).getCheckpointConfig().setCheckpointStorage(new InMemoryCheckpointStorage());
+    env.addSource(new CounterSource({ limit: 5, log: [] })).uid('counter').addSink(sink);
+    await expect(env.execute('notify-fails')).rejects.toMatchObject({
+      code: CoreErrorCode.JOB_TASK_FAILED,
+      checkpointId: 1,
+    });
+  });
+
   it('writes _metadata before notifying completion', async () => {
     const order: string[] = [];
     class RecordingStorage extends InMemoryCheckpointStorage {
