@@ -3,7 +3,8 @@ import { ConfigError, CoreErrorCode, StateError } from '../errors.js';
 import { DataInput, DataOutput } from '../types/data-view.js';
 import type { TypeInformation } from '../types/type-information.js';
 import type { SerializerSnapshot, TypeSerializer } from '../types/type-serializer.js';
-import type { SinkContext } from './functions.js';
+import type { RuntimeContext, SinkContext } from './functions.js';
+import type { MetricGroup } from './metric-group.js';
 import type {
   FunctionInitializationContext,
   ListState,
@@ -88,6 +89,21 @@ function initContext(store: OperatorStateStore, restored: boolean): FunctionInit
   return { isRestored: restored, restoredCheckpointId: restored ? 1 : undefined, operatorStateStore: store };
 }
 
+function runtimeContext(subtaskIndex = 0): RuntimeContext {
+  return {
+    jobName: 'job',
+    jobId: 'job-id',
+    operatorUid: 'sink',
+    operatorName: 'sink',
+    subtaskIndex,
+    parallelism: 2,
+    maxParallelism: 128,
+    attemptNumber: 0,
+    isCheckpointingEnabled: true,
+    metricGroup: {} as MetricGroup,
+  };
+}
+
 const sinkContext: SinkContext = {
   timestamp: undefined,
   currentWatermark: -Infinity,
@@ -159,6 +175,7 @@ async function started(
 ): Promise<FakeStateStore> {
   const store = new FakeStateStore(restored);
   await sink.initializeState(initContext(store, restored !== undefined));
+  await sink.open(runtimeContext());
   return store;
 }
 
@@ -265,6 +282,32 @@ describe('TwoPhaseCommitSink snapshot and notify', () => {
     const snapshot = sink.snapshotState(snap(1));
     expect(() => sink.invoke('x', sinkContext)).toThrow(/while snapshotState was running/);
     await snapshot;
+  });
+
+  it('gives every hook the runtime context: recovery and the first transaction run in open', async () => {
+    class SubtaskIds extends RecordingSink {
+      protected override async beginTransaction(): Promise<string> {
+        const id = await super.beginTransaction();
+        return `${id}@${this.getRuntimeContext().subtaskIndex}`;
+      }
+    }
+    const sink = new SubtaskIds('t');
+    const store = new FakeStateStore();
+    sink.initializeState(initContext(store, false));
+    expect(sink.log).toEqual([]);
+    await sink.open(runtimeContext(1));
+    expect(sink.log).toEqual(['initializeUserContext', 'begin t0']);
+    await sink.snapshotState(snap(1));
+    expect(stateOf(store)[0]?.pendingCommitTransactions.map((h) => h.handle)).toEqual(['t0@1']);
+  });
+
+  it('explains a missing super.open(context) and open before initializeState', async () => {
+    const sink = new RecordingSink('t');
+    sink.initializeState(initContext(new FakeStateStore(), false));
+    expect(() => sink.invoke('x', sinkContext)).toThrow(/super\.open\(context\)/);
+    await expect(new RecordingSink('u').open(runtimeContext())).rejects.toMatchObject({
+      code: CoreErrorCode.STATE_ACCESS_INVALID,
+    });
   });
 
   it('close aborts the current transaction only', async () => {
@@ -464,9 +507,12 @@ describe('TwoPhaseCommitSink options', () => {
         return 'ctx';
       }
     }
-    await expect(
-      new NoContextType().initializeState(initContext(new FakeStateStore(), false)),
-    ).rejects.toMatchObject({ code: CoreErrorCode.CONFIG_INVALID, option: 'contextType' });
+    const sink = new NoContextType();
+    sink.initializeState(initContext(new FakeStateStore(), false));
+    await expect(sink.open(runtimeContext())).rejects.toMatchObject({
+      code: CoreErrorCode.CONFIG_INVALID,
+      option: 'contextType',
+    });
   });
 });
 

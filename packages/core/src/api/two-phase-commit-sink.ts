@@ -101,6 +101,12 @@ const NO_LOGGER: TwoPhaseCommitLogger = { warn: () => undefined };
  * ({@link TwoPhaseCommitSink.recoverAndAbort}). `commit` and `recoverAndCommit` must therefore be
  * idempotent: the same transaction may be committed again after a failure.
  *
+ * **Where recovery runs.** Flink recovers in `initializeState`. In Sluice the runtime context
+ * (subtask index, parallelism) arrives only in `open`, after `initializeState`, and transactional
+ * ids usually depend on it; so `initializeState` only registers the state and `open` runs Flink's
+ * recovery steps (recover-commit, recover-abort, user context, first transaction) before any
+ * record. A subclass that overrides `open` calls `await super.open(context)` first.
+ *
  * Give the sink a `uid(...)` so its state is found on restore.
  *
  * @typeParam TIn - record type
@@ -124,6 +130,11 @@ export abstract class TwoPhaseCommitSink<TIn, TTxn, TContext = never>
   private current: TransactionHolder<TTxn> | undefined;
   private readonly pending = new Map<number, TransactionHolder<TTxn>>();
   private state: ListState<TwoPhaseCommitState<TTxn, TContext>> | undefined;
+  /** What initializeState found, recovered by open. */
+  private restore:
+    | { elements: TwoPhaseCommitState<TTxn, TContext>[]; checkpointId: number | undefined }
+    | undefined;
+  private runtimeContext: RuntimeContext | undefined;
   /** Serializes snapshot, notify and close so that they never interleave. */
   private chain: Promise<unknown> = Promise.resolve();
   /** Snapshots called and not finished; records are refused meanwhile. */
@@ -198,12 +209,59 @@ export abstract class TwoPhaseCommitSink<TIn, TTxn, TContext = never>
     return undefined;
   }
 
-  /** Called after `initializeState`, before the first record. Override to set up clients. */
-  open(_context: RuntimeContext): Promise<void> | void {
-    return undefined;
+  /**
+   * Runs the recovery and begins the first transaction (see the class comment), with the runtime
+   * context available to every hook. An override must call `await super.open(context)` first;
+   * its own code then runs after recovery, as a Flink subclass's `open` does.
+   */
+  async open(context: RuntimeContext): Promise<void> {
+    this.runtimeContext = context;
+    const restore = this.restore;
+    if (restore === undefined) {
+      throw new SluiceError(
+        'TwoPhaseCommitSink.open was called before initializeState; the runtime must call initializeState first.',
+        { code: CoreErrorCode.STATE_ACCESS_INVALID },
+      );
+    }
+    let recoveredUserContext = false;
+    for (const element of restore.elements) {
+      this.userContext = element.context;
+      for (const holder of element.pendingCommitTransactions) {
+        await this.recoverAndCommitInternal(holder, restore.checkpointId);
+      }
+      await this.recoverAndAbort(element.pendingTransaction.handle);
+      if (element.context !== undefined) {
+        await this.finishRecoveringContext(element.context);
+        recoveredUserContext = true;
+      }
+    }
+    // Like Flink: without a restored context (fresh start, or a subtask that got no element with a
+    // context after a rescale), the sink creates one.
+    if (!recoveredUserContext) {
+      this.userContext = await this.initializeUserContext();
+      if (this.userContext !== undefined && !this.hasContextType) {
+        throw new ConfigError(
+          'TwoPhaseCommitSink has a user context but no contextType to write it into checkpoints: pass the option contextType.',
+          { option: 'contextType' },
+        );
+      }
+    }
+    this.pending.clear();
+    this.current = await this.beginTransactionInternal();
   }
 
   // ---- accessors -----------------------------------------------------------------------------
+
+  /** The runtime context given to `open` (subtask index, parallelism, ...). */
+  protected getRuntimeContext(): RuntimeContext {
+    if (this.runtimeContext === undefined) {
+      throw new SluiceError(
+        'TwoPhaseCommitSink.getRuntimeContext() was called before open(); the runtime context exists from open() on.',
+        { code: CoreErrorCode.STATE_ACCESS_INVALID },
+      );
+    }
+    return this.runtimeContext;
+  }
 
   /** The handle of the transaction records go into now, if any. */
   protected currentTransaction(): TTxn | undefined {
@@ -223,7 +281,7 @@ export abstract class TwoPhaseCommitSink<TIn, TTxn, TContext = never>
     if (current === undefined || this.snapshotsInFlight > 0) {
       throw new SluiceError(
         current === undefined
-          ? 'TwoPhaseCommitSink.invoke was called with no open transaction: initializeState must run first (or the sink was closed).'
+          ? 'TwoPhaseCommitSink.invoke was called with no open transaction: initializeState and open must run first (an open() override must call `await super.open(context)`), or the sink was closed.'
           : 'TwoPhaseCommitSink.invoke was called while snapshotState was running; the runtime must not deliver records during a snapshot.',
         { code: CoreErrorCode.STATE_ACCESS_INVALID },
       );
@@ -232,42 +290,19 @@ export abstract class TwoPhaseCommitSink<TIn, TTxn, TContext = never>
   }
 
   /**
-   * Registers the list state `state`; on restore commits the restored pre-committed transactions
-   * and aborts the restored open ones, then begins the first transaction.
+   * Registers the even-split list state `state` and keeps its restored elements for
+   * {@link TwoPhaseCommitSink.open}, which recovers them.
    */
-  async initializeState(context: FunctionInitializationContext): Promise<void> {
+  initializeState(context: FunctionInitializationContext): void {
     const state = context.operatorStateStore.getListState({
       name: TWO_PHASE_COMMIT_STATE_NAME,
       type: this.stateSerializerInfo,
     });
     this.state = state;
-    let recoveredUserContext = false;
-    if (context.isRestored) {
-      for (const element of state.get()) {
-        this.userContext = element.context;
-        for (const holder of element.pendingCommitTransactions) {
-          await this.recoverAndCommitInternal(holder, context.restoredCheckpointId);
-        }
-        await this.recoverAndAbort(element.pendingTransaction.handle);
-        if (element.context !== undefined) {
-          await this.finishRecoveringContext(element.context);
-          recoveredUserContext = true;
-        }
-      }
-    }
-    // Like Flink: without a restored context (fresh start, or a subtask that got no element with a
-    // context after a rescale), the sink creates one.
-    if (!recoveredUserContext) {
-      this.userContext = await this.initializeUserContext();
-      if (this.userContext !== undefined && !this.hasContextType) {
-        throw new ConfigError(
-          'TwoPhaseCommitSink has a user context but no contextType to write it into checkpoints: pass the option contextType.',
-          { option: 'contextType' },
-        );
-      }
-    }
-    this.pending.clear();
-    this.current = await this.beginTransactionInternal();
+    this.restore = {
+      elements: context.isRestored ? state.get() : [],
+      checkpointId: context.restoredCheckpointId,
+    };
   }
 
   /**
@@ -284,7 +319,7 @@ export abstract class TwoPhaseCommitSink<TIn, TTxn, TContext = never>
       const state = this.state;
       if (current === undefined || state === undefined) {
         throw new SluiceError(
-          `TwoPhaseCommitSink.snapshotState(${context.checkpointId}) found no open transaction: initializeState must run first.`,
+          `TwoPhaseCommitSink.snapshotState(${context.checkpointId}) found no open transaction: initializeState and open must run first (an open() override must call \`await super.open(context)\`).`,
           { code: CoreErrorCode.STATE_ACCESS_INVALID, checkpointId: context.checkpointId },
         );
       }

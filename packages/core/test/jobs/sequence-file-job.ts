@@ -201,7 +201,8 @@ class FileTransactionSink extends TwoPhaseCommitSink<string, string> {
   }
 
   protected async beginTransaction(): Promise<string> {
-    this.nonce ??= `${process.pid}-${randomUUID().slice(0, 8)}`;
+    // The runtime context is there: TwoPhaseCommitSink begins transactions from open() on.
+    this.nonce ??= `${this.getRuntimeContext().subtaskIndex}-${process.pid}-${randomUUID().slice(0, 8)}`;
     const id = `${this.nonce}-${this.counter++}`;
     await writeFile(join(pendingDir, `${id}.tmp`), '');
     this.buffers.set(id, []);
