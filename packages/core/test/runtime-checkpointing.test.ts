@@ -370,4 +370,30 @@ describe('process signals', () => {
     expect(out.committed).toHaveLength(10);
     expect(process.listenerCount('SIGTERM')).toBe(before);
   });
+
+  it('a second signal aborts a graceful stop that cannot finish', async () => {
+    const out = { committed: [] as number[], seen: [] as number[], log: [] as string[] };
+    const stuck = gate();
+    const env = StreamExecutionEnvironment.create({ channelCapacity: 2 });
+    env.enableCheckpointing(60_000).getCheckpointConfig().setCheckpointStorage(dir).setCheckpointTimeout(600_000);
+    env
+      .addSource(new CounterSource({ limit: 1_000_000, log: [] }))
+      .uid('counter')
+      .rebalance()
+      .map(async (x: number) => {
+        if (x === 5) await pass(stuck); // the final barrier can never get through
+        return x;
+      })
+      .addSink(new CommittingSink(out))
+      .uid('sink');
+    const handle = await env.executeAsync('second-signal');
+    handle.cancelOnSignals(['SIGUSR2']);
+    await waitFor('5 records at the sink', () => out.seen.length === 5);
+    process.emit('SIGUSR2');
+    process.emit('SIGUSR2');
+    const result = await handle.result;
+    expect(result.status).toBe('cancelled');
+    expect(result.lastCheckpointId).toBeUndefined();
+    expect(out.committed).toEqual([]);
+  });
 });

@@ -65,8 +65,8 @@ export interface JobHandle {
   /** Triggers a checkpoint now (after the one in flight) and resolves with its id once complete. */
   triggerCheckpoint(): Promise<number>;
   /**
-   * Cancels the job (as {@link JobHandle.cancel}) when the process receives one of `signals`.
-   * Returns a function that removes the listeners; they are removed when the job ends anyway.
+   * Cancels the job (as {@link JobHandle.cancel}) when the process receives one of `signals`; a
+   * second signal aborts at once, without the final checkpoint. Returns a function that removes the listeners; they are removed when the job ends anyway.
    * @defaultValue signals `['SIGTERM', 'SIGINT']`
    */
   cancelOnSignals(signals?: readonly NodeJS.Signals[]): () => void;
@@ -276,8 +276,11 @@ class JobRun implements SubtaskHost {
   }
 
   private cancelOnSignals(signals: readonly NodeJS.Signals[]): () => void {
+    let received = 0;
     const listener = (): void => {
-      void this.cancel();
+      received += 1;
+      // The first signal stops as configured; a second one aborts without a final checkpoint.
+      void this.cancel(received === 1 ? {} : { withCheckpoint: false });
     };
     for (const signal of signals) process.on(signal, listener);
     const cleanup = (): void => {
@@ -289,17 +292,21 @@ class JobRun implements SubtaskHost {
   }
 
   async cancel(options: { withCheckpoint?: boolean } = {}): Promise<void> {
+    const checkpointing = this.coordinator !== undefined;
+    const withCheckpoint =
+      checkpointing && (options.withCheckpoint ?? this.spec.checkpointing?.stopMode === 'checkpoint');
     if (!this.ended && !this.cancelled) {
       this.cancelled = true;
-      const checkpointing = this.coordinator !== undefined;
-      const withCheckpoint =
-        checkpointing && (options.withCheckpoint ?? this.spec.checkpointing?.stopMode === 'checkpoint');
       if (withCheckpoint) {
         for (const source of this.sources) source.cancelSource();
       } else {
         await this.stopAll();
         this.end();
       }
+    } else if (!this.ended && !this.stopping && options.withCheckpoint === false) {
+      // A graceful stop is under way and an abort was asked for: abort now.
+      await this.stopAll();
+      this.end();
     }
     await this.result.then(
       () => undefined,
