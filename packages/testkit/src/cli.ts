@@ -25,7 +25,9 @@ function describeKafka(kafka: KafkaServer): void {
   out(`  bootstrap servers: ${kafka.bootstrapServers.join(',')}`);
   if (kafka.security !== undefined) {
     const s = kafka.security;
-    out(`  SASL_PLAINTEXT:    ${s.saslPlaintextBootstrapServers.join(',')} (${s.mechanisms.join(', ')})`);
+    out(
+      `  SASL_PLAINTEXT:    ${s.saslPlaintextBootstrapServers.join(',')} (${s.mechanisms.join(', ')})`,
+    );
     out(`  SSL:               ${s.sslBootstrapServers.join(',')}`);
     out(`  user / password:   ${s.username} / ${s.password}`);
     out(`  CA certificate:\n${s.caPem.trim()}`);
@@ -68,8 +70,14 @@ async function main(argv: readonly string[]): Promise<number> {
   try {
     const started = Date.now();
     const [kafka, hdfs] = await Promise.all([
-      what === 'hdfs' ? undefined : startKafka({ security, useExternal: false }).then((server) => (servers.push(server), server)),
-      what === 'kafka' ? undefined : startHdfs({ useExternal: false }).then((server) => (servers.push(server), server)),
+      what === 'hdfs'
+        ? undefined
+        : startKafka({ security, useExternal: false }).then(
+            (server) => (servers.push(server), server),
+          ),
+      what === 'kafka'
+        ? undefined
+        : startHdfs({ useExternal: false }).then((server) => (servers.push(server), server)),
     ]);
     if (kafka !== undefined) describeKafka(kafka);
     if (hdfs !== undefined) describeHdfs(hdfs);
@@ -80,7 +88,9 @@ async function main(argv: readonly string[]): Promise<number> {
   } catch (error) {
     await stopAll();
     const code = isTestkitError(error) ? `${error.code}: ` : '';
-    process.stderr.write(`sluice-testkit: ${code}${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `sluice-testkit: ${code}${error instanceof Error ? error.message : String(error)}\n`,
+    );
     return 1;
   } finally {
     clearInterval(keepAlive);

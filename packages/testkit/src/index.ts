@@ -34,4 +34,7 @@ export type {
   TestkitGlobalSetupOptions,
 } from './vitest/global-setup.js';
 export { startSchemaRegistry } from './schema-registry/start-schema-registry.js';
-export type { SchemaRegistryServer, StartSchemaRegistryOptions } from './schema-registry/start-schema-registry.js';
+export type {
+  SchemaRegistryServer,
+  StartSchemaRegistryOptions,
+} from './schema-registry/start-schema-registry.js';

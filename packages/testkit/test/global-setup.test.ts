@@ -12,8 +12,17 @@ function runVitest(env: NodeJS.ProcessEnv): Promise<{ code: number | null; outpu
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [join(here, '..', '..', '..', 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--config', join(here, 'fixtures', 'inject-project', 'vitest.config.ts')],
-      { cwd: join(here, 'fixtures', 'inject-project'), env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+      [
+        join(here, '..', '..', '..', 'node_modules', 'vitest', 'vitest.mjs'),
+        'run',
+        '--config',
+        join(here, 'fixtures', 'inject-project', 'vitest.config.ts'),
+      ],
+      {
+        cwd: join(here, 'fixtures', 'inject-project'),
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
     );
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString('utf8')));
@@ -35,6 +44,11 @@ it('provides Kafka and HDFS to the tests of a vitest project', async () => {
   expect(line, output).toBeDefined();
   expect(JSON.parse(line ?? '{}')).toEqual({
     kafka: { bootstrapServers: ['127.0.0.1:19092'], external: true },
-    hdfs: { webhdfsUrl: 'http://127.0.0.1:19870/webhdfs/v1', rpcUrl: 'hdfs://127.0.0.1:19000', user: 'tester', external: true },
+    hdfs: {
+      webhdfsUrl: 'http://127.0.0.1:19870/webhdfs/v1',
+      rpcUrl: 'hdfs://127.0.0.1:19000',
+      user: 'tester',
+      external: true,
+    },
   });
 });

@@ -3,7 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HDFS_PROVIDE_KEY, createFsShell, hdfsGlobalSetup, injectHdfs, startHdfs } from '../src/index.js';
+import {
+  HDFS_PROVIDE_KEY,
+  createFsShell,
+  hdfsGlobalSetup,
+  injectHdfs,
+  startHdfs,
+} from '../src/index.js';
 import type { HdfsServer } from '../src/index.js';
 import { waitFor } from '../src/internal/wait-for.js';
 
@@ -26,7 +32,10 @@ interface Reply {
 
 function call(method: string, url: string, body?: Buffer): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const headers = body === undefined ? {} : { 'content-type': 'application/octet-stream', 'content-length': body.length };
+    const headers =
+      body === undefined
+        ? {}
+        : { 'content-type': 'application/octet-stream', 'content-length': body.length };
     const req = request(url, { method, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
@@ -47,10 +56,17 @@ function url(path: string, op: string, params: Record<string, string> = {}): str
 }
 
 function expectStatus(reply: Reply, status: number, what: string): void {
-  if (reply.status !== status) throw new Error(`${what}: HTTP ${reply.status} ${reply.body.toString('utf8')}`);
+  if (reply.status !== status)
+    throw new Error(`${what}: HTTP ${reply.status} ${reply.body.toString('utf8')}`);
 }
 
-async function redirected(options: { method: string; path: string; op: string; body?: Buffer; params?: Record<string, string> }): Promise<Reply> {
+async function redirected(options: {
+  method: string;
+  path: string;
+  op: string;
+  body?: Buffer;
+  params?: Record<string, string>;
+}): Promise<Reply> {
   const first = await call(options.method, url(options.path, options.op, options.params));
   expectStatus(first, 307, `${options.op} ${options.path} at the NameNode`);
   if (first.location === undefined) throw new Error('no Location header');
@@ -59,7 +75,13 @@ async function redirected(options: { method: string; path: string; op: string; b
 
 const webhdfs = {
   async create(path: string, data: string): Promise<void> {
-    const reply = await redirected({ method: 'PUT', path, op: 'CREATE', body: Buffer.from(data), params: { overwrite: 'false' } });
+    const reply = await redirected({
+      method: 'PUT',
+      path,
+      op: 'CREATE',
+      body: Buffer.from(data),
+      params: { overwrite: 'false' },
+    });
     expectStatus(reply, 201, `CREATE ${path}`);
   },
   async append(path: string, data: string): Promise<void> {
@@ -84,17 +106,21 @@ const webhdfs = {
     const reply = await call('GET', url(path, 'GETFILESTATUS'));
     if (reply.status === 404) return undefined;
     expectStatus(reply, 200, `GETFILESTATUS ${path}`);
-    return (JSON.parse(reply.body.toString('utf8')) as { FileStatus: { length: number } }).FileStatus.length;
+    return (JSON.parse(reply.body.toString('utf8')) as { FileStatus: { length: number } })
+      .FileStatus.length;
   },
 };
 
-const unique = (prefix: string): string => `/sluice-tests/${prefix}-${randomBytes(4).toString('hex')}`;
+const unique = (prefix: string): string =>
+  `/sluice-tests/${prefix}-${randomBytes(4).toString('hex')}`;
 
 describe('startHdfs', () => {
   it('runs NameNode + DataNode in one JVM, logging to a file', () => {
     const pid = hdfs.pid();
     expect(pid).toBeTypeOf('number');
-    expect(readFileSync(`/proc/${String(pid)}/cmdline`, 'utf8')).toContain('dev.sluice.testkit.SluiceMiniHdfs');
+    expect(readFileSync(`/proc/${String(pid)}/cmdline`, 'utf8')).toContain(
+      'dev.sluice.testkit.SluiceMiniHdfs',
+    );
     expect(hdfs.rpcUrl).toMatch(/^hdfs:\/\/127\.0\.0\.1:\d+$/);
     expect(hdfs.webhdfsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/webhdfs\/v1$/);
     expect(readFileSync(hdfs.logFile ?? '', 'utf8')).toContain('SLUICE_HDFS_READY');
@@ -117,7 +143,11 @@ describe('startHdfs', () => {
     expect(clash.status).toBe(403);
 
     // Mid-block truncate answers false and recovers the block; repeat until it answers true.
-    await waitFor(() => webhdfs.truncate(target, 5), { description: `TRUNCATE ${target} to 5 to answer true`, timeoutMs: 30_000, intervalMs: 100 });
+    await waitFor(() => webhdfs.truncate(target, 5), {
+      description: `TRUNCATE ${target} to 5 to answer true`,
+      timeoutMs: 30_000,
+      intervalMs: 100,
+    });
     expect(await webhdfs.length(target)).toBe(5);
     expect(await webhdfs.read(target)).toBe('hello');
     await waitFor(
@@ -125,7 +155,11 @@ describe('startHdfs', () => {
         await webhdfs.append(target, '!');
         return true;
       },
-      { description: `APPEND to ${target} after truncate recovery`, timeoutMs: 30_000, intervalMs: 100 },
+      {
+        description: `APPEND to ${target} after truncate recovery`,
+        timeoutMs: 30_000,
+        intervalMs: 100,
+      },
     );
     expect(await webhdfs.read(target)).toBe('hello!');
   });
@@ -165,7 +199,10 @@ describe('startHdfs', () => {
 describe('hdfsGlobalSetup, injectHdfs and createFsShell', () => {
   it('provides an external HDFS from SLUICE_WEBHDFS_URL and reads it with FsShell', async () => {
     const provided = new Map<string, unknown>();
-    const saved = { url: process.env['SLUICE_WEBHDFS_URL'], rpc: process.env['SLUICE_HDFS_RPC_URL'] };
+    const saved = {
+      url: process.env['SLUICE_WEBHDFS_URL'],
+      rpc: process.env['SLUICE_HDFS_RPC_URL'],
+    };
     process.env['SLUICE_WEBHDFS_URL'] = hdfs.webhdfsUrl.replace('/webhdfs/v1', '');
     delete process.env['SLUICE_HDFS_RPC_URL'];
     try {
@@ -179,7 +216,10 @@ describe('hdfsGlobalSetup, injectHdfs and createFsShell', () => {
       expect(await shell(['-cat', path])).toMatchObject({ code: 0, stdout: 'via webhdfs://' });
       await teardown();
     } finally {
-      for (const [key, value] of [['SLUICE_WEBHDFS_URL', saved.url], ['SLUICE_HDFS_RPC_URL', saved.rpc]] as const) {
+      for (const [key, value] of [
+        ['SLUICE_WEBHDFS_URL', saved.url],
+        ['SLUICE_HDFS_RPC_URL', saved.rpc],
+      ] as const) {
         if (value === undefined) delete process.env[key];
         else process.env[key] = value;
       }

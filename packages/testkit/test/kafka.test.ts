@@ -99,7 +99,9 @@ describe('startKafka', () => {
     const pgid = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2];
     expect(pgid).toBe(String(pid));
     expect(readdirSync(runDirOf(resolveCacheDir()))).toContain(`kafka-${String(pid)}.json`);
-    expect(readFileSync(kafka.logFile ?? '', 'utf8')).toMatch(/Kafka Server started|started \(kafka\.server/);
+    expect(readFileSync(kafka.logFile ?? '', 'utf8')).toMatch(
+      /Kafka Server started|started \(kafka\.server/,
+    );
   });
 
   it('round-trips records with kafkajs', async () => {
@@ -107,20 +109,38 @@ describe('startKafka', () => {
     await createTopic(topic);
     const producer = client().producer();
     await producer.connect();
-    await producer.send({ topic, acks: -1, messages: [{ key: 'k1', value: 'v1' }, { key: 'k2', value: 'v2' }] });
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: [
+        { key: 'k1', value: 'v1' },
+        { key: 'k2', value: 'v2' },
+      ],
+    });
     await producer.disconnect();
-    const values = await consumeUntil({ topic, readUncommitted: false, until: (v) => v.length >= 2 });
+    const values = await consumeUntil({
+      topic,
+      readUncommitted: false,
+      until: (v) => v.length >= 2,
+    });
     expect(values).toEqual(['v1', 'v2']);
   });
 
   it('supports transactions: read_committed sees the committed records only', async () => {
     const topic = unique('txn');
     await createTopic(topic);
-    const producer = client().producer({ transactionalId: unique('tx'), idempotent: true, maxInFlightRequests: 1 });
+    const producer = client().producer({
+      transactionalId: unique('tx'),
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
     await producer.connect();
     try {
       const committed = await producer.transaction();
-      await committed.send({ topic, messages: [{ value: 'committed-1' }, { value: 'committed-2' }] });
+      await committed.send({
+        topic,
+        messages: [{ value: 'committed-1' }, { value: 'committed-2' }],
+      });
       await committed.commit();
       const aborted = await producer.transaction();
       await aborted.send({ topic, messages: [{ value: 'aborted-1' }] });
@@ -131,16 +151,29 @@ describe('startKafka', () => {
     } finally {
       await producer.disconnect();
     }
-    const readCommitted = await consumeUntil({ topic, readUncommitted: false, until: (v) => v.includes('committed-end') });
+    const readCommitted = await consumeUntil({
+      topic,
+      readUncommitted: false,
+      until: (v) => v.includes('committed-end'),
+    });
     expect(readCommitted).toEqual(['committed-1', 'committed-2', 'committed-end']);
-    const readUncommitted = await consumeUntil({ topic, readUncommitted: true, until: (v) => v.includes('committed-end') });
+    const readUncommitted = await consumeUntil({
+      topic,
+      readUncommitted: true,
+      until: (v) => v.includes('committed-end'),
+    });
     expect(readUncommitted).toEqual(['committed-1', 'committed-2', 'aborted-1', 'committed-end']);
   });
 
   it('accepts a transaction timeout of one hour (Flink exactly-once default)', async () => {
     const topic = unique('txn-timeout');
     await createTopic(topic);
-    const producer = client().producer({ transactionalId: unique('tx'), transactionTimeout: 3_600_000, maxInFlightRequests: 1, idempotent: true });
+    const producer = client().producer({
+      transactionalId: unique('tx'),
+      transactionTimeout: 3_600_000,
+      maxInFlightRequests: 1,
+      idempotent: true,
+    });
     await producer.connect();
     try {
       const txn = await producer.transaction();
@@ -151,22 +184,29 @@ describe('startKafka', () => {
     }
   });
 
-  it.each(['plain', 'scram-sha-256', 'scram-sha-512'] as const)('authenticates with SASL %s', async (mechanism) => {
-    const security = kafka.security;
-    if (security === undefined) throw new Error('security info missing');
-    const admin = client({
-      brokers: security.saslPlaintextBootstrapServers,
-      sasl: { mechanism, username: security.username, password: security.password } as SASLOptions,
-    }).admin();
-    await admin.connect();
-    try {
-      const topic = unique(`sasl-${mechanism}`);
-      expect(await admin.createTopics({ topics: [{ topic }] })).toBe(true);
-      expect(await admin.listTopics()).toContain(topic);
-    } finally {
-      await admin.disconnect();
-    }
-  });
+  it.each(['plain', 'scram-sha-256', 'scram-sha-512'] as const)(
+    'authenticates with SASL %s',
+    async (mechanism) => {
+      const security = kafka.security;
+      if (security === undefined) throw new Error('security info missing');
+      const admin = client({
+        brokers: security.saslPlaintextBootstrapServers,
+        sasl: {
+          mechanism,
+          username: security.username,
+          password: security.password,
+        } as SASLOptions,
+      }).admin();
+      await admin.connect();
+      try {
+        const topic = unique(`sasl-${mechanism}`);
+        expect(await admin.createTopics({ topics: [{ topic }] })).toBe(true);
+        expect(await admin.listTopics()).toContain(topic);
+      } finally {
+        await admin.disconnect();
+      }
+    },
+  );
 
   it('rejects a wrong SASL password', async () => {
     const security = kafka.security;
@@ -184,8 +224,15 @@ describe('startKafka', () => {
     const security = kafka.security;
     if (security === undefined) throw new Error('security info missing');
     const topic = unique('tls');
-    await createTopic(topic, { brokers: security.sslBootstrapServers, ssl: { ca: [security.caPem] } });
-    const untrusting = client({ brokers: security.sslBootstrapServers, ssl: true, retry: { retries: 0 } }).admin();
+    await createTopic(topic, {
+      brokers: security.sslBootstrapServers,
+      ssl: { ca: [security.caPem] },
+    });
+    const untrusting = client({
+      brokers: security.sslBootstrapServers,
+      ssl: true,
+      retry: { retries: 0 },
+    }).admin();
     await expect(untrusting.connect()).rejects.toThrow(/certificate/i);
     await untrusting.disconnect();
   });
@@ -204,7 +251,11 @@ describe('startKafka', () => {
     await after.connect();
     await after.send({ topic, acks: -1, messages: [{ value: 'after-restart' }] });
     await after.disconnect();
-    const values = await consumeUntil({ topic, readUncommitted: false, until: (v) => v.length >= 2 });
+    const values = await consumeUntil({
+      topic,
+      readUncommitted: false,
+      until: (v) => v.length >= 2,
+    });
     expect(values).toEqual(['before-restart', 'after-restart']);
   });
 });
@@ -215,7 +266,9 @@ describe('kafkaGlobalSetup and injectKafka', () => {
     const saved = process.env['SLUICE_KAFKA_BROKERS'];
     process.env['SLUICE_KAFKA_BROKERS'] = kafka.bootstrapServers.join(',');
     try {
-      const teardown = await kafkaGlobalSetup({ provide: (key, value) => provided.set(key, value) });
+      const teardown = await kafkaGlobalSetup({
+        provide: (key, value) => provided.set(key, value),
+      });
       const inject = ((key: string) => provided.get(key)) as (key: never) => unknown;
       const info = injectKafka(inject);
       expect(info).toEqual({ bootstrapServers: kafka.bootstrapServers, external: true });

@@ -2,7 +2,15 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,7 +45,10 @@ function running(pid: number): boolean {
 beforeAll(() => {
   base = mkdtempSync(join(tmpdir(), 'sluice-testkit-hygiene-'));
   sleepSource = join(base, 'Sleep.java');
-  writeFileSync(sleepSource, 'public class Sleep { public static void main(String[] a) throws Exception { Thread.sleep(600_000); } }\n');
+  writeFileSync(
+    sleepSource,
+    'public class Sleep { public static void main(String[] a) throws Exception { Thread.sleep(600_000); } }\n',
+  );
 });
 
 afterEach(() => {
@@ -56,14 +67,28 @@ afterAll(() => {
 });
 
 /** Starts the owner child and waits until its JVM runs; returns both and the paths. */
-async function startOwner(watchdog = false): Promise<{ owner: ChildProcess; jvm: number; runDir: string; workDir: string; marker: string }> {
+async function startOwner(
+  watchdog = false,
+): Promise<{ owner: ChildProcess; jvm: number; runDir: string; workDir: string; marker: string }> {
   const runDir = join(base, `run-${randomBytes(3).toString('hex')}`);
   const workDir = join(base, `sluice-testkit-orphan-${randomBytes(3).toString('hex')}`);
   mkdirSync(workDir);
   const marker = `orphan-${randomBytes(6).toString('hex')}`;
-  const owner = spawn(viteNode(), [join(here, 'fixtures', 'orphan-owner.ts'), 'java', sleepSource, runDir, workDir, marker, watchdog ? 'watchdog' : 'none'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const owner = spawn(
+    viteNode(),
+    [
+      join(here, 'fixtures', 'orphan-owner.ts'),
+      'java',
+      sleepSource,
+      runDir,
+      workDir,
+      marker,
+      watchdog ? 'watchdog' : 'none',
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   children.push(owner);
   let output = '';
   owner.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
@@ -74,11 +99,14 @@ async function startOwner(watchdog = false): Promise<{ owner: ChildProcess; jvm:
     intervalMs: 50,
   });
   jvms.push(jvm);
-  await waitFor(() => running(jvm) && readFileSync(`/proc/${jvm}/cmdline`, 'utf8').includes('Sleep'), {
-    description: 'the JVM to run Sleep.java',
-    timeoutMs: 30_000,
-    intervalMs: 50,
-  });
+  await waitFor(
+    () => running(jvm) && readFileSync(`/proc/${jvm}/cmdline`, 'utf8').includes('Sleep'),
+    {
+      description: 'the JVM to run Sleep.java',
+      timeoutMs: 30_000,
+      intervalMs: 50,
+    },
+  );
   return { owner, jvm, runDir, workDir, marker };
 }
 
@@ -99,7 +127,11 @@ describe('process hygiene', () => {
 
     const cleaned = cleanupStaleServers({ runDir });
     expect(cleaned.map((r) => r.pid)).toEqual([jvm]);
-    await waitFor(() => !running(jvm), { description: `orphan JVM ${jvm} to be killed`, timeoutMs: 10_000, intervalMs: 50 });
+    await waitFor(() => !running(jvm), {
+      description: `orphan JVM ${jvm} to be killed`,
+      timeoutMs: 10_000,
+      intervalMs: 50,
+    });
     expect(readdirSync(runDir)).toEqual([]);
     expect(existsSync(workDir)).toBe(false);
   });
@@ -108,7 +140,11 @@ describe('process hygiene', () => {
     const { owner, jvm } = await startOwner(true);
     owner.kill('SIGKILL');
     await exited(owner);
-    await waitFor(() => !running(jvm), { description: `JVM ${jvm} to be killed by the watchdog`, timeoutMs: 15_000, intervalMs: 100 });
+    await waitFor(() => !running(jvm), {
+      description: `JVM ${jvm} to be killed by the watchdog`,
+      timeoutMs: 15_000,
+      intervalMs: 100,
+    });
   });
 
   it('leaves the servers of a live owner alone', async () => {
@@ -118,12 +154,19 @@ describe('process hygiene', () => {
     owner.kill('SIGKILL');
   });
 
-  it.each(['SIGTERM', 'SIGINT'] as const)('%s to the owner stops its JVM (handlers kill the group, then re-raise)', async (signal) => {
-    const { owner, jvm, runDir } = await startOwner();
-    owner.kill(signal);
-    await exited(owner);
-    expect(owner.signalCode).toBe(signal);
-    await waitFor(() => !running(jvm), { description: `JVM ${jvm} to stop after ${signal}`, timeoutMs: 10_000, intervalMs: 50 });
-    expect(readdirSync(runDir)).toEqual([]);
-  });
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    '%s to the owner stops its JVM (handlers kill the group, then re-raise)',
+    async (signal) => {
+      const { owner, jvm, runDir } = await startOwner();
+      owner.kill(signal);
+      await exited(owner);
+      expect(owner.signalCode).toBe(signal);
+      await waitFor(() => !running(jvm), {
+        description: `JVM ${jvm} to stop after ${signal}`,
+        timeoutMs: 10_000,
+        intervalMs: 50,
+      });
+      expect(readdirSync(runDir)).toEqual([]);
+    },
+  );
 });

@@ -46,7 +46,9 @@ describe('start failures', () => {
   });
 
   it('TESTKIT_SERVER_EXITED for HDFS too, keeping the log when asked', async () => {
-    const error = await failure(startHdfs({ useExternal: false, jvmArgs: ['-Xmx1m', '-Xms1m'], keepWorkDir: true }));
+    const error = await failure(
+      startHdfs({ useExternal: false, jvmArgs: ['-Xmx1m', '-Xms1m'], keepWorkDir: true }),
+    );
     expect(error.code).toBe(TESTKIT_ERROR_CODES.SERVER_EXITED);
     expect(error.logFile).toBeDefined();
     expect(existsSync(error.logFile ?? '')).toBe(true);

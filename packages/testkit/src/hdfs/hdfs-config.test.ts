@@ -1,10 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { normaliseWebhdfsUrl, parseReadyLine, renderHdfsLog4j, renderSiteXml } from './hdfs-config.js';
+import {
+  normaliseWebhdfsUrl,
+  parseReadyLine,
+  renderHdfsLog4j,
+  renderSiteXml,
+} from './hdfs-config.js';
 
 describe('hdfs config helpers', () => {
   it('parses the ready line of the MiniDFSCluster main', () => {
-    expect(parseReadyLine('SLUICE_HDFS_READY rpc=1 http=22 dnHttp=333')).toEqual({ rpc: 1, http: 22, dnHttp: 333 });
-    expect(parseReadyLine('2026-01-01 INFO something SLUICE_HDFS_READY rpc=1 http=2 dnHttp=3')).toBeUndefined();
+    expect(parseReadyLine('SLUICE_HDFS_READY rpc=1 http=22 dnHttp=333')).toEqual({
+      rpc: 1,
+      http: 22,
+      dnHttp: 333,
+    });
+    expect(
+      parseReadyLine('2026-01-01 INFO something SLUICE_HDFS_READY rpc=1 http=2 dnHttp=3'),
+    ).toBeUndefined();
     expect(parseReadyLine('SLUICE_HDFS_READY rpc=x http=2 dnHttp=3')).toBeUndefined();
   });
 

@@ -27,12 +27,22 @@ export function httpRequest(options: HttpRequestOptions): Promise<HttpResponse> 
       headers['content-type'] = 'application/octet-stream';
       headers['content-length'] = Buffer.byteLength(options.body);
     }
-    const req = request(options.url, { method: options.method, headers, timeout: options.timeoutMs ?? 30_000 }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('error', reject);
-      res.on('end', () => resolvePromise({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-    });
+    const req = request(
+      options.url,
+      { method: options.method, headers, timeout: options.timeoutMs ?? 30_000 },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', reject);
+        res.on('end', () =>
+          resolvePromise({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks),
+          }),
+        );
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`${options.method} ${options.url} timed out`)));
     req.on('error', reject);
     req.end(options.body);
@@ -57,16 +67,22 @@ export async function webhdfsCheck(options: WebhdfsCheckOptions): Promise<true> 
   const base = `${options.webhdfsUrl}${options.path}`;
   const user = `user.name=${encodeURIComponent(options.user)}`;
   const content = `sluice-testkit ${options.path}`;
-  const create = await httpRequest({ method: 'PUT', url: `${base}?op=CREATE&overwrite=true&${user}` });
+  const create = await httpRequest({
+    method: 'PUT',
+    url: `${base}?op=CREATE&overwrite=true&${user}`,
+  });
   const location = create.headers['location'];
-  if (create.status !== 307 || typeof location !== 'string') throw new Error(`CREATE at the NameNode: ${describe(create)}`);
+  if (create.status !== 307 || typeof location !== 'string')
+    throw new Error(`CREATE at the NameNode: ${describe(create)}`);
   const written = await httpRequest({ method: 'PUT', url: location, body: content });
   if (written.status !== 201) throw new Error(`CREATE at the DataNode: ${describe(written)}`);
   const open = await httpRequest({ method: 'GET', url: `${base}?op=OPEN&${user}` });
   const openLocation = open.headers['location'];
-  if (open.status !== 307 || typeof openLocation !== 'string') throw new Error(`OPEN at the NameNode: ${describe(open)}`);
+  if (open.status !== 307 || typeof openLocation !== 'string')
+    throw new Error(`OPEN at the NameNode: ${describe(open)}`);
   const read = await httpRequest({ method: 'GET', url: openLocation });
-  if (read.status !== 200 || read.body.toString('utf8') !== content) throw new Error(`OPEN at the DataNode: ${describe(read)}`);
+  if (read.status !== 200 || read.body.toString('utf8') !== content)
+    throw new Error(`OPEN at the DataNode: ${describe(read)}`);
   const removed = await httpRequest({ method: 'DELETE', url: `${base}?op=DELETE&${user}` });
   if (removed.status !== 200) throw new Error(`DELETE: ${describe(removed)}`);
   return true;

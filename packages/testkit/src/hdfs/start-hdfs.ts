@@ -1,5 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { TESTKIT_ERROR_CODES, TestkitError } from '../errors.js';
@@ -24,7 +32,12 @@ import { startServerProcess } from '../internal/server-process.js';
 import type { ServerProcess } from '../internal/server-process.js';
 import { waitFor } from '../internal/wait-for.js';
 import { ARTIFACTS, VERSIONS } from '../versions.js';
-import { normaliseWebhdfsUrl, parseReadyLine, renderHdfsLog4j, renderSiteXml } from './hdfs-config.js';
+import {
+  normaliseWebhdfsUrl,
+  parseReadyLine,
+  renderHdfsLog4j,
+  renderSiteXml,
+} from './hdfs-config.js';
 import type { HdfsReadyLine } from './hdfs-config.js';
 import { webhdfsCheck } from './http-request.js';
 
@@ -132,16 +145,28 @@ export async function resolveHdfsJars(cacheDir?: string): Promise<string> {
   return resolveJars({
     name: `hdfs-${VERSIONS.hadoop}`,
     pom: join(packageRoot(), 'maven', 'hdfs', 'pom.xml'),
-    properties: { 'hadoop.version': VERSIONS.hadoop, 'jaxb.version': VERSIONS.jaxbApi, 'slf4j.version': VERSIONS.slf4jReload4j },
+    properties: {
+      'hadoop.version': VERSIONS.hadoop,
+      'jaxb.version': VERSIONS.jaxbApi,
+      'slf4j.version': VERSIONS.slf4jReload4j,
+    },
     cacheDir: resolveCacheDir(cacheDir),
     artifacts: ARTIFACTS.hdfs,
   });
 }
 
 /** Compiles the MiniDFSCluster main once per source hash into the cache; returns the classes folder. */
-async function compileMain(options: { java: JavaTools; libDir: string; cacheDir: string }): Promise<string> {
+async function compileMain(options: {
+  java: JavaTools;
+  libDir: string;
+  cacheDir: string;
+}): Promise<string> {
   const source = join(packageRoot(), ...MAIN_SOURCE);
-  const hash = createHash('sha256').update(readFileSync(source)).update(VERSIONS.hadoop).digest('hex').slice(0, 12);
+  const hash = createHash('sha256')
+    .update(readFileSync(source))
+    .update(VERSIONS.hadoop)
+    .digest('hex')
+    .slice(0, 12);
   const classesDir = join(options.cacheDir, `hdfs-main-${hash}`);
   if (existsSync(join(classesDir, '.complete'))) return classesDir;
   mkdirSync(options.cacheDir, { recursive: true });
@@ -151,16 +176,28 @@ async function compileMain(options: { java: JavaTools; libDir: string; cacheDir:
     try {
       result = await runCommand({
         command: options.java.javac,
-        args: ['-nowarn', '-encoding', 'UTF-8', '-d', tempDir, '-cp', classpathOf(join(options.libDir, '*')), source],
+        args: [
+          '-nowarn',
+          '-encoding',
+          'UTF-8',
+          '-d',
+          tempDir,
+          '-cp',
+          classpathOf(join(options.libDir, '*')),
+          source,
+        ],
         timeoutMs: 120_000,
       });
     } catch (error) {
       throw jdkToolMissing(options.java.javac, error);
     }
     if (result.code !== 0) {
-      throw new TestkitError(`javac failed to compile ${source}:\n${result.stdout}${result.stderr}`.trim(), {
-        code: TESTKIT_ERROR_CODES.COMMAND_FAILED,
-      });
+      throw new TestkitError(
+        `javac failed to compile ${source}:\n${result.stdout}${result.stderr}`.trim(),
+        {
+          code: TESTKIT_ERROR_CODES.COMMAND_FAILED,
+        },
+      );
     }
     writeFileSync(join(tempDir, '.complete'), '');
     try {
@@ -225,9 +262,12 @@ async function runFsShell(
     timeoutMs: options.timeoutMs ?? 120_000,
   });
   if (result.timedOut) {
-    throw new TestkitError(`FsShell ${args.join(' ')} timed out after ${options.timeoutMs ?? 120_000} ms:\n${result.stderr}`, {
-      code: TESTKIT_ERROR_CODES.COMMAND_FAILED,
-    });
+    throw new TestkitError(
+      `FsShell ${args.join(' ')} timed out after ${options.timeoutMs ?? 120_000} ms:\n${result.stderr}`,
+      {
+        code: TESTKIT_ERROR_CODES.COMMAND_FAILED,
+      },
+    );
   }
   return { stdout: result.stdout, stderr: result.stderr, code: result.code ?? 1 };
 }
@@ -270,23 +310,35 @@ export type FsShell = (args: readonly string[], options?: FsShellOptions) => Pro
  * a test worker, where the server handle is not available). Uses `rpcUrl` when present, else
  * the `webhdfs://` file system.
  */
-export function createFsShell(info: HdfsConnectionInfo, options: CreateFsShellOptions = {}): FsShell {
+export function createFsShell(
+  info: HdfsConnectionInfo,
+  options: CreateFsShellOptions = {},
+): FsShell {
   let shell: Promise<ShellContext> | undefined;
   return async (args, shellOptions) => {
     shell ??= (async () => {
       const java = await findJava();
       const libDir = await resolveHdfsJars(options.cacheDir);
       const confDir = shellConfDir(resolveCacheDir(options.cacheDir));
-      const defaultFs = info.rpcUrl ?? info.webhdfsUrl.replace(/^http:/, 'webhdfs:').replace(/\/webhdfs\/v1$/, '');
+      const defaultFs =
+        info.rpcUrl ?? info.webhdfsUrl.replace(/^http:/, 'webhdfs:').replace(/\/webhdfs\/v1$/, '');
       return { java: java.java, libDir, confDir, defaultFs, user: info.user };
     })();
     return runFsShell(await shell, args, shellOptions);
   };
 }
 
-function externalServer(options: { webhdfsUrl: string; user: string; cacheDir: string | undefined }): HdfsServer {
+function externalServer(options: {
+  webhdfsUrl: string;
+  user: string;
+  cacheDir: string | undefined;
+}): HdfsServer {
   const rpc = process.env['SLUICE_HDFS_RPC_URL'];
-  const info: HdfsConnectionInfo = { webhdfsUrl: options.webhdfsUrl, user: options.user, external: true };
+  const info: HdfsConnectionInfo = {
+    webhdfsUrl: options.webhdfsUrl,
+    user: options.user,
+    external: true,
+  };
   if (rpc !== undefined && rpc !== '') info.rpcUrl = rpc;
   return {
     ...info,
@@ -294,9 +346,12 @@ function externalServer(options: { webhdfsUrl: string; user: string; cacheDir: s
     stop: () => Promise.resolve(),
     restartDataNode: () =>
       Promise.reject(
-        new TestkitError('restartDataNode() is not possible for an external HDFS (SLUICE_WEBHDFS_URL is set).', {
-          code: TESTKIT_ERROR_CODES.EXTERNAL_SERVER,
-        }),
+        new TestkitError(
+          'restartDataNode() is not possible for an external HDFS (SLUICE_WEBHDFS_URL is set).',
+          {
+            code: TESTKIT_ERROR_CODES.EXTERNAL_SERVER,
+          },
+        ),
       ),
     fsShell: createFsShell(info, { cacheDir: options.cacheDir }),
     info: () => ({ ...info }),
@@ -312,7 +367,11 @@ interface HdfsLayout {
   ports: number[];
 }
 
-function launch(prepared: Prepared, layout: HdfsLayout, settings: { jvmArgs: readonly string[]; keepWorkDir: boolean }): ServerProcess {
+function launch(
+  prepared: Prepared,
+  layout: HdfsLayout,
+  settings: { jvmArgs: readonly string[]; keepWorkDir: boolean },
+): ServerProcess {
   return startServerProcess({
     kind: 'hdfs',
     java: prepared.java.java,
@@ -372,7 +431,11 @@ export async function startHdfs(options: StartHdfsOptions = {}): Promise<HdfsSer
   const user = options.user ?? defaultUser();
   const externalUrl = process.env['SLUICE_WEBHDFS_URL'];
   if (options.useExternal !== false && externalUrl !== undefined && externalUrl !== '') {
-    return externalServer({ webhdfsUrl: normaliseWebhdfsUrl(externalUrl), user, cacheDir: options.cacheDir });
+    return externalServer({
+      webhdfsUrl: normaliseWebhdfsUrl(externalUrl),
+      user,
+      cacheDir: options.cacheDir,
+    });
   }
   rejectContainersMode();
   const java = await findJava();
@@ -394,17 +457,27 @@ export async function startHdfs(options: StartHdfsOptions = {}): Promise<HdfsSer
   let ready: HdfsReadyLine | undefined;
   try {
     for (let attempt = 1; server === undefined; attempt += 1) {
-      const layout: HdfsLayout = { libDir, classesDir, dataDir: join(workDir, 'dfs'), confDir, logFile, ports: await freePorts(5) };
+      const layout: HdfsLayout = {
+        libDir,
+        classesDir,
+        dataDir: join(workDir, 'dfs'),
+        confDir,
+        logFile,
+        ports: await freePorts(5),
+      };
       rmSync(layout.dataDir, { recursive: true, force: true });
       const candidate = launch(prepared, layout, { jvmArgs, keepWorkDir });
       const deadline = Date.now() + timeoutMs;
       try {
-        ready = await waitForLine(candidate, { accept: parseReadyLine, timeoutMs, what: 'the HDFS ready line' }).catch(
-          (error: unknown) => {
-            if (candidate.exitStatus() !== undefined) throw serverExitedError({ name, process: candidate, logFile });
-            throw error;
-          },
-        );
+        ready = await waitForLine(candidate, {
+          accept: parseReadyLine,
+          timeoutMs,
+          what: 'the HDFS ready line',
+        }).catch((error: unknown) => {
+          if (candidate.exitStatus() !== undefined)
+            throw serverExitedError({ name, process: candidate, logFile });
+          throw error;
+        });
         const readyLine = ready;
         await waitFor(
           () =>
@@ -418,7 +491,8 @@ export async function startHdfs(options: StartHdfsOptions = {}): Promise<HdfsSer
             timeoutMs: Math.max(1000, deadline - Date.now()),
             intervalMs: 250,
             abortCheck: () => {
-              if (candidate.exitStatus() !== undefined) throw serverExitedError({ name, process: candidate, logFile });
+              if (candidate.exitStatus() !== undefined)
+                throw serverExitedError({ name, process: candidate, logFile });
             },
           },
         );
@@ -426,14 +500,18 @@ export async function startHdfs(options: StartHdfsOptions = {}): Promise<HdfsSer
       } catch (error) {
         await candidate.stop(2000);
         const failure = startFailure(error, { name, logFile });
-        const portRace = failure instanceof TestkitError && failure.code === TESTKIT_ERROR_CODES.PORT_IN_USE;
+        const portRace =
+          failure instanceof TestkitError && failure.code === TESTKIT_ERROR_CODES.PORT_IN_USE;
         if (!portRace || attempt >= PORT_ATTEMPTS || !logShowsPortInUse(logFile)) {
           if (failure instanceof Error && !(failure instanceof TestkitError)) {
-            throw new TestkitError(`${name} did not start: ${failure.message}. Log ${logFile}, last 50 lines:\n${tailFile(logFile, 50)}`, {
-              code: TESTKIT_ERROR_CODES.START_TIMEOUT,
-              cause: failure,
-              logFile,
-            });
+            throw new TestkitError(
+              `${name} did not start: ${failure.message}. Log ${logFile}, last 50 lines:\n${tailFile(logFile, 50)}`,
+              {
+                code: TESTKIT_ERROR_CODES.START_TIMEOUT,
+                cause: failure,
+                logFile,
+              },
+            );
           }
           throw failure;
         }
@@ -449,8 +527,21 @@ export async function startHdfs(options: StartHdfsOptions = {}): Promise<HdfsSer
 
   const webhdfsUrl = `http://127.0.0.1:${ready.http}/webhdfs/v1`;
   const rpcUrl = `hdfs://127.0.0.1:${ready.rpc}`;
-  const shell: ShellContext = { java: java.java, libDir, confDir: shellConfDir(cacheDir), defaultFs: rpcUrl, user };
-  const info: HdfsConnectionInfo = { webhdfsUrl, rpcUrl, user, external: false, logFile, version: VERSIONS.hadoop };
+  const shell: ShellContext = {
+    java: java.java,
+    libDir,
+    confDir: shellConfDir(cacheDir),
+    defaultFs: rpcUrl,
+    user,
+  };
+  const info: HdfsConnectionInfo = {
+    webhdfsUrl,
+    rpcUrl,
+    user,
+    external: false,
+    logFile,
+    version: VERSIONS.hadoop,
+  };
   const running = server;
   let stopped = false;
   let commandChain: Promise<unknown> = Promise.resolve();
@@ -458,13 +549,19 @@ export async function startHdfs(options: StartHdfsOptions = {}): Promise<HdfsSer
   const command = (line: string, commandTimeoutMs: number): Promise<void> => {
     const run = async (): Promise<void> => {
       if (stopped || running.exitStatus() !== undefined) {
-        throw new TestkitError(`${name} is not running (stopped or exited); cannot run "${line}".`, {
-          code: TESTKIT_ERROR_CODES.SERVER_EXITED,
-          logFile,
-        });
+        throw new TestkitError(
+          `${name} is not running (stopped or exited); cannot run "${line}".`,
+          {
+            code: TESTKIT_ERROR_CODES.SERVER_EXITED,
+            logFile,
+          },
+        );
       }
       const answer = waitForLine(running, {
-        accept: (out) => (out.startsWith(`SLUICE_HDFS_OK ${line}`) || out.startsWith(`SLUICE_HDFS_ERR ${line}`) ? out : undefined),
+        accept: (out) =>
+          out.startsWith(`SLUICE_HDFS_OK ${line}`) || out.startsWith(`SLUICE_HDFS_ERR ${line}`)
+            ? out
+            : undefined,
         timeoutMs: commandTimeoutMs,
         what: `the answer to "${line}"`,
       });
@@ -473,14 +570,23 @@ export async function startHdfs(options: StartHdfsOptions = {}): Promise<HdfsSer
       try {
         reply = await answer;
       } catch (error) {
-        throw new TestkitError(`${name}: "${line}" failed: ${(error as Error).message}. Log ${logFile}, last 50 lines:\n${tailFile(logFile, 50)}`, {
-          code: running.exitStatus() === undefined ? TESTKIT_ERROR_CODES.COMMAND_FAILED : TESTKIT_ERROR_CODES.SERVER_EXITED,
-          cause: error,
-          logFile,
-        });
+        throw new TestkitError(
+          `${name}: "${line}" failed: ${(error as Error).message}. Log ${logFile}, last 50 lines:\n${tailFile(logFile, 50)}`,
+          {
+            code:
+              running.exitStatus() === undefined
+                ? TESTKIT_ERROR_CODES.COMMAND_FAILED
+                : TESTKIT_ERROR_CODES.SERVER_EXITED,
+            cause: error,
+            logFile,
+          },
+        );
       }
       if (reply.startsWith('SLUICE_HDFS_ERR')) {
-        throw new TestkitError(`${name}: "${line}" failed: ${reply}`, { code: TESTKIT_ERROR_CODES.COMMAND_FAILED, logFile });
+        throw new TestkitError(`${name}: "${line}" failed: ${reply}`, {
+          code: TESTKIT_ERROR_CODES.COMMAND_FAILED,
+          logFile,
+        });
       }
     };
     const next = commandChain.then(run, run);
@@ -497,7 +603,12 @@ export async function startHdfs(options: StartHdfsOptions = {}): Promise<HdfsSer
     async restartDataNode() {
       await command('restart-datanode', timeoutMs);
       await waitFor(
-        () => webhdfsCheck({ webhdfsUrl, user, path: `/tmp/.sluice-testkit-ready-${randomBytes(4).toString('hex')}` }),
+        () =>
+          webhdfsCheck({
+            webhdfsUrl,
+            user,
+            path: `/tmp/.sluice-testkit-ready-${randomBytes(4).toString('hex')}`,
+          }),
         { description: 'WebHDFS writes after the DataNode restart', timeoutMs, intervalMs: 250 },
       ).catch((error: unknown) => {
         throw startFailure(error, { name, logFile });

@@ -69,8 +69,11 @@ export function findJava(): Promise<JavaTools> {
 
 /** The error for a JDK tool (javac, keytool) that could not be run. */
 export function jdkToolMissing(name: string, cause: unknown): TestkitError {
-  return new TestkitError(`\`${name}\` could not be run: a full JDK (not only a JRE) is needed. ${INSTALL_HINT}`, {
-    code: TESTKIT_ERROR_CODES.JAVA_MISSING,
-    cause,
-  });
+  return new TestkitError(
+    `\`${name}\` could not be run: a full JDK (not only a JRE) is needed. ${INSTALL_HINT}`,
+    {
+      code: TESTKIT_ERROR_CODES.JAVA_MISSING,
+      cause,
+    },
+  );
 }

@@ -1,4 +1,12 @@
-import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -50,15 +58,25 @@ describe('resolveJars', () => {
     const pom = join(dir, 'pom.xml');
     writeFileSync(pom, '<project/>');
     const cacheDir = join(dir, 'cache');
-    const options = { name: 'x-1', pom, properties: { v: '1' }, cacheDir, artifacts: ['org.example:x:1'] };
+    const options = {
+      name: 'x-1',
+      pom,
+      properties: { v: '1' },
+      cacheDir,
+      artifacts: ['org.example:x:1'],
+    };
     const [a, b] = await Promise.all([resolveJars(options), resolveJars(options)]);
     expect(a).toBe(b);
     expect(readdirSync(a)).toEqual(['a-1.jar']);
     expect(readdirSync(cacheDir).filter((name) => name.startsWith('.tmp'))).toEqual([]);
     // Lock-free: both racers may run Maven; the third call finds the cache and runs none.
-    const runsBefore = readFileSync(join(dir, 'runs.txt'), 'utf8').split('\n').filter(Boolean).length;
+    const runsBefore = readFileSync(join(dir, 'runs.txt'), 'utf8')
+      .split('\n')
+      .filter(Boolean).length;
     expect(await resolveJars(options)).toBe(a);
-    const runsAfter = readFileSync(join(dir, 'runs.txt'), 'utf8').split('\n').filter(Boolean).length;
+    const runsAfter = readFileSync(join(dir, 'runs.txt'), 'utf8')
+      .split('\n')
+      .filter(Boolean).length;
     expect(runsAfter).toBe(runsBefore);
   });
 
@@ -83,9 +101,13 @@ describe('resolveJars', () => {
     process.env['SLUICE_MVN'] = join(dir, 'no-such-mvn');
     const pom = join(dir, 'pom.xml');
     writeFileSync(pom, '<project/>');
-    const error = await resolveJars({ name: 'z', pom, properties: {}, cacheDir: join(dir, 'c'), artifacts: ['a:b:1'] }).catch(
-      (e: unknown) => e,
-    );
+    const error = await resolveJars({
+      name: 'z',
+      pom,
+      properties: {},
+      cacheDir: join(dir, 'c'),
+      artifacts: ['a:b:1'],
+    }).catch((e: unknown) => e);
     expect(isTestkitError(error) && error.code).toBe('TESTKIT_MAVEN_RESOLVE');
     expect((error as Error).message).toMatch(/mvn.*could not be run/);
   });

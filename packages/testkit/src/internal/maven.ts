@@ -1,5 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { TESTKIT_ERROR_CODES, TestkitError } from '../errors.js';
 import { runCommand } from './run-command.js';
@@ -23,7 +31,8 @@ const COMPLETE_MARKER = '.complete';
 export function jarCacheKey(pomText: string, properties: Readonly<Record<string, string>>): string {
   const hash = createHash('sha256');
   hash.update(pomText);
-  for (const key of Object.keys(properties).sort()) hash.update(`\n${key}=${properties[key] ?? ''}`);
+  for (const key of Object.keys(properties).sort())
+    hash.update(`\n${key}=${properties[key] ?? ''}`);
   return hash.digest('hex').slice(0, 12);
 }
 
@@ -35,12 +44,18 @@ export function jarCacheKey(pomText: string, properties: Readonly<Record<string,
  */
 export async function resolveJars(options: ResolveJarsOptions): Promise<string> {
   const pomText = readFileSync(options.pom, 'utf8');
-  const finalDir = join(options.cacheDir, `${options.name}-${jarCacheKey(pomText, options.properties)}`);
+  const finalDir = join(
+    options.cacheDir,
+    `${options.name}-${jarCacheKey(pomText, options.properties)}`,
+  );
   const libDir = join(finalDir, 'lib');
   if (existsSync(join(finalDir, COMPLETE_MARKER))) return libDir;
 
   mkdirSync(options.cacheDir, { recursive: true });
-  const tempDir = join(options.cacheDir, `.tmp-${options.name}-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const tempDir = join(
+    options.cacheDir,
+    `.tmp-${options.name}-${process.pid}-${randomBytes(4).toString('hex')}`,
+  );
   const describe = options.artifacts.join(', ');
   try {
     const args = [
@@ -55,7 +70,12 @@ export async function resolveJars(options: ResolveJarsOptions): Promise<string> 
     ];
     let result;
     try {
-      result = await runCommand({ command: process.env['SLUICE_MVN'] ?? 'mvn', args, cwd: options.cacheDir, timeoutMs: 15 * 60_000 });
+      result = await runCommand({
+        command: process.env['SLUICE_MVN'] ?? 'mvn',
+        args,
+        cwd: options.cacheDir,
+        timeoutMs: 15 * 60_000,
+      });
     } catch (error) {
       throw new TestkitError(
         `Maven (\`mvn\`) could not be run to resolve ${describe}. Install Apache Maven 3.8+ and put it on PATH ` +
@@ -71,7 +91,9 @@ export async function resolveJars(options: ResolveJarsOptions): Promise<string> 
         { code: TESTKIT_ERROR_CODES.MAVEN_RESOLVE, retriable: true },
       );
     }
-    const jars = existsSync(join(tempDir, 'lib')) ? readdirSync(join(tempDir, 'lib')).filter((f) => f.endsWith('.jar')) : [];
+    const jars = existsSync(join(tempDir, 'lib'))
+      ? readdirSync(join(tempDir, 'lib')).filter((f) => f.endsWith('.jar'))
+      : [];
     if (jars.length === 0) {
       throw new TestkitError(`Maven resolved no jars for ${describe} from ${options.pom}.`, {
         code: TESTKIT_ERROR_CODES.MAVEN_RESOLVE,

@@ -88,7 +88,9 @@ describe('cleanupStaleServers', () => {
     mkdirSync(workDir);
     const r = record({ workDir });
     writePidFile(runDir, r);
-    const probe = fakeProbe({ 4242: ['1000', `java -Dsluice.testkit.marker=${r.marker} kafka.Kafka`] });
+    const probe = fakeProbe({
+      4242: ['1000', `java -Dsluice.testkit.marker=${r.marker} kafka.Kafka`],
+    });
     expect(cleanupStaleServers({ runDir, probe })).toEqual([r]);
     expect(probe.killed).toEqual([4242]);
     expect(readdirSync(runDir)).toEqual([]);
@@ -98,7 +100,10 @@ describe('cleanupStaleServers', () => {
   it('leaves servers of live owners alone', () => {
     const runDir = tempDir();
     writePidFile(runDir, record());
-    const probe = fakeProbe({ 77: ['500', 'node'], 4242: ['1000', 'java -Dsluice.testkit.marker=kafka-77-abcdef012345'] });
+    const probe = fakeProbe({
+      77: ['500', 'node'],
+      4242: ['1000', 'java -Dsluice.testkit.marker=kafka-77-abcdef012345'],
+    });
     expect(cleanupStaleServers({ runDir, probe })).toEqual([]);
     expect(probe.killed).toEqual([]);
     expect(readdirSync(runDir)).toHaveLength(1);
@@ -107,7 +112,10 @@ describe('cleanupStaleServers', () => {
   it('treats a reused owner pid (other start time) as dead', () => {
     const runDir = tempDir();
     writePidFile(runDir, record());
-    const probe = fakeProbe({ 77: ['999', 'bash'], 4242: ['1000', 'java -Dsluice.testkit.marker=kafka-77-abcdef012345'] });
+    const probe = fakeProbe({
+      77: ['999', 'bash'],
+      4242: ['1000', 'java -Dsluice.testkit.marker=kafka-77-abcdef012345'],
+    });
     expect(cleanupStaleServers({ runDir, probe })).toHaveLength(1);
     expect(probe.killed).toEqual([4242]);
   });
@@ -116,7 +124,10 @@ describe('cleanupStaleServers', () => {
     const runDir = tempDir();
     writePidFile(runDir, record());
     writePidFile(runDir, record({ kind: 'hdfs', pid: 5555 }));
-    const probe = fakeProbe({ 4242: ['1001', 'java -Dsluice.testkit.marker=kafka-77-abcdef012345'], 5555: ['1000', 'vim'] });
+    const probe = fakeProbe({
+      4242: ['1001', 'java -Dsluice.testkit.marker=kafka-77-abcdef012345'],
+      5555: ['1000', 'vim'],
+    });
     expect(cleanupStaleServers({ runDir, probe })).toHaveLength(2);
     expect(probe.killed).toEqual([]);
     expect(readdirSync(runDir)).toEqual([]);

@@ -34,7 +34,10 @@ export function procStartTime(pid: number): string | undefined {
 export function parseProcStatStartTime(stat: string): string | undefined {
   const close = stat.lastIndexOf(')');
   if (close < 0) return undefined;
-  const fields = stat.slice(close + 2).trim().split(/\s+/);
+  const fields = stat
+    .slice(close + 2)
+    .trim()
+    .split(/\s+/);
   // fields[0] is field 3 (state), so field 22 is fields[19].
   const value = fields[19];
   return value !== undefined && /^\d+$/.test(value) ? value : undefined;
@@ -165,7 +168,8 @@ export function cleanupStaleServers(options: CleanupOptions): PidRecord[] {
     if (!ownerIsDead(record, probe)) continue;
     if (serverIsOurs(record, probe)) probe.killGroup(record.pid);
     rmSync(file, { force: true });
-    if (record.workDir.includes('sluice-testkit-')) rmSync(record.workDir, { recursive: true, force: true });
+    if (record.workDir.includes('sluice-testkit-'))
+      rmSync(record.workDir, { recursive: true, force: true });
     cleaned.push(record);
   }
   return cleaned;

@@ -33,14 +33,23 @@ export function rejectContainersMode(): void {
 }
 
 /** Checks Java, removes servers left by dead runs, and creates the run's work folder. */
-export async function prepareServer(kind: string, cacheDirOption: string | undefined): Promise<Prepared> {
+export async function prepareServer(
+  kind: string,
+  cacheDirOption: string | undefined,
+): Promise<Prepared> {
   rejectContainersMode();
   const java = await findJava();
   const cacheDir = resolveCacheDir(cacheDirOption);
   const runDir = runDirOf(cacheDir);
   cleanupStaleServers({ runDir });
   const workDir = mkdtempSync(join(tmpdir(), `sluice-testkit-${kind}-`));
-  return { java, cacheDir, runDir, workDir, marker: `${kind}-${process.pid}-${randomBytes(6).toString('hex')}` };
+  return {
+    java,
+    cacheDir,
+    runDir,
+    workDir,
+    marker: `${kind}-${process.pid}-${randomBytes(6).toString('hex')}`,
+  };
 }
 
 /** Whether `SLUICE_TESTKIT_KEEP=1` asks to keep work folders (data and logs) after stop. */
@@ -56,7 +65,11 @@ export function logShowsPortInUse(logFile: string): boolean {
 }
 
 /** The error for a server JVM that exited while starting (or afterwards). */
-export function serverExitedError(options: { name: string; process: ServerProcess; logFile: string }): TestkitError {
+export function serverExitedError(options: {
+  name: string;
+  process: ServerProcess;
+  logFile: string;
+}): TestkitError {
   const tail = tailFile(options.logFile, 50);
   if (logShowsPortInUse(options.logFile)) {
     return new TestkitError(

@@ -117,10 +117,14 @@ export const WATCHDOG_SCRIPT =
 
 function startWatchdog(serverPid: number, exited: Promise<unknown>): void {
   try {
-    const watchdog = spawn('/bin/sh', ['-c', WATCHDOG_SCRIPT, 'sluice-testkit-watchdog', String(process.pid), String(serverPid)], {
-      detached: true,
-      stdio: 'ignore',
-    });
+    const watchdog = spawn(
+      '/bin/sh',
+      ['-c', WATCHDOG_SCRIPT, 'sluice-testkit-watchdog', String(process.pid), String(serverPid)],
+      {
+        detached: true,
+        stdio: 'ignore',
+      },
+    );
     watchdog.on('error', () => undefined);
     watchdog.unref();
     const watchdogPid = watchdog.pid;
@@ -173,7 +177,11 @@ export function startServerProcess(options: ServerProcessOptions): ServerProcess
     marker: options.marker,
     workDir: options.workDir,
   });
-  live.set(pid, { pid, pidFile, workDir: options.removeWorkDirOnKill === true ? options.workDir : undefined });
+  live.set(pid, {
+    pid,
+    pidFile,
+    workDir: options.removeWorkDirOnKill === true ? options.workDir : undefined,
+  });
 
   let status: number | string | undefined;
   const exited = new Promise<number | string>((resolvePromise) => {
@@ -216,7 +224,8 @@ export function startServerProcess(options: ServerProcessOptions): ServerProcess
     exited,
     exitStatus: () => status,
     send(line) {
-      if (child.stdin === null || status !== undefined) throw new Error('server process is not running');
+      if (child.stdin === null || status !== undefined)
+        throw new Error('server process is not running');
       child.stdin.write(`${line}\n`);
     },
     onLine(listener) {

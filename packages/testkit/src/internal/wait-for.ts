@@ -46,6 +46,8 @@ export async function waitFor<T>(
         lastError,
       );
     }
-    await new Promise((done) => setTimeout(done, Math.min(interval, Math.max(0, deadline - Date.now()))));
+    await new Promise((done) =>
+      setTimeout(done, Math.min(interval, Math.max(0, deadline - Date.now()))),
+    );
   }
 }

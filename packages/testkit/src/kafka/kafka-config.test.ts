@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { generateClusterId, renderLog4j2Config, renderServerProperties, scramFormatArgs } from './kafka-config.js';
+import {
+  generateClusterId,
+  renderLog4j2Config,
+  renderServerProperties,
+  scramFormatArgs,
+} from './kafka-config.js';
 
 function parse(text: string): Map<string, string> {
   const map = new Map<string, string>();
@@ -13,12 +18,16 @@ function parse(text: string): Map<string, string> {
 
 describe('renderServerProperties', () => {
   it('renders a combined KRaft node with transactions on one replica', () => {
-    const props = parse(renderServerProperties({ ports: { plaintext: 9092, controller: 9093 }, logDir: '/tmp/k' }));
+    const props = parse(
+      renderServerProperties({ ports: { plaintext: 9092, controller: 9093 }, logDir: '/tmp/k' }),
+    );
     expect(props.get('process.roles')).toBe('broker,controller');
     expect(props.get('controller.quorum.voters')).toBe('1@127.0.0.1:9093');
     expect(props.get('listeners')).toBe('PLAINTEXT://127.0.0.1:9092,CONTROLLER://127.0.0.1:9093');
     expect(props.get('advertised.listeners')).toBe('PLAINTEXT://127.0.0.1:9092');
-    expect(props.get('listener.security.protocol.map')).toBe('CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT');
+    expect(props.get('listener.security.protocol.map')).toBe(
+      'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+    );
     expect(props.get('log.dirs')).toBe('/tmp/k');
     expect(props.get('offsets.topic.replication.factor')).toBe('1');
     expect(props.get('transaction.state.log.replication.factor')).toBe('1');
@@ -33,13 +42,20 @@ describe('renderServerProperties', () => {
       renderServerProperties({
         ports: { plaintext: 1, controller: 2, saslPlaintext: 3, ssl: 4 },
         logDir: '/d',
-        security: { keystorePath: '/ks.p12', keystorePassword: 'kp', username: 'u', password: 'p"w' },
+        security: {
+          keystorePath: '/ks.p12',
+          keystorePassword: 'kp',
+          username: 'u',
+          password: 'p"w',
+        },
       }),
     );
     expect(props.get('listeners')).toBe(
       'PLAINTEXT://127.0.0.1:1,CONTROLLER://127.0.0.1:2,SASL_PLAINTEXT://127.0.0.1:3,SSL://127.0.0.1:4',
     );
-    expect(props.get('advertised.listeners')).toBe('PLAINTEXT://127.0.0.1:1,SASL_PLAINTEXT://127.0.0.1:3,SSL://127.0.0.1:4');
+    expect(props.get('advertised.listeners')).toBe(
+      'PLAINTEXT://127.0.0.1:1,SASL_PLAINTEXT://127.0.0.1:3,SSL://127.0.0.1:4',
+    );
     expect(props.get('listener.security.protocol.map')).toContain('SASL_PLAINTEXT:SASL_PLAINTEXT');
     expect(props.get('sasl.enabled.mechanisms')).toBe('PLAIN,SCRAM-SHA-256,SCRAM-SHA-512');
     expect(props.get('listener.name.sasl_plaintext.plain.sasl.jaas.config')).toBe(
@@ -51,7 +67,11 @@ describe('renderServerProperties', () => {
 
   it('lets overrides replace defaults', () => {
     const props = parse(
-      renderServerProperties({ ports: { plaintext: 1, controller: 2 }, logDir: '/d', overrides: { 'num.io.threads': '8' } }),
+      renderServerProperties({
+        ports: { plaintext: 1, controller: 2 },
+        logDir: '/d',
+        overrides: { 'num.io.threads': '8' },
+      }),
     );
     expect(props.get('num.io.threads')).toBe('8');
   });
@@ -59,7 +79,8 @@ describe('renderServerProperties', () => {
 
 describe('generateClusterId', () => {
   it('is 22 base64url characters', () => {
-    for (let i = 0; i < 200; i += 1) expect(generateClusterId()).toMatch(/^[A-Za-z0-9_][A-Za-z0-9_-]{21}$/);
+    for (let i = 0; i < 200; i += 1)
+      expect(generateClusterId()).toMatch(/^[A-Za-z0-9_][A-Za-z0-9_-]{21}$/);
   });
 
   it('draws again when the id would start with "-"', () => {

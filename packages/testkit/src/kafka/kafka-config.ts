@@ -48,7 +48,10 @@ export function escapeProperty(value: string): string {
 export function renderServerProperties(options: ServerPropertiesOptions): string {
   const { ports, security } = options;
   const host = '127.0.0.1';
-  const listeners = [`PLAINTEXT://${host}:${ports.plaintext}`, `CONTROLLER://${host}:${ports.controller}`];
+  const listeners = [
+    `PLAINTEXT://${host}:${ports.plaintext}`,
+    `CONTROLLER://${host}:${ports.controller}`,
+  ];
   const advertised = [`PLAINTEXT://${host}:${ports.plaintext}`];
   const protocols = ['CONTROLLER:PLAINTEXT', 'PLAINTEXT:PLAINTEXT'];
   const props: Record<string, string> = {
@@ -77,14 +80,16 @@ export function renderServerProperties(options: ServerPropertiesOptions): string
   };
   if (security !== undefined && ports.saslPlaintext !== undefined && ports.ssl !== undefined) {
     listeners.push(`SASL_PLAINTEXT://${host}:${ports.saslPlaintext}`, `SSL://${host}:${ports.ssl}`);
-    advertised.push(`SASL_PLAINTEXT://${host}:${ports.saslPlaintext}`, `SSL://${host}:${ports.ssl}`);
+    advertised.push(
+      `SASL_PLAINTEXT://${host}:${ports.saslPlaintext}`,
+      `SSL://${host}:${ports.ssl}`,
+    );
     protocols.push('SASL_PLAINTEXT:SASL_PLAINTEXT', 'SSL:SSL');
     const user = escapeJaas(security.username);
     const password = escapeJaas(security.password);
     Object.assign(props, {
       'sasl.enabled.mechanisms': SASL_MECHANISMS.join(','),
-      'listener.name.sasl_plaintext.plain.sasl.jaas.config':
-        `org.apache.kafka.common.security.plain.PlainLoginModule required user_${user}="${password}";`,
+      'listener.name.sasl_plaintext.plain.sasl.jaas.config': `org.apache.kafka.common.security.plain.PlainLoginModule required user_${user}="${password}";`,
       'listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config':
         'org.apache.kafka.common.security.scram.ScramLoginModule required;',
       'listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config':
@@ -107,7 +112,11 @@ export function renderServerProperties(options: ServerPropertiesOptions): string
 }
 
 function escapeXml(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return value
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
 }
 
 /** A log4j2 configuration that sends the broker's log to one file. */

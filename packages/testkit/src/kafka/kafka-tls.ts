@@ -29,7 +29,9 @@ export function brokerKeystorePath(dir: string): string {
  * Generates, with the JDK's `keytool`, a throw-away CA and a broker certificate for
  * `127.0.0.1`/`localhost` signed by it. Valid for 2 days; regenerated at every start.
  */
-export async function generateBrokerKeystore(options: BrokerKeystoreOptions): Promise<BrokerKeystore> {
+export async function generateBrokerKeystore(
+  options: BrokerKeystoreOptions,
+): Promise<BrokerKeystore> {
   const { dir, password } = options;
   const ca = join(dir, 'ca.p12');
   const caPem = join(dir, 'ca.pem');
@@ -38,24 +40,80 @@ export async function generateBrokerKeystore(options: BrokerKeystoreOptions): Pr
   const crt = join(dir, 'broker.pem');
   const chain = join(dir, 'broker-chain.pem');
   const common = ['-storetype', 'PKCS12', '-storepass', password, '-keypass', password];
-  const keytool = (args: string[]): Promise<void> => runKeytool(options.keytool, [...args, ...common]);
+  const keytool = (args: string[]): Promise<void> =>
+    runKeytool(options.keytool, [...args, ...common]);
   // Six keytool runs (a JVM start each) in four steps; independent ones run side by side.
   await Promise.all([
-    keytool(['-genkeypair', '-alias', 'ca', '-keyalg', 'RSA', '-keysize', '2048', '-validity', '2',
-      '-dname', 'CN=sluice-testkit-ca', '-ext', 'bc:c', '-keystore', ca]),
-    keytool(['-genkeypair', '-alias', 'broker', '-keyalg', 'RSA', '-keysize', '2048', '-validity', '2',
-      '-dname', 'CN=localhost', '-keystore', keystore]),
+    keytool([
+      '-genkeypair',
+      '-alias',
+      'ca',
+      '-keyalg',
+      'RSA',
+      '-keysize',
+      '2048',
+      '-validity',
+      '2',
+      '-dname',
+      'CN=sluice-testkit-ca',
+      '-ext',
+      'bc:c',
+      '-keystore',
+      ca,
+    ]),
+    keytool([
+      '-genkeypair',
+      '-alias',
+      'broker',
+      '-keyalg',
+      'RSA',
+      '-keysize',
+      '2048',
+      '-validity',
+      '2',
+      '-dname',
+      'CN=localhost',
+      '-keystore',
+      keystore,
+    ]),
   ]);
   await Promise.all([
     keytool(['-exportcert', '-rfc', '-alias', 'ca', '-keystore', ca, '-file', caPem]),
     keytool(['-certreq', '-alias', 'broker', '-keystore', keystore, '-file', csr]),
   ]);
-  await keytool(['-gencert', '-alias', 'ca', '-keystore', ca, '-infile', csr, '-outfile', crt, '-rfc', '-validity', '2',
-    '-ext', 'SAN=ip:127.0.0.1,dns:localhost', '-ext', 'KU=digitalSignature,keyEncipherment', '-ext', 'EKU=serverAuth']);
+  await keytool([
+    '-gencert',
+    '-alias',
+    'ca',
+    '-keystore',
+    ca,
+    '-infile',
+    csr,
+    '-outfile',
+    crt,
+    '-rfc',
+    '-validity',
+    '2',
+    '-ext',
+    'SAN=ip:127.0.0.1,dns:localhost',
+    '-ext',
+    'KU=digitalSignature,keyEncipherment',
+    '-ext',
+    'EKU=serverAuth',
+  ]);
   const caText = readFileSync(caPem, 'utf8');
   // The reply carries the whole chain (broker, then CA), so the CA needs no separate import.
   writeFileSync(chain, `${readFileSync(crt, 'utf8').trim()}\n${caText.trim()}\n`);
-  await keytool(['-importcert', '-noprompt', '-alias', 'broker', '-file', chain, '-keystore', keystore]);
+  await keytool([
+    '-importcert',
+    '-noprompt',
+    '-alias',
+    'broker',
+    '-file',
+    chain,
+    '-keystore',
+    keystore,
+  ]);
   return { keystorePath: keystore, caPem: caText };
 }
 

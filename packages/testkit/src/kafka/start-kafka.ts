@@ -136,7 +136,10 @@ function externalBrokers(options: StartKafkaOptions): string[] | undefined {
   if (options.useExternal === false) return undefined;
   const raw = process.env['SLUICE_KAFKA_BROKERS'];
   if (raw === undefined || raw.trim() === '') return undefined;
-  return raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 }
 
 function externalServer(bootstrapServers: string[]): KafkaServer {
@@ -147,9 +150,12 @@ function externalServer(bootstrapServers: string[]): KafkaServer {
     stop: () => Promise.resolve(),
     restart: () =>
       Promise.reject(
-        new TestkitError('restart() is not possible for external brokers (SLUICE_KAFKA_BROKERS is set).', {
-          code: TESTKIT_ERROR_CODES.EXTERNAL_SERVER,
-        }),
+        new TestkitError(
+          'restart() is not possible for external brokers (SLUICE_KAFKA_BROKERS is set).',
+          {
+            code: TESTKIT_ERROR_CODES.EXTERNAL_SERVER,
+          },
+        ),
       ),
     info: () => ({ ...info }),
   };
@@ -181,7 +187,12 @@ async function waitUntilReady(options: {
         const offsets = await admin.fetchTopicOffsets(topic);
         return offsets.length === 1;
       },
-      { description: `a topic to be created on ${options.bootstrap}`, timeoutMs: options.timeoutMs, intervalMs: 250, abortCheck: options.abortCheck },
+      {
+        description: `a topic to be created on ${options.bootstrap}`,
+        timeoutMs: options.timeoutMs,
+        intervalMs: 250,
+        abortCheck: options.abortCheck,
+      },
     );
     await admin.deleteTopics({ topics: [topic], timeout: 10_000 }).catch(() => undefined);
   } finally {
@@ -224,7 +235,11 @@ function launch(prepared: Prepared, layout: BrokerLayout, settings: LaunchSettin
   });
 }
 
-async function startOnce(prepared: Prepared, layout: BrokerLayout, options: LaunchSettings): Promise<ServerProcess> {
+async function startOnce(
+  prepared: Prepared,
+  layout: BrokerLayout,
+  options: LaunchSettings,
+): Promise<ServerProcess> {
   const server = launch(prepared, layout, options);
   const name = `Kafka ${VERSIONS.kafka}`;
   try {
@@ -232,7 +247,8 @@ async function startOnce(prepared: Prepared, layout: BrokerLayout, options: Laun
       bootstrap: `127.0.0.1:${layout.ports.plaintext}`,
       timeoutMs: options.timeoutMs,
       abortCheck: () => {
-        if (server.exitStatus() !== undefined) throw serverExitedError({ name, process: server, logFile: layout.logFile });
+        if (server.exitStatus() !== undefined)
+          throw serverExitedError({ name, process: server, logFile: layout.logFile });
       },
     });
     return server;
@@ -277,7 +293,11 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
     const tlsDir = join(workDir, 'tls');
     mkdirSync(tlsDir);
     const keystorePassword = randomBytes(12).toString('hex');
-    keystore = generateBrokerKeystore({ keytool: prepared.java.keytool, dir: tlsDir, password: keystorePassword });
+    keystore = generateBrokerKeystore({
+      keytool: prepared.java.keytool,
+      dir: tlsDir,
+      password: keystorePassword,
+    });
     keystore.catch(() => undefined);
     security = {
       keystorePath: brokerKeystorePath(tlsDir),
@@ -299,19 +319,28 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
         propertiesFile,
         log4jFile,
         logFile,
-        ports: security === undefined ? { plaintext, controller } : { plaintext, controller, saslPlaintext, ssl },
+        ports:
+          security === undefined
+            ? { plaintext, controller }
+            : { plaintext, controller, saslPlaintext, ssl },
       };
       rmSync(dataDir, { recursive: true, force: true });
       writeFileSync(
         propertiesFile,
-        renderServerProperties({ ports: layout.ports, logDir: dataDir, security, overrides: options.brokerConfig }),
+        renderServerProperties({
+          ports: layout.ports,
+          logDir: dataDir,
+          security,
+          overrides: options.brokerConfig,
+        }),
       );
       await formatStorage({ prepared, layout, clusterId, security });
       await keystore;
       try {
         server = await startOnce(prepared, layout, settings);
       } catch (error) {
-        const portRace = error instanceof TestkitError && error.code === TESTKIT_ERROR_CODES.PORT_IN_USE;
+        const portRace =
+          error instanceof TestkitError && error.code === TESTKIT_ERROR_CODES.PORT_IN_USE;
         if (!portRace || attempt >= PORT_ATTEMPTS || !logShowsPortInUse(logFile)) throw error;
         // Keep the lost attempt's log aside, so the next attempt's errors are judged on their own.
         renameSync(logFile, `${logFile}.attempt-${attempt}`);
@@ -388,7 +417,12 @@ async function formatStorage(options: {
     '--ignore-formatted',
     ...(security === undefined ? [] : scramFormatArgs(security.username, security.password)),
   ];
-  const result = await runCommand({ command: prepared.java.java, args, cwd: prepared.workDir, timeoutMs: 120_000 });
+  const result = await runCommand({
+    command: prepared.java.java,
+    args,
+    cwd: prepared.workDir,
+    timeoutMs: 120_000,
+  });
   if (result.code !== 0) {
     throw new TestkitError(
       `Formatting Kafka storage (kafka.tools.StorageTool format) failed with exit ${String(result.code)}:\n` +

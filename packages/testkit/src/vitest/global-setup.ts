@@ -70,12 +70,18 @@ export async function testkitGlobalSetup(
 }
 
 /** {@link testkitGlobalSetup} with Kafka only. */
-export function kafkaGlobalSetup(project: ProvideTarget, options: StartKafkaOptions = {}): Promise<Teardown> {
+export function kafkaGlobalSetup(
+  project: ProvideTarget,
+  options: StartKafkaOptions = {},
+): Promise<Teardown> {
   return testkitGlobalSetup(project, { kafka: options });
 }
 
 /** {@link testkitGlobalSetup} with HDFS only. */
-export function hdfsGlobalSetup(project: ProvideTarget, options: StartHdfsOptions = {}): Promise<Teardown> {
+export function hdfsGlobalSetup(
+  project: ProvideTarget,
+  options: StartHdfsOptions = {},
+): Promise<Teardown> {
   return testkitGlobalSetup(project, { hdfs: options });
 }
 
@@ -90,13 +96,15 @@ function missing(key: string, helper: string): TestkitError {
 /** Reads, in a test, the broker that {@link kafkaGlobalSetup} provided: `injectKafka(inject)`. */
 export function injectKafka(inject: InjectFunction): KafkaConnectionInfo {
   const value = inject(KAFKA_PROVIDE_KEY as never) as KafkaConnectionInfo | undefined;
-  if (value === undefined || !Array.isArray(value.bootstrapServers)) throw missing(KAFKA_PROVIDE_KEY, 'kafkaGlobalSetup');
+  if (value === undefined || !Array.isArray(value.bootstrapServers))
+    throw missing(KAFKA_PROVIDE_KEY, 'kafkaGlobalSetup');
   return value;
 }
 
 /** Reads, in a test, the HDFS that {@link hdfsGlobalSetup} provided: `injectHdfs(inject)`. */
 export function injectHdfs(inject: InjectFunction): HdfsConnectionInfo {
   const value = inject(HDFS_PROVIDE_KEY as never) as HdfsConnectionInfo | undefined;
-  if (value === undefined || typeof value.webhdfsUrl !== 'string') throw missing(HDFS_PROVIDE_KEY, 'hdfsGlobalSetup');
+  if (value === undefined || typeof value.webhdfsUrl !== 'string')
+    throw missing(HDFS_PROVIDE_KEY, 'hdfsGlobalSetup');
   return value;
 }
