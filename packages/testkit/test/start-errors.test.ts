@@ -3,7 +3,13 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TESTKIT_ERROR_CODES, isTestkitError, startHdfs, startKafka } from '../src/index.js';
+import {
+  TESTKIT_ERROR_CODES,
+  isTestkitError,
+  startHdfs,
+  startKafka,
+  testkitGlobalSetup,
+} from '../src/index.js';
 import type { TestkitError } from '../src/index.js';
 
 const saved = { PATH: process.env['PATH'], JAVA_HOME: process.env['JAVA_HOME'] };
@@ -59,5 +65,27 @@ describe('start failures', () => {
     const error = await failure(startHdfs({ useExternal: false, startTimeoutMs: 1 }));
     expect(error.code).toBe(TESTKIT_ERROR_CODES.START_TIMEOUT);
     expect(error.message).toMatch(/did not (become ready|start)/);
+  });
+
+  it('testkitGlobalSetup reports both failures and provides nothing', async () => {
+    const savedMode = process.env['SLUICE_TESTKIT'];
+    process.env['SLUICE_TESTKIT'] = 'containers';
+    const provided: string[] = [];
+    try {
+      const error = await testkitGlobalSetup(
+        { provide: (key) => provided.push(key) },
+        { kafka: { useExternal: false }, hdfs: { useExternal: false } },
+      ).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AggregateError);
+      const errors = (error as AggregateError).errors;
+      expect(errors.map((e) => isTestkitError(e) && e.code)).toEqual([
+        TESTKIT_ERROR_CODES.NOT_SUPPORTED,
+        TESTKIT_ERROR_CODES.NOT_SUPPORTED,
+      ]);
+      expect(provided).toEqual([]);
+    } finally {
+      if (savedMode === undefined) delete process.env['SLUICE_TESTKIT'];
+      else process.env['SLUICE_TESTKIT'] = savedMode;
+    }
   });
 });

@@ -62,6 +62,12 @@ export async function testkitGlobalSetup(
   };
   if (kafka.status === 'rejected' || hdfs.status === 'rejected') {
     await teardown();
+    if (kafka.status === 'rejected' && hdfs.status === 'rejected') {
+      throw new AggregateError(
+        [kafka.reason, hdfs.reason],
+        `Kafka and HDFS both failed to start: ${String((kafka.reason as Error)?.message)} / ${String((hdfs.reason as Error)?.message)}`,
+      );
+    }
     throw kafka.status === 'rejected' ? kafka.reason : (hdfs as PromiseRejectedResult).reason;
   }
   if (kafka.value !== undefined) project.provide(KAFKA_PROVIDE_KEY, kafka.value.info());
