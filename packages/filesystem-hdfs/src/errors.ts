@@ -46,6 +46,11 @@ export const HdfsErrorCode = {
   HDFS_RETRIES_EXHAUSTED: 'HDFS_RETRIES_EXHAUSTED',
   /** The file output was used after `close()` or `abort()`. */
   HDFS_OUTPUT_CLOSED: 'HDFS_OUTPUT_CLOSED',
+  /**
+   * A part file recorded in a checkpoint cannot be committed or resumed: its hidden file is missing
+   * or shorter than recorded, and no file of the recorded length has its final name. Not retriable.
+   */
+  HDFS_PART_FILE_LOST: 'HDFS_PART_FILE_LOST',
 } as const;
 
 /** A code from {@link HdfsErrorCode}. */

@@ -28,10 +28,19 @@ export type { WebHdfsClientOptions } from './webhdfs/webhdfs-client.js';
 export type { TlsOptions } from './webhdfs/http-transport.js';
 export type { RetryPolicy } from './internal/retry.js';
 
-// FileSink building blocks (the sink itself is coming)
+// FileSink building blocks
 export { DefaultRollingPolicy, OnCheckpointRollingPolicy } from './sink/rolling-policy.js';
 export type { DefaultRollingPolicyOptions, PartFileInfo, RollingPolicy } from './sink/rolling-policy.js';
 export { BasePathBucketAssigner, DateTimeBucketAssigner } from './sink/bucket-assigner.js';
 export type { BucketAssigner, BucketAssignerContext, DateTimeBucketAssignerOptions } from './sink/bucket-assigner.js';
 export { OutputFileConfig } from './sink/output-file-config.js';
 export type { OutputFileConfigOptions, PartFileName } from './sink/output-file-config.js';
+
+// FileSink (Flink's StreamingFileSink)
+export { FileSink, RowFormatBuilder, BulkFormatBuilder } from './sink/file-sink/file-sink.js';
+export type { FileSinkConfig } from './sink/file-sink/file-sink.js';
+export { SimpleStringEncoder } from './sink/file-sink/encoder.js';
+export type { BulkWriter, BulkWriterFactory, Encoder } from './sink/file-sink/encoder.js';
+export type { PartWriter, PartWriterFactory } from './sink/file-sink/part-writer.js';
+export { BUCKET_STATE_VERSION, decodeBucketState, encodeBucketState } from './sink/file-sink/bucket-state.js';
+export type { BucketState, InProgressPart, PendingPart } from './sink/file-sink/bucket-state.js';

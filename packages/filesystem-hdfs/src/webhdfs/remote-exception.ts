@@ -54,6 +54,9 @@ export const ADVICE: Readonly<Record<HdfsErrorCode, string>> = {
   HDFS_IO: 'See the cause; check the NameNode and DataNode logs.',
   HDFS_RETRIES_EXHAUSTED: 'See the cause; raise the retry budget if the condition is expected to clear.',
   HDFS_OUTPUT_CLOSED: 'Open the file again with append().',
+  HDFS_PART_FILE_LOST:
+    'Something outside the sink deleted, moved or cut a hidden part file (or the final file) between the ' +
+    'checkpoint and the restore; restore from an older checkpoint or accept the loss of that part.',
 };
 
 /** Parses a WebHDFS error body; `undefined` if it is not a RemoteException. */

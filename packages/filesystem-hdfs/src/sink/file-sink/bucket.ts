@@ -1,0 +1,188 @@
+/**
+ * One bucket of a FileSink subtask: its in-progress part, the parts closed since the last
+ * checkpoint, and the pending parts filed under checkpoints, waiting for completion.
+ */
+import type { FileSystem } from '../../filesystem/file-system.js';
+import type { OutputFileConfig } from '../output-file-config.js';
+import type { PartFileInfo, RollingPolicy } from '../rolling-policy.js';
+import type { BucketState, PendingPart } from './bucket-state.js';
+import { commitPendingPart, truncateToValidLength } from './part-commit.js';
+import type { PartWriter, PartWriterFactory } from './part-writer.js';
+
+/** What a bucket needs from its sink subtask. */
+export interface BucketContext<TIn> {
+  readonly fs: FileSystem;
+  readonly writers: PartWriterFactory<TIn>;
+  readonly policy: RollingPolicy<TIn>;
+  readonly names: OutputFileConfig;
+  /** Index of the subtask (part names). */
+  subtask(): number;
+  /** Takes the next part counter of the subtask. */
+  nextPartCounter(): number;
+}
+
+interface OpenPart<TIn> {
+  readonly writer: PartWriter<TIn>;
+  readonly finalPath: string;
+  readonly creationTime: number;
+  lastUpdateTime: number;
+}
+
+/** A bucket (directory) with at most one in-progress part. */
+export class Bucket<TIn> {
+  private inProgress: OpenPart<TIn> | undefined;
+  /** Parts closed since the last checkpoint. */
+  private closedSinceCheckpoint: PendingPart[] = [];
+  /** Pending parts by checkpoint id, ascending. */
+  private readonly pending = new Map<number, PendingPart[]>();
+
+  /** The bucket id from the assigner. */
+  readonly bucketId: string;
+  /** The bucket's directory. */
+  readonly bucketPath: string;
+  /** When the bucket was created (processing time, ms). */
+  readonly creationTime: number;
+
+  constructor(
+    identity: { bucketId: string; bucketPath: string; creationTime: number },
+    private readonly context: BucketContext<TIn>,
+  ) {
+    this.bucketId = identity.bucketId;
+    this.bucketPath = identity.bucketPath;
+    this.creationTime = identity.creationTime;
+  }
+
+  /** Restores a bucket from its state: commits its pending parts and resumes its in-progress part. */
+  static async restore<TIn>(state: BucketState, context: BucketContext<TIn>): Promise<Bucket<TIn>> {
+    const bucket = new Bucket<TIn>(state, context);
+    await bucket.commitRestored(state);
+    const part = state.inProgress;
+    if (part !== undefined) {
+      await truncateToValidLength(context.fs, part.inProgressPath, part.validLength);
+      const writer = await context.writers.resume(await context.fs.append(part.inProgressPath));
+      bucket.inProgress = { writer, finalPath: part.finalPath, creationTime: part.creationTime, lastUpdateTime: Date.now() };
+    }
+    return bucket;
+  }
+
+  /**
+   * Merges the state of the same bucket from another old subtask (scale-in): its pending parts
+   * are committed, and its in-progress part is cut to its valid length and queued as pending.
+   */
+  async mergeRestored(state: BucketState): Promise<void> {
+    await this.commitRestored(state);
+    const part = state.inProgress;
+    if (part === undefined) return;
+    await truncateToValidLength(this.context.fs, part.inProgressPath, part.validLength);
+    this.closedSinceCheckpoint.push({ pendingPath: part.inProgressPath, finalPath: part.finalPath, length: part.validLength });
+  }
+
+  private async commitRestored(state: BucketState): Promise<void> {
+    for (const [, parts] of state.pending) {
+      for (const part of parts) await commitPendingPart(this.context.fs, part, { recovering: true });
+    }
+  }
+
+  /** Writes one element, rolling first if the policy says so (or opening the first part). */
+  async write(element: TIn, now: number): Promise<void> {
+    if (this.inProgress !== undefined && this.context.policy.shouldRollOnEvent(this.info(this.inProgress), element)) {
+      await this.roll();
+    }
+    const part = this.inProgress ?? (await this.openPart(now));
+    await part.writer.write(element);
+    part.lastUpdateTime = now;
+  }
+
+  /** Rolls the in-progress part if the policy says so at processing time `now`. */
+  async onProcessingTime(now: number): Promise<void> {
+    if (this.inProgress !== undefined && this.context.policy.shouldRollOnProcessingTime(this.info(this.inProgress), now)) {
+      await this.roll();
+    }
+  }
+
+  /**
+   * At checkpoint `checkpointId`: rolls if the policy says so (always for bulk parts), files the
+   * closed parts under the checkpoint, persists the in-progress part, and returns the state.
+   */
+  async snapshot(checkpointId: number): Promise<BucketState> {
+    const open = this.inProgress;
+    if (open !== undefined && (!open.writer.resumable || this.context.policy.shouldRollOnCheckpoint(this.info(open)))) {
+      await this.roll();
+    }
+    if (this.closedSinceCheckpoint.length > 0) {
+      this.pending.set(checkpointId, this.closedSinceCheckpoint);
+      this.closedSinceCheckpoint = [];
+    }
+    const part = this.inProgress;
+    const inProgress =
+      part === undefined
+        ? undefined
+        : {
+            inProgressPath: part.writer.path,
+            finalPath: part.finalPath,
+            validLength: await part.writer.persist(),
+            creationTime: part.creationTime,
+          };
+    return {
+      bucketId: this.bucketId,
+      bucketPath: this.bucketPath,
+      creationTime: this.creationTime,
+      inProgress,
+      pending: [...this.pending.entries()],
+    };
+  }
+
+  /** Commits every pending part filed under a checkpoint ≤ `checkpointId`. */
+  async commitUpTo(checkpointId: number): Promise<void> {
+    for (const [id, parts] of this.pending) {
+      if (id > checkpointId) continue;
+      for (const part of parts) await commitPendingPart(this.context.fs, part, { recovering: false });
+      this.pending.delete(id);
+    }
+  }
+
+  /** No open part and nothing pending: the bucket can be dropped. */
+  isInactive(): boolean {
+    return this.inProgress === undefined && this.closedSinceCheckpoint.length === 0 && this.pending.size === 0;
+  }
+
+  /** Releases the in-progress part without committing it. */
+  async dispose(): Promise<void> {
+    const part = this.inProgress;
+    this.inProgress = undefined;
+    await part?.writer.dispose();
+  }
+
+  /** Closes the in-progress part and queues it for the next checkpoint. */
+  private async roll(): Promise<void> {
+    const part = this.inProgress;
+    if (part === undefined) return;
+    this.inProgress = undefined;
+    const length = await part.writer.closeForCommit();
+    this.closedSinceCheckpoint.push({ pendingPath: part.writer.path, finalPath: part.finalPath, length });
+  }
+
+  private async openPart(now: number): Promise<OpenPart<TIn>> {
+    const { fs, names } = this.context;
+    const dir = this.bucketPath === '/' ? '' : this.bucketPath;
+    for (;;) {
+      const name = { subtask: this.context.subtask(), counter: this.context.nextPartCounter() };
+      const finalPath = `${dir}/${names.partFileName(name)}`;
+      // A part name taken by a file from elsewhere (an earlier job writing here) is skipped.
+      if (await fs.exists(finalPath)) continue;
+      const output = await fs.create(`${dir}/${names.inProgressFileName(name)}`);
+      const writer = await this.context.writers.open(output);
+      this.inProgress = { writer, finalPath, creationTime: now, lastUpdateTime: now };
+      return this.inProgress;
+    }
+  }
+
+  private info(part: OpenPart<TIn>): PartFileInfo {
+    return {
+      bucketId: this.bucketId,
+      creationTime: part.creationTime,
+      lastUpdateTime: part.lastUpdateTime,
+      size: part.writer.size,
+    };
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * The in-progress part file of one bucket: a row writer (resumable: its durable length goes into
+ * checkpoints) or a bulk writer (not resumable: it rolls at every checkpoint).
+ */
+import type { FileOutput } from '../../filesystem/file-system.js';
+import type { BulkWriter, BulkWriterFactory, Encoder } from './encoder.js';
+
+/** Writes elements into one in-progress part file. */
+export interface PartWriter<TIn> {
+  /** The in-progress (hidden) path. */
+  readonly path: string;
+  /** Bytes written so far, buffered ones included. */
+  readonly size: number;
+  /** Whether `persist` can record a resumable position. */
+  readonly resumable: boolean;
+  /** Writes one element. */
+  write(element: TIn): Promise<void>;
+  /** Makes everything written durable and returns the durable length. */
+  persist(): Promise<number>;
+  /** Finishes the file and returns its final length (it is then pending). */
+  closeForCommit(): Promise<number>;
+  /** Releases the file without finishing it (the data stays in the hidden file). */
+  dispose(): Promise<void>;
+}
+
+/** Creates part writers over {@link FileOutput}s. */
+export interface PartWriterFactory<TIn> {
+  /** Whether parts can be resumed after a restore (row formats). */
+  readonly resumable: boolean;
+  /** Wraps a new, empty output. */
+  open(output: FileOutput): Promise<PartWriter<TIn>>;
+  /** Wraps an output appending to a restored in-progress part (row formats only). */
+  resume(output: FileOutput): Promise<PartWriter<TIn>>;
+}
+
+class RowPartWriter<TIn> implements PartWriter<TIn> {
+  readonly resumable = true;
+  constructor(
+    private readonly output: FileOutput,
+    private readonly encoder: Encoder<TIn>,
+  ) {}
+
+  get path(): string {
+    return this.output.path;
+  }
+
+  get size(): number {
+    return this.output.position;
+  }
+
+  write(element: TIn): Promise<void> {
+    return this.output.write(this.encoder.encode(element));
+  }
+
+  persist(): Promise<number> {
+    return this.output.flush();
+  }
+
+  closeForCommit(): Promise<number> {
+    return this.output.close();
+  }
+
+  dispose(): Promise<void> {
+    return this.output.abort();
+  }
+}
+
+class BulkPartWriter<TIn> implements PartWriter<TIn> {
+  readonly resumable = false;
+  constructor(
+    private readonly output: FileOutput,
+    private readonly writer: BulkWriter<TIn>,
+  ) {}
+
+  get path(): string {
+    return this.output.path;
+  }
+
+  get size(): number {
+    return this.output.position;
+  }
+
+  async write(element: TIn): Promise<void> {
+    await this.writer.addElement(element);
+  }
+
+  persist(): Promise<number> {
+    return Promise.reject(new Error(`bulk part ${this.output.path} cannot be persisted mid-file; it rolls at every checkpoint`));
+  }
+
+  async closeForCommit(): Promise<number> {
+    await this.writer.finish();
+    return this.output.close();
+  }
+
+  dispose(): Promise<void> {
+    return this.output.abort();
+  }
+}
+
+/** Part writers of a row format. */
+export function rowPartWriters<TIn>(encoder: Encoder<TIn>): PartWriterFactory<TIn> {
+  return {
+    resumable: true,
+    open: (output) => Promise.resolve(new RowPartWriter(output, encoder)),
+    resume: (output) => Promise.resolve(new RowPartWriter(output, encoder)),
+  };
+}
+
+/** Part writers of a bulk format. */
+export function bulkPartWriters<TIn>(factory: BulkWriterFactory<TIn>): PartWriterFactory<TIn> {
+  return {
+    resumable: false,
+    open: async (output) => new BulkPartWriter(output, await factory.create(output)),
+    resume: (output) =>
+      Promise.reject(new Error(`bulk part ${output.path} cannot be resumed; bulk formats roll at every checkpoint`)),
+  };
+}

@@ -1,0 +1,306 @@
+// FileSink lifecycle on local disk and on a real HDFS (testkit globalSetup): in-progress →
+// pending → finished on checkpoint completion, resume of in-progress parts on restore (truncate to
+// the persisted length, then append), idempotent commits, scale-in, close without commit, path
+// safety, bulk formats. Reference §9 item 33 (StreamingFileSink).
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inject } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  BasePathBucketAssigner,
+  DefaultRollingPolicy,
+  FileSink,
+  LocalFileSystem,
+  OnCheckpointRollingPolicy,
+  OutputFileConfig,
+  SimpleStringEncoder,
+  WebHdfsFileSystem,
+} from '../src/index.js';
+import type { BucketAssigner, BulkWriterFactory, FileOutput, FileSystem, RollingPolicy } from '../src/index.js';
+import { redistribute, SinkSubtask } from './helpers/operator-harness.js';
+import type { SubtaskSnapshot } from './helpers/operator-harness.js';
+
+interface Target {
+  readonly name: string;
+  make(): Promise<{ fs: FileSystem; root: string; dispose: () => Promise<void> }>;
+}
+
+const targets: Target[] = [
+  {
+    name: 'local disk',
+    make: async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'sluice-filesink-'));
+      return { fs: new LocalFileSystem({ root: dir }), root: '/out', dispose: () => rm(dir, { recursive: true, force: true }) };
+    },
+  },
+  {
+    name: 'real HDFS',
+    make: () => {
+      const hdfs = inject('sluiceHdfs');
+      const fs = new WebHdfsFileSystem({ url: hdfs.webhdfsUrl, user: hdfs.user, appendBufferBytes: 64 * 1024 });
+      const root = `/filesink-${randomUUID()}`;
+      return Promise.resolve({ fs, root, dispose: async () => void (await fs.delete(root, { recursive: true })) });
+    },
+  },
+];
+
+/** Rolls when told to (so tests choose exactly when parts close). */
+class ManualRollingPolicy implements RollingPolicy {
+  rollOnCheckpoint = false;
+  shouldRollOnCheckpoint(): boolean {
+    return this.rollOnCheckpoint;
+  }
+  shouldRollOnEvent(): boolean {
+    return false;
+  }
+  shouldRollOnProcessingTime(): boolean {
+    return false;
+  }
+}
+
+const byKey: BucketAssigner<string> = { getBucketId: (element) => element.split(':')[0] ?? '' };
+
+/** A bulk format for tests: a header line, the elements as a JSON array body, a footer line. */
+const jsonArrayFormat: BulkWriterFactory<string> = {
+  create(output: FileOutput) {
+    const elements: string[] = [];
+    return {
+      addElement: (element: string) => void elements.push(element),
+      flush: () => undefined,
+      finish: async () => output.write(`BEGIN\n${JSON.stringify(elements)}\nEND\n`),
+    };
+  },
+};
+
+for (const target of targets) {
+  describe(`FileSink on ${target.name}`, () => {
+    let fs: FileSystem;
+    let root: string;
+    let dispose: () => Promise<void>;
+    beforeAll(async () => {
+      ({ fs, root, dispose } = await target.make());
+    });
+    afterAll(async () => {
+      await dispose();
+      await fs.close();
+    });
+
+    const fresh = (): string => `${root}/${randomUUID()}`;
+
+    /** Finished (visible) files under `dir`, recursively: relative path → content. */
+    async function finished(dir: string): Promise<Map<string, string>> {
+      const out = new Map<string, string>();
+      const walk = async (path: string, rel: string): Promise<void> => {
+        if (!(await fs.exists(path))) return;
+        for (const entry of await fs.list(path)) {
+          const name = rel === '' ? entry.name : `${rel}/${entry.name}`;
+          if (entry.type === 'directory') await walk(entry.path, name);
+          else if (!entry.name.startsWith('.')) out.set(name, Buffer.from(await fs.readFile(entry.path)).toString('utf8'));
+        }
+      };
+      await walk(dir, '');
+      return out;
+    }
+
+    async function hidden(dir: string): Promise<string[]> {
+      return (await fs.list(dir)).filter((e) => e.name.startsWith('.')).map((e) => e.name);
+    }
+
+    function rowSink(base: string, policy: RollingPolicy = new ManualRollingPolicy()) {
+      return FileSink.forRowFormat(base, new SimpleStringEncoder<string>())
+        .withFileSystem(fs)
+        .withBucketAssigner(new BasePathBucketAssigner())
+        .withRollingPolicy(policy)
+        .build();
+    }
+
+    it('33: parts are hidden while in progress and pending, and finished only when their checkpoint completes', async () => {
+      const base = fresh();
+      const policy = new ManualRollingPolicy();
+      const task = new SinkSubtask(rowSink(base, policy), { index: 0, parallelism: 1 });
+      await task.start();
+      await task.write('a', 'b');
+      await task.snapshot(1);
+      expect(await finished(base)).toEqual(new Map()); // persisted, still in progress
+      expect((await hidden(base)).every((n) => /^\.part-0-0\.inprogress\.[0-9a-f-]{36}$/.test(n))).toBe(true);
+      await task.notify(1);
+      expect(await finished(base)).toEqual(new Map()); // nothing rolled: nothing to commit
+      policy.rollOnCheckpoint = true;
+      await task.write('c');
+      await task.snapshot(2);
+      await task.write('d'); // opens part 1
+      policy.rollOnCheckpoint = false;
+      await task.snapshot(3);
+      expect(await finished(base)).toEqual(new Map()); // pending until checkpoint 2 completes
+      await task.notify(3); // every checkpoint ≤ 3
+      expect(await finished(base)).toEqual(new Map([['part-0-0', 'a\nb\nc\n']]));
+      await task.close();
+    });
+
+    it('33: an in-progress part is resumed on restore: cut to the persisted length, then appended to', async () => {
+      const base = fresh();
+      const policy = new ManualRollingPolicy();
+      const first = new SinkSubtask(rowSink(base, policy), { index: 0, parallelism: 1 });
+      await first.start();
+      await first.write('a', 'b');
+      const cp1 = await first.snapshot(1);
+      await first.write('lost-1', 'lost-2');
+      await first.snapshot(2); // flushed to the file, but checkpoint 2 never completes: a crash
+      const [inProgress] = await hidden(base);
+      expect((await fs.status(`${base}/${inProgress}`)).length).toBe('a\nb\nlost-1\nlost-2\n'.length);
+
+      const second = new SinkSubtask(rowSink(base, policy), { index: 0, parallelism: 1 });
+      await second.start(redistribute([cp1], 1)[0]);
+      expect((await fs.status(`${base}/${inProgress}`)).length).toBe('a\nb\n'.length);
+      await second.write('c');
+      policy.rollOnCheckpoint = true;
+      await second.snapshot(3);
+      await second.notify(3);
+      expect(await finished(base)).toEqual(new Map([['part-0-0', 'a\nb\nc\n']]));
+      expect(await hidden(base)).toEqual([]);
+      await second.close();
+    });
+
+    it('33: pending parts in the restored state are committed on restore; a commit already done is tolerated', async () => {
+      const base = fresh();
+      const policy = new ManualRollingPolicy();
+      policy.rollOnCheckpoint = true;
+      const first = new SinkSubtask(rowSink(base, policy), { index: 0, parallelism: 1 });
+      await first.start();
+      await first.write('a');
+      const cp1 = await first.snapshot(1);
+      // Crash after checkpoint 1 completed but before the notification: restore commits.
+      const second = new SinkSubtask(rowSink(base, policy), { index: 0, parallelism: 1 });
+      await second.start(redistribute([cp1], 1)[0]);
+      expect(await finished(base)).toEqual(new Map([['part-0-0', 'a\n']]));
+      // And again from the same checkpoint (the first restore's commit was done): no error, no change.
+      const third = new SinkSubtask(rowSink(base, policy), { index: 0, parallelism: 1 });
+      await third.start(redistribute([cp1], 1)[0]);
+      await third.write('b');
+      await third.snapshot(2);
+      await third.notify(2);
+      expect(await finished(base)).toEqual(new Map([['part-0-0', 'a\n'], ['part-0-1', 'b\n']]));
+    });
+
+    it('a part recorded in a checkpoint that vanished fails the restore with HDFS_PART_FILE_LOST', async () => {
+      const base = fresh();
+      const first = new SinkSubtask(rowSink(base), { index: 0, parallelism: 1 });
+      await first.start();
+      await first.write('a');
+      const cp1 = await first.snapshot(1);
+      for (const name of await hidden(base)) await fs.delete(`${base}/${name}`);
+      const second = new SinkSubtask(rowSink(base), { index: 0, parallelism: 1 });
+      await expect(second.start(redistribute([cp1], 1)[0])).rejects.toMatchObject({ code: 'HDFS_PART_FILE_LOST' });
+    });
+
+    it('33: scale-in: the same bucket from two old subtasks: the second part is closed and queued pending; union max part counter', async () => {
+      const base = fresh();
+      const policy = new ManualRollingPolicy();
+      const olds = [0, 1].map((index) => new SinkSubtask(rowSink(base, policy), { index, parallelism: 2 }));
+      const snapshots: SubtaskSnapshot[] = [];
+      for (const [i, task] of olds.entries()) {
+        await task.start();
+        await task.write(`s${i}-a`);
+        snapshots.push(await task.snapshot(1));
+      }
+      const merged = new SinkSubtask(rowSink(base, policy), { index: 0, parallelism: 1 });
+      await merged.start(redistribute(snapshots, 1)[0]);
+      await merged.write('new');
+      policy.rollOnCheckpoint = true;
+      await merged.snapshot(2);
+      await merged.write('next'); // counter continues after the max over both old subtasks
+      policy.rollOnCheckpoint = false;
+      await merged.snapshot(3);
+      await merged.notify(3);
+      const files = await finished(base);
+      expect([...files.keys()].sort()).toEqual(['part-0-0', 'part-1-0']);
+      expect([...files.values()].sort()).toEqual(['s0-a\nnew\n', 's1-a\n'].sort());
+      expect((await hidden(base)).map((n) => n.replace(/\.inprogress\..*/, ''))).toEqual(['.part-0-1']);
+      await merged.close();
+    });
+
+    it('33: close() releases in-progress parts without committing them', async () => {
+      const base = fresh();
+      const task = new SinkSubtask(rowSink(base), { index: 0, parallelism: 1 });
+      await task.start();
+      await task.write('a');
+      await task.close();
+      expect(await finished(base)).toEqual(new Map());
+      expect(await hidden(base)).toHaveLength(1);
+    });
+
+    it('33: DefaultRollingPolicy rolls on size before a write, and on rollover time at the bucket check', async () => {
+      const base = fresh();
+      const sink = FileSink.forRowFormat(base, new SimpleStringEncoder<string>())
+        .withFileSystem(fs)
+        .withBucketAssigner(new BasePathBucketAssigner())
+        .withRollingPolicy(new DefaultRollingPolicy({ maxPartSizeBytes: 4, rolloverIntervalMs: 1000, inactivityIntervalMs: 5000 }))
+        .withBucketCheckInterval(100)
+        .build();
+      const task = new SinkSubtask(sink, { index: 0, parallelism: 1 });
+      await task.start();
+      await task.write('aa', 'bb'); // part 0: 6 bytes > 4 after the second
+      await task.write('cc'); // rolls part 0, opens part 1
+      task.now += 1500; // part 1 is older than the rollover interval
+      await task.write('dd'); // the bucket check rolls part 1 first; part 2 opens
+      await task.snapshot(1);
+      await task.notify(1);
+      expect(await finished(base)).toEqual(new Map([['part-0-0', 'aa\nbb\n'], ['part-0-1', 'cc\n']]));
+      await task.close();
+    });
+
+    it('buckets are directories under the base path; unsafe bucket ids are rejected (or sanitized when configured)', async () => {
+      const base = fresh();
+      const build = (unsafe: 'reject' | 'sanitize') =>
+        FileSink.forRowFormat(base, new SimpleStringEncoder<string>())
+          .withFileSystem(fs)
+          .withBucketAssigner(byKey)
+          .withRollingPolicy(new OnCheckpointRollingPolicy())
+          .withUnsafeBucketIds(unsafe)
+          .build();
+      const task = new SinkSubtask(build('reject'), { index: 0, parallelism: 1 });
+      await task.start();
+      await task.write('x/y:1', 'z:2');
+      await expect(task.write('..:3')).rejects.toMatchObject({ code: 'HDFS_PATH_UNSAFE' });
+      await task.snapshot(1);
+      await task.notify(1);
+      expect(await finished(base)).toEqual(new Map([['x/y/part-0-0', 'x/y:1\n'], ['z/part-0-1', 'z:2\n']]));
+      await task.close();
+
+      const sanitizing = new SinkSubtask(build('sanitize'), { index: 0, parallelism: 1 });
+      await sanitizing.start();
+      await sanitizing.write('..:4');
+      await sanitizing.snapshot(1);
+      await sanitizing.notify(1);
+      const files = await finished(base);
+      expect([...files.keys()].filter((k) => k.includes('part-0-0') && !k.startsWith('x/'))).toEqual(['%2E%2E/part-0-0']);
+      await sanitizing.close();
+    });
+
+    it('33: bulk formats roll at every checkpoint', async () => {
+      const base = fresh();
+      const sink = FileSink.forBulkFormat(base, jsonArrayFormat)
+        .withFileSystem(fs)
+        .withBucketAssigner(new BasePathBucketAssigner())
+        .withOutputFileConfig(new OutputFileConfig({ partSuffix: '.json' }))
+        .build();
+      const task = new SinkSubtask(sink, { index: 0, parallelism: 1 });
+      await task.start();
+      await task.write('a', 'b');
+      const cp1 = await task.snapshot(1);
+      await task.write('c');
+      await task.snapshot(2);
+      await task.notify(2);
+      expect(await finished(base)).toEqual(
+        new Map([
+          ['part-0-0.json', 'BEGIN\n["a","b"]\nEND\n'],
+          ['part-0-1.json', 'BEGIN\n["c"]\nEND\n'],
+        ]),
+      );
+      expect(cp1.lists.get('bucket-states')).toHaveLength(1); // pending only, no in-progress part
+      await task.close();
+    });
+  });
+}
