@@ -79,7 +79,7 @@ interface ScenarioOutcome {
 async function runScenario(options: {
   label: string;
   plan: readonly KillPlanStep[];
-  sinkMode?: 'exactly-once' | 'direct';
+  sinkMode?: 'exactly-once' | 'direct' | 'eager-commit';
   /** Read the input from a file of lines (byte offsets in state) instead of generating it. */
   source?: 'sequence' | 'file-lines';
   /** Sink parallelism of each run (index from 0), behind a rebalance edge; else chained. */
@@ -225,5 +225,18 @@ describe('the exactly-once check can fail', () => {
     expect(isExactlyOnce(report)).toBe(false);
     expect(report.duplicates.length, describeReport(report)).toBeGreaterThan(0);
     expect(report.missing).toEqual([]);
+  });
+
+  it('finds duplicates when a two-phase-commit sink makes output visible at preCommit (before the checkpoint completes)', async () => {
+    // The 3rd sink snapshot is the first subtask's snapshot of the 2nd checkpoint: checkpoint 1
+    // is complete, checkpoint 2 is not, and the eagerly committed transaction is replayed.
+    const outcome = await runScenario({
+      label: 'eager-commit sink',
+      sinkMode: 'eager-commit',
+      plan: [{ kind: 'point', point: 'sink.snapshot-done', occurrence: 3 }],
+    });
+    expect(outcome.kills).toBe(1);
+    const report = await checkCommittedOutput(join(outcome.dir, 'committed'), COUNT);
+    expect(report.duplicates.length, describeReport(report)).toBeGreaterThan(0);
   });
 });

@@ -13,7 +13,8 @@
  * - `SLUICE_PARALLELISM` · `SLUICE_CHECKPOINT_INTERVAL_MS`
  * - `SLUICE_SINK_PARALLELISM`: when set, a rebalance edge before map → sink, which run with this
  *   parallelism (may change between runs: a rescale on restore)
- * - `SLUICE_SINK_MODE`: `exactly-once` (default) or `direct` (at-least-once control)
+ * - `SLUICE_SINK_MODE`: `exactly-once` (default); controls that must fail the check: `direct`
+ *   (at-least-once, no transactions) and `eager-commit` (2PC that commits at preCommit)
  * - `SLUICE_PAUSE_EVERY`: the sequence source yields to the event loop every that many records
  * - `SLUICE_INPUT_FILE`: read the numbers from the lines of this file instead of generating them
  * - `SLUICE_ASYNC=1`: the map returns promises and the sink writes each record after an await
@@ -230,6 +231,8 @@ class FileTransactionSink extends TwoPhaseCommitSink<string, string> {
       await file.close();
     }
     this.buffers.delete(txn);
+    // Broken on purpose (control): output visible before its checkpoint completes.
+    if (sinkMode === 'eager-commit') await this.moveToCommitted(txn);
   }
 
   protected async commit(txn: string): Promise<void> {
