@@ -286,7 +286,7 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
 
   const settings: LaunchSettings = { jvmArgs, timeoutMs, keepWorkDir };
 
-  // The keystore (7 keytool runs) is generated while the storage is formatted.
+  // The keystore (six keytool runs) is generated while the storage is formatted.
   let security: KafkaSecurityConfig | undefined;
   let keystore: Promise<BrokerKeystore> | undefined;
   if (options.security === true) {
@@ -376,7 +376,7 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
     ...info,
     clusterId,
     workDir,
-    pid: () => current?.pid,
+    pid: () => (current?.exitStatus() === undefined ? current?.pid : undefined),
     info: () => structuredClone(info),
     async stop() {
       if (stopped) return;
@@ -386,7 +386,12 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
       if (!keepWorkDir) rmSync(workDir, { recursive: true, force: true });
     },
     async restart() {
-      if (stopped) throw new Error('restart() after stop()');
+      if (stopped) {
+        throw new TestkitError('restart() was called after stop(); start a new broker instead.', {
+          code: TESTKIT_ERROR_CODES.COMMAND_FAILED,
+          logFile,
+        });
+      }
       await current?.stop();
       current = undefined;
       current = await startOnce(prepared, finalLayout, settings);
