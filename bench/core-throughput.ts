@@ -9,9 +9,12 @@
  * (builds this file with tsc and runs the JS with plain `node`: under vite-node the core package
  * is transformed by vite and runs several times slower, which would measure vite, not Sluice).
  */
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { StreamExecutionEnvironment } from '@sluice/core';
 import type {
   DataInput,
@@ -26,9 +29,11 @@ import type {
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
+const childIndex = args.indexOf('--child');
+const childVariant = childIndex >= 0 ? args[childIndex + 1] : undefined;
 const outIndex = args.indexOf('--out');
 const outFile = outIndex >= 0 ? args[outIndex + 1] : undefined;
-const RECORDS = quick ? 100_000_000 : 400_000_000;
+const RECORDS = quick ? 40_000_000 : 200_000_000;
 const REPEATS = quick ? 5 : 7;
 const PARALLELISM = 2;
 const YIELD_EVERY = 1024;
@@ -141,14 +146,27 @@ function median(values: number[]): number {
 
 type Run = () => Promise<{ seconds: number; checkpoints: number }>;
 
-/** Runs the variants round-robin (after one warm-up each), so load drift hits all of them alike. */
-async function measureInterleaved(variants: readonly { name: string; run: Run }[]): Promise<Stats[]> {
-  for (const variant of variants) await variant.run();
+const VARIANTS: Readonly<Record<string, Run>> = {
+  plain: () => runSluice(false),
+  checkpointed: () => runSluice(true),
+  hand: runHandLoop,
+};
+
+/** Runs one variant in a fresh Node process, so JIT state of one variant never helps or hurts another. */
+async function runInChild(variant: string): Promise<{ seconds: number; checkpoints: number }> {
+  const script = fileURLToPath(import.meta.url);
+  const childArgs = [script, '--child', variant, ...(quick ? ['--quick'] : [])];
+  const { stdout } = await promisify(execFile)(process.execPath, childArgs, { maxBuffer: 1 << 20 });
+  return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { seconds: number; checkpoints: number };
+}
+
+/** Runs the variants round-robin, one fresh process per run, so load drift hits all of them alike. */
+async function measureInterleaved(variants: readonly { name: string; variant: string }[]): Promise<Stats[]> {
   const rates = variants.map((): number[] => []);
   const taken = variants.map((): number[] => []);
   for (let i = 0; i < REPEATS; i += 1) {
     for (const [v, variant] of variants.entries()) {
-      const { seconds, checkpoints } = await variant.run();
+      const { seconds, checkpoints } = await runInChild(variant.variant);
       rates[v]?.push(RECORDS / seconds);
       taken[v]?.push(checkpoints);
       process.stderr.write(`${variant.name} #${i + 1}: ${(RECORDS / seconds / 1e6).toFixed(2)} M records/s\n`);
@@ -177,9 +195,9 @@ function pairedRatio(a: Stats, b: Stats): number {
 async function main(): Promise<void> {
   const loadBefore = loadavg()[0] ?? 0;
   const [plain, checkpointed, hand] = (await measureInterleaved([
-    { name: 'sluice, no checkpoints', run: () => runSluice(false) },
-    { name: 'sluice, 1 s checkpoints', run: () => runSluice(true) },
-    { name: 'hand-written loop', run: runHandLoop },
+    { name: 'sluice, no checkpoints', variant: 'plain' },
+    { name: 'sluice, 1 s checkpoints', variant: 'checkpointed' },
+    { name: 'hand-written loop', variant: 'hand' },
   ])) as [Stats, Stats, Stats];
   const loadAfter = loadavg()[0] ?? 0;
   const overhead = 1 - checkpointed.median / plain.median;
@@ -196,7 +214,7 @@ async function main(): Promise<void> {
     '',
     `Pipeline: source → map (x·2+1) → filter (x mod 3 ≠ 0) → discarding (counting) sink, parallelism ${PARALLELISM} ` +
       `(one chain per subtask), ${(RECORDS / 1e6).toFixed(0)} M records per run, the source yielding to the ` +
-      `event loop every ${YIELD_EVERY} records; ${REPEATS} runs per variant after one warm-up run each, variants interleaved run by run. ` +
+      `event loop every ${YIELD_EVERY} records; ${REPEATS} runs per variant, variants interleaved run by run, each run in a fresh Node process after a warm-up run in that process. ` +
       'Checkpoints go to a local directory (the source keeps its offset in list state).',
     '',
     '| Variant | Median | Min – max | Runs (M records/s) | Checkpoints per run |',
@@ -217,4 +235,13 @@ async function main(): Promise<void> {
   if (outFile !== undefined) await writeFile(outFile, `# Benchmarks\n\n${markdown}`);
 }
 
-await main();
+/** Child mode: one warm-up run and one measured run of a variant; prints the measurement as JSON. */
+async function child(variant: string): Promise<void> {
+  const run = VARIANTS[variant];
+  if (run === undefined) throw new Error(`unknown variant ${variant}`);
+  await run();
+  process.stdout.write(`${JSON.stringify(await run())}\n`);
+}
+
+if (childVariant === undefined) await main();
+else await child(childVariant);
