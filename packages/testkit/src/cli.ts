@@ -5,6 +5,7 @@ import { startHdfs } from './hdfs/start-hdfs.js';
 import type { HdfsServer } from './hdfs/start-hdfs.js';
 import { startKafka } from './kafka/start-kafka.js';
 import type { KafkaServer } from './kafka/start-kafka.js';
+import { killAllServersNow, setKillOnSignal } from './internal/server-process.js';
 
 const USAGE = `Usage: sluice-testkit <kafka|hdfs|all> [--security]
 
@@ -59,10 +60,17 @@ async function main(argv: readonly string[]): Promise<number> {
   };
   // Keeps the event loop alive while the servers run; cleared on stop.
   const keepAlive = setInterval(() => undefined, 1 << 30);
+  // Stop gracefully on the first signal (SIGTERM, SIGKILL after a grace period); a second one kills at once.
+  setKillOnSignal(false);
   const finished = new Promise<void>((resolvePromise) => {
     for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
       process.on(signal, () => {
-        out(`\n${signal}: stopping...`);
+        if (stopping !== undefined) {
+          out(`\n${signal} again: killing.`);
+          killAllServersNow();
+          process.exit(130);
+        }
+        out(`\n${signal}: stopping (again to kill)...`);
         void stopAll().then(() => resolvePromise());
       });
     }

@@ -86,7 +86,18 @@ function killAllNow(): void {
   live.clear();
 }
 
+let signalKills = true;
+
+/**
+ * Lets a caller that handles SIGINT/SIGTERM/SIGHUP itself (the CLI, which stops servers
+ * gracefully) turn off the immediate kill on those signals. The exit hook stays.
+ */
+export function setKillOnSignal(enabled: boolean): void {
+  signalKills = enabled;
+}
+
 function onSignal(signal: NodeJS.Signals): void {
+  if (!signalKills) return;
   killAllNow();
   process.removeListener(signal, onSignal);
   // Re-raise so the default behaviour (or the next handler) still happens.
