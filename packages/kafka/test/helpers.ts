@@ -87,6 +87,11 @@ export async function readAll(
  * Writes one committed marker into every partition and reads read_committed until all markers
  * showed up: everything before them is decided (committed or aborted) by then.
  */
+/** How many already-seen log positions the marker reader was handed again (for test reports). */
+export const readerRedeliveries = { count: 0 };
+/** Positions (`partition:offset`) of each value read by the last marker read. */
+export const lastPositions = new Map<string, string[]>();
+
 export async function readCommittedUntilMarkers(kafka: Kafka, admin: Admin, topic: string): Promise<string[]> {
   const partitions = (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]?.partitions.map((p) => p.partitionId) ?? [];
   const marker = uniqueName('marker');
@@ -97,20 +102,35 @@ export async function readCommittedUntilMarkers(kafka: Kafka, admin: Admin, topi
   await txn.commit();
   await producer.disconnect();
   const records: string[] = [];
+  lastPositions.clear();
+  const positions = new Set<string>();
+  let redelivered = 0;
   let markers = 0;
   const consumer = kafka.consumer({ groupId: uniqueName('reader'), maxWaitTimeInMs: 100 });
   await consumer.connect();
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({
-      eachMessage: ({ message }) => {
+      eachMessage: ({ partition, message }) => {
         const value = message.value?.toString('utf8') ?? '';
+        // A consumer may be handed the same log position twice (a rebalance re-fetches from the
+        // last committed offset); count each position once: a sink duplicate has its own offset.
+        const position = `${partition}:${message.offset}`;
+        if (positions.has(position)) {
+          redelivered += 1;
+          return Promise.resolve();
+        }
+        positions.add(position);
         if (value === marker) markers += 1;
-        else records.push(value);
+        else {
+          records.push(value);
+          lastPositions.set(value, [...(lastPositions.get(value) ?? []), position]);
+        }
         return Promise.resolve();
       },
     });
     await waitUntil(`the ${partitions.length} markers on ${topic}`, () => markers === partitions.length);
+    if (redelivered > 0) readerRedeliveries.count += redelivered;
   } finally {
     await consumer.disconnect();
   }

@@ -20,6 +20,10 @@ export interface KafkaToKafkaJobOptions {
   readonly deliveryGuarantee: DeliveryGuarantee;
   readonly transactionalIdPrefix: string;
   readonly checkpointIntervalMs: number;
+  /** Sleep `sleepMs` every `everyRecords` records in the map (so a kill can land mid-job). */
+  readonly throttle?: { readonly everyRecords: number; readonly sleepMs: number };
+  /** Print `first-record` on stdout when the first record reaches the map. */
+  readonly announceFirstRecord?: boolean;
 }
 
 const untilEnd: DeserializationSchema<string> = {
@@ -27,6 +31,19 @@ const untilEnd: DeserializationSchema<string> = {
   isEndOfStream: (next) => next === 'END',
   producedType: Types.string(),
 };
+
+function upperCase(options: KafkaToKafkaJobOptions): (value: string) => string | Promise<string> {
+  let seen = 0;
+  return (value) => {
+    seen += 1;
+    if (seen === 1 && options.announceFirstRecord === true) process.stdout.write('first-record\n');
+    const throttle = options.throttle;
+    if (throttle !== undefined && seen % throttle.everyRecords === 0) {
+      return new Promise((resolve) => setTimeout(() => resolve(value.toUpperCase()), throttle.sleepMs));
+    }
+    return value.toUpperCase();
+  };
+}
 
 /** Builds and runs the job to its end. */
 export async function runKafkaToKafkaJob(options: KafkaToKafkaJobOptions): Promise<JobExecutionResult> {
@@ -52,25 +69,9 @@ export async function runKafkaToKafkaJob(options: KafkaToKafkaJobOptions): Promi
   env
     .addSource(source)
     .uid('kafka-source')
-    .map((value: string) => value.toUpperCase())
+    .map(upperCase(options))
     .uid('upper')
     .addSink(sink)
     .uid('kafka-sink');
   return env.execute(options.jobName);
-}
-
-// Child-process entry: node vite-node kafka-to-kafka-job.ts '<json options>'
-const arg = process.argv[2];
-if (arg !== undefined && process.argv[1]?.endsWith('kafka-to-kafka-job.ts')) {
-  const options = JSON.parse(arg) as KafkaToKafkaJobOptions;
-  runKafkaToKafkaJob(options).then(
-    (result) => {
-      process.stdout.write(`${JSON.stringify({ status: result.status, lastCheckpointId: result.lastCheckpointId })}\n`);
-      process.exit(0);
-    },
-    (error: unknown) => {
-      process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-      process.exit(1);
-    },
-  );
 }
