@@ -44,3 +44,7 @@ export type { BulkWriter, BulkWriterFactory, Encoder } from './sink/file-sink/en
 export type { PartWriter, PartWriterFactory } from './sink/file-sink/part-writer.js';
 export { BUCKET_STATE_VERSION, decodeBucketState, encodeBucketState } from './sink/file-sink/bucket-state.js';
 export type { BucketState, InProgressPart, PendingPart } from './sink/file-sink/bucket-state.js';
+
+// Checkpoint storage on a FileSystem (HDFS)
+export { FileSystemCheckpointStorage } from './checkpoint/file-system-checkpoint-storage.js';
+export type { FileSystemCheckpointStorageOptions } from './checkpoint/file-system-checkpoint-storage.js';
