@@ -619,7 +619,14 @@ export async function startHdfs(options: StartHdfsOptions = {}): Promise<HdfsSer
       stopped = true;
       if (running.exitStatus() === undefined) {
         try {
+          // A clean MiniDFSCluster shutdown first; signals only if it takes too long.
           running.send('shutdown');
+          let timer: NodeJS.Timeout | undefined;
+          await Promise.race([
+            running.exited,
+            new Promise((resolveDelay) => (timer = setTimeout(resolveDelay, 5000))),
+          ]);
+          clearTimeout(timer);
         } catch {
           // stdin already closed
         }
