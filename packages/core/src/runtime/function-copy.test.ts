@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { copyFunction } from './function-copy.js';
 
@@ -43,5 +44,22 @@ describe('copyFunction', () => {
     expect(copy.self).toBe(copy);
     expect(copy.controller).toBe(signal);
     expect(copy.ready).toBe(original.ready);
+  });
+
+  it('shares event emitters (sockets, streams, clients) instead of copying them', () => {
+    const emitter = new EventEmitter();
+    const copy = copyFunction({ client: emitter, config: { retries: 3 } });
+    expect(copy.client).toBe(emitter);
+  });
+
+  it('always copies the function object itself, even an emitter', () => {
+    class EmittingSource extends EventEmitter {
+      offset = 0;
+    }
+    const original = new EmittingSource();
+    const copy = copyFunction(original);
+    expect(copy).not.toBe(original);
+    copy.offset = 5;
+    expect(original.offset).toBe(0);
   });
 });

@@ -3,18 +3,21 @@
  * function: own fields are deep-copied and the prototype is kept, so each subtask has its own
  * fields. Functions, promises and instances of built-in (native) classes other than the plain
  * containers (Array, Map, Set, Date) are shared, not copied; so are instances of platform classes
- * reachable from `globalThis` (AbortController, URL, …). `#private` fields cannot be copied:
+ * reachable from `globalThis` (AbortController, URL, …) and event emitters (sockets, streams,
+ * clients). `#private` fields cannot be copied:
  * create such resources in `open()` or `initializeState()`.
  */
+
+import { EventEmitter } from 'node:events';
 
 const COPIED_BUILTINS = new Set<unknown>([Object, Array, Map, Set, Date]);
 
 /** A deep copy of `value` that keeps prototypes (see the module comment). */
 export function copyFunction<TValue>(value: TValue): TValue {
-  return copy(value, new Map()) as TValue;
+  return copy(value, new Map(), true) as TValue;
 }
 
-function copy(value: unknown, seen: Map<object, unknown>): unknown {
+function copy(value: unknown, seen: Map<object, unknown>, root = false): unknown {
   if (value === null || typeof value !== 'object') return value;
   const existing = seen.get(value);
   if (existing !== undefined) return existing;
@@ -37,8 +40,10 @@ function copy(value: unknown, seen: Map<object, unknown>): unknown {
     return out;
   }
   if (value instanceof Date) return new Date(value.getTime());
+  // Sockets, streams, clients and other emitters hold live resources: share, never copy.
+  if (value instanceof EventEmitter && !root) return value;
   const proto: unknown = Object.getPrototypeOf(value);
-  if (proto !== null && !isCopyableClass(proto)) return value;
+  if (proto !== null && !root && !isCopyableClass(proto)) return value;
   const out = Object.create(proto as object | null) as Record<PropertyKey, unknown>;
   seen.set(value, out);
   for (const key of Reflect.ownKeys(value)) {
