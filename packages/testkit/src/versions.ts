@@ -13,6 +13,11 @@ export const VERSIONS = {
   jaxbApi: '2.3.1',
   /** `org.slf4j:slf4j-reload4j`, the logging binding of the HDFS JVM (Hadoop logs through slf4j 1.7). */
   slf4jReload4j: '1.7.36',
+  /**
+   * `io.apicurio:apicurio-registry-app` (the Confluent-compatible schema registry on Maven Central).
+   * 2.6.13.Final runs on Java 17 (3.x needs Java 21+) and serves the Confluent API at `/apis/ccompat/v7`.
+   */
+  apicurioRegistry: '2.6.13.Final',
 } as const;
 
 /** The Maven coordinates each server resolves, for error messages and the README. */
@@ -27,6 +32,7 @@ export const ARTIFACTS = {
     `javax.xml.bind:jaxb-api:${VERSIONS.jaxbApi}`,
     `org.slf4j:slf4j-reload4j:${VERSIONS.slf4jReload4j}`,
   ],
+  schemaRegistry: [`io.apicurio:apicurio-registry-app:${VERSIONS.apicurioRegistry}:tar.gz:all`],
 } as const;
 
 /** The oldest Java feature version the servers are run with. */

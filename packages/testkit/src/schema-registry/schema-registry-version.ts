@@ -1,11 +1,10 @@
-/**
- * The pinned Apicurio Registry version (the Confluent-compatible schema registry on Maven Central).
- * 2.6.13.Final runs on Java 17 (3.x needs Java 21+) and serves the Confluent API at `/apis/ccompat/v7`.
- */
-export const APICURIO_REGISTRY_VERSION = '2.6.13.Final';
+import { ARTIFACTS, VERSIONS } from '../versions.js';
+
+/** The pinned Apicurio Registry version (see `VERSIONS.apicurioRegistry`). */
+export const APICURIO_REGISTRY_VERSION = VERSIONS.apicurioRegistry;
 
 /** The Maven coordinates resolved, for messages and the README. */
-export const APICURIO_REGISTRY_ARTIFACT = `io.apicurio:apicurio-registry-app:${APICURIO_REGISTRY_VERSION}:tar.gz:all`;
+export const APICURIO_REGISTRY_ARTIFACT = ARTIFACTS.schemaRegistry[0];
 
 /** The runnable jar inside the unpacked tarball. */
 export const APICURIO_RUNNER_JAR = `apicurio-registry-app-${APICURIO_REGISTRY_VERSION}-runner.jar`;
