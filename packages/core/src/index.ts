@@ -38,6 +38,21 @@ export type {
   CheckpointListener,
 } from './api/state.js';
 export type { DeserializationSchema, SerializationSchema } from './api/serialization-schema.js';
+export {
+  TwoPhaseCommitSink,
+  twoPhaseCommitStateType,
+  TWO_PHASE_COMMIT_STATE_NAME,
+  TWO_PHASE_COMMIT_STATE_TYPE_ID,
+  TWO_PHASE_COMMIT_STATE_VERSION,
+} from './api/two-phase-commit-sink.js';
+export type {
+  TwoPhaseCommitSinkOptions,
+  TransactionHolder,
+  TwoPhaseCommitState,
+  TwoPhaseCommitLogger,
+} from './api/two-phase-commit-sink.js';
+export { retry, retryDelayMs, isRetriable, RetriesExhaustedError } from './api/retry.js';
+export type { RetryOptions } from './api/retry.js';
 export type { Partitioner, PartitionTarget } from './api/partitioner.js';
 export type { Counter, MetricGroup } from './api/metric-group.js';
 
