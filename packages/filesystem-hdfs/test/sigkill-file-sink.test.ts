@@ -231,6 +231,12 @@ for (const target of [localTarget, hdfsTarget]) {
       });
     }
 
+    it('lease left by a killed writer: every restore (commit, truncate, reopen for append) ended within retry.leaseRecoveryTimeoutMs (90 s)', () => {
+      const times = restoreTimes.get(target.name) ?? [];
+      expect(times.length).toBeGreaterThan(0);
+      expect(Math.max(...times)).toBeLessThan(90_000);
+    });
+
     it(`killed the job at least ${MIN_CI_KILLS} times`, () => {
       expect(killsByTarget.get(target.name) ?? 0).toBeGreaterThanOrEqual(soakKills > 0 ? soakKills : MIN_CI_KILLS);
     });
