@@ -230,6 +230,28 @@ describe('checkpoint and restore in one process', () => {
     });
   });
 
+  it('takes the final checkpoint only when every source of the job has finished', async () => {
+    const a = { committed: [] as number[], seen: [] as number[], log: [] as string[] };
+    const b = { committed: [] as number[], seen: [] as number[], log: [] as string[] };
+    const slow = gate();
+    const env = StreamExecutionEnvironment.create();
+    env.enableCheckpointing(60_000).getCheckpointConfig().setCheckpointStorage(dir);
+    env.addSource(new CounterSource({ limit: 5, log: [] })).uid('fast').addSink(new CommittingSink(a)).uid('sink-a');
+    env
+      .addSource(new CounterSource({ limit: 8, pauseAt: 4, gate: slow, log: [] }))
+      .uid('slow')
+      .addSink(new CommittingSink(b))
+      .uid('sink-b');
+    const handle = await env.executeAsync('two-sources');
+    await waitFor('both pipelines running', () => a.seen.length === 5 && b.seen.length === 4);
+    expect(await handle.triggerCheckpoint()).toBe(1); // the finished source still answers barriers
+    expect(a.committed).toHaveLength(5);
+    release(slow);
+    const result = await handle.result;
+    expect(result.lastCheckpointId).toBe(2);
+    expect(b.committed).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+
   it('writes _metadata before notifying completion', async () => {
     const order: string[] = [];
     class RecordingStorage extends InMemoryCheckpointStorage {
