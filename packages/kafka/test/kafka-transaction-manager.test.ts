@@ -9,7 +9,8 @@ import { valueOnlySerializer } from '../src/sink/kafka-serialization-schema.js';
 import { FixedPartitioner } from '../src/sink/partitioners/fixed-partitioner.js';
 import { KafkaTransactionManager } from '../src/sink/transactions/kafka-transaction-manager.js';
 import { RecordWriter } from '../src/sink/writer/record-writer.js';
-import { createTopic, kafkaClient, readAll, uniqueName } from './helpers.js';
+import { TransactionRecovery } from '../src/sink/transactions/transaction-recovery.js';
+import { createTopic, kafkaClient, readAll, readCommittedUntilMarkers, uniqueName } from './helpers.js';
 
 let admin: Admin;
 beforeAll(async () => {
@@ -80,10 +81,14 @@ describe('EXACTLY_ONCE transaction hooks on a real broker (checklist 21-25)', ()
       await m.commit(t2);
       const all = await readAll(kafkaClient(), { topic, isolation: 'read_committed', expected: 3 });
       expect(all.map((r) => r.value)).toEqual(['a', 'b', 'c']);
-      // ids return to the pool and their producers are reused
+      // ids return to the pool; a reused id gets a new producer and a higher epoch
       const t3 = await m.beginTransaction();
       expect(context.transactionalIds).toContain(t3.transactionalId);
       await m.abort(t3);
+      const t4 = await m.beginTransaction();
+      expect(t4.transactionalId).toBe(t1.transactionalId);
+      expect(t4.epoch).toBeGreaterThan(t1.epoch);
+      await m.abort(t4);
     } finally {
       await m.disconnect();
     }
@@ -119,6 +124,35 @@ describe('EXACTLY_ONCE transaction hooks on a real broker (checklist 21-25)', ()
       expect(warnings.filter((w) => w.includes('not open any more'))).toHaveLength(0);
     } finally {
       await second.disconnect();
+    }
+  });
+
+  it('issue: the stored handle of a committed transaction can never commit a later transaction of the same id', async () => {
+    const topic = await createTopic(admin);
+    const m = manager({ kafka: kafkaClient(), topic, prefix: uniqueName('p') });
+    m.initializeUserContext({ lastParallelism: 0, nextFreeTransactionalId: 0 });
+    const recovery = new TransactionRecovery(kafkaClient());
+    try {
+      const old = await m.beginTransaction();
+      await writeAll(m, ['committed-once']);
+      await m.preCommit(old);
+      await m.commit(old);
+      // cycle the pool until the same id is open again, with a record after "the checkpoint"
+      let later = await m.beginTransaction();
+      while (later.transactionalId !== old.transactionalId) {
+        await m.abort(later);
+        later = await m.beginTransaction();
+      }
+      await writeAll(m, ['after-checkpoint']);
+      await m.preCommit(later);
+      // a restore from the checkpoint that listed `old` as pending re-commits it: must not touch `later`
+      const outcome = await recovery.commit({ transactionalId: old.transactionalId!, producerId: old.producerId, epoch: old.epoch });
+      expect(outcome.kind).toBe('already-ended');
+      await m.abort(later);
+      expect(await readCommittedUntilMarkers(kafkaClient(), admin, topic)).toEqual(['committed-once']);
+    } finally {
+      await recovery.close();
+      await m.disconnect();
     }
   });
 

@@ -106,24 +106,33 @@ export class KafkaTransactionManager<TRecord> {
     return this.ids.nextHint(current);
   }
 
-  /** Takes an id from the pool and begins a Kafka transaction on its producer. */
+  /**
+   * Takes an id from the pool and begins a Kafka transaction on a **new** producer for it.
+   *
+   * A new producer per transaction (as Flink does) makes InitProducerId bump the epoch every time,
+   * so the stored `{ transactionalId, producerId, epoch }` names exactly one transaction. Reusing a
+   * producer would keep the epoch, and a recovery EndTxn for an older, already committed
+   * transaction of that id could then commit a later open one (records after the checkpoint:
+   * duplicates after the replay).
+   */
   async beginTransaction(): Promise<KafkaTransactionState> {
     const transactionalId = this.pool.take();
-    let live = this.producers.get(transactionalId);
+    const previous = this.producers.get(transactionalId);
+    this.producers.delete(transactionalId);
+    if (previous !== undefined) await previous.capturing.producer.disconnect().catch(() => undefined);
+    let live: LiveProducer;
     try {
-      if (live === undefined) {
-        const capturing = createCapturingProducer(this.options.kafka, {
-          transactionalId,
-          idempotent: true,
-          maxInFlightRequests: 1,
-          transactionTimeout: this.options.transactionTimeoutMs,
-          allowAutoTopicCreation: false,
-        });
-        await capturing.producer.connect();
-        live = { capturing, transaction: undefined };
-        this.producers.set(transactionalId, live);
-      }
-      live.transaction = await live.capturing.producer.transaction();
+      const capturing = createCapturingProducer(this.options.kafka, {
+        transactionalId,
+        idempotent: true,
+        maxInFlightRequests: 1,
+        transactionTimeout: this.options.transactionTimeoutMs,
+        allowAutoTopicCreation: false,
+      });
+      live = { capturing, transaction: undefined };
+      this.producers.set(transactionalId, live);
+      await capturing.producer.connect();
+      live.transaction = await capturing.producer.transaction();
     } catch (error) {
       this.pool.giveBack(transactionalId);
       throw wrapKafkaJsError(error, { action: `beginning a transaction with transactional id ${transactionalId}` });
@@ -191,7 +200,9 @@ export class KafkaTransactionManager<TRecord> {
     if (id === null) return;
     const live = this.producers.get(id);
     const transaction = live?.transaction;
-    if (live === undefined || transaction === undefined) {
+    const identity = live?.capturing.identity();
+    const same = identity !== undefined && identity.producerId === handle.producerId && identity.epoch === handle.epoch;
+    if (live === undefined || transaction === undefined || !same) {
       // Not begun by this process (e.g. committed after a restore): finish it from its ids.
       if (commit) await this.recoverAndCommit(handle);
       else await this.recoverAndAbort(handle);
@@ -205,6 +216,8 @@ export class KafkaTransactionManager<TRecord> {
         throw wrapKafkaJsError(error, { action: `${commit ? 'committing' : 'aborting'} transaction ${id}` });
       } finally {
         live.transaction = undefined;
+        this.producers.delete(id);
+        await live.capturing.producer.disconnect().catch(() => undefined);
       }
     }
     this.pool.giveBack(id);
