@@ -54,7 +54,15 @@ export type {
 export { retry, retryDelayMs, isRetriable, RetriesExhaustedError } from './api/retry.js';
 export type { RetryOptions } from './api/retry.js';
 export type { Partitioner, PartitionTarget } from './api/partitioner.js';
-export type { Counter, MetricGroup } from './api/metric-group.js';
+export type {
+  Counter,
+  Meter,
+  Histogram,
+  HistogramStatistics,
+  MeterOptions,
+  HistogramOptions,
+  MetricGroup,
+} from './api/metric-group.js';
 
 // Types and serializers
 export { DataOutput, DataInput } from './types/data-view.js';
@@ -95,7 +103,17 @@ export type { StopMode, RestoreSetting } from './datastream/checkpoint-config.js
 
 // Runtime: job handle, checkpoint storage, metadata
 export type { JobExecutionResult, JobHandle, CancelOptions } from './runtime/job-runner.js';
-export type { MetricValue } from './runtime/metric-registry.js';
+export type { MetricValue, MetricKind, MetricSample } from './metrics/metric-sample.js';
+export type {
+  JobStatus,
+  JobState,
+  JobGraphView,
+  JobVertex,
+  JobEdge,
+  CheckpointStats,
+  CheckpointState,
+  ExceptionEntry,
+} from './metrics/job-status.js';
 export type { CheckpointStorage, StoredCheckpoint } from './runtime/checkpoint-storage.js';
 export { LocalCheckpointStorage } from './runtime/local-checkpoint-storage.js';
 export type { LocalCheckpointStorageOptions } from './runtime/local-checkpoint-storage.js';

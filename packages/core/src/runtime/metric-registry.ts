@@ -1,76 +1,243 @@
 /**
- * A simple in-memory metric registry of one job run: counters and gauges in nested scopes
- * (job → operator → subtask → user groups). Exporters come in a later issue; for now
- * {@link MetricRegistry.snapshot} reads every metric by its dotted scope name.
+ * The metric registry of one job run: counters, gauges, meters and histograms in nested scopes
+ * (job → operator → subtask → user groups), plus the job's status tracker (graph, checkpoint
+ * history, exceptions). {@link MetricRegistry.snapshot} reads every metric by its dotted name;
+ * {@link MetricRegistry.collect} gives exporters the structured view with labels.
  */
-import type { Counter, MetricGroup } from '../api/metric-group.js';
+import type {
+  Counter,
+  Histogram,
+  HistogramOptions,
+  Meter,
+  MeterOptions,
+  MetricGroup,
+} from '../api/metric-group.js';
+import { JobStatusTracker } from '../metrics/job-status.js';
+import type { JobGraphView, JobStatus } from '../metrics/job-status.js';
+import { MeterView } from '../metrics/meter-view.js';
+import type { MetricKind, MetricSample, MetricValue } from '../metrics/metric-sample.js';
+import { ReservoirHistogram } from '../metrics/reservoir-histogram.js';
+import { SimpleCounter } from '../metrics/simple-counter.js';
+import type { OperatorNode } from './job-graph.js';
 
-/** A metric value as reported. */
-export type MetricValue = number | string | boolean | null;
+export type { MetricValue } from '../metrics/metric-sample.js';
 
-class SimpleCounter implements Counter {
-  count = 0;
-  inc(n = 1): void {
-    this.count += n;
-  }
+/** Where a group sits: its scope and the labels exporters attach. */
+interface GroupPlace {
+  readonly scope: readonly string[];
+  readonly level: 'job' | 'operator';
+  readonly groups: readonly string[];
+  readonly labels: Readonly<Record<string, string>>;
 }
+
+type Entry =
+  | { readonly kind: 'counter'; readonly place: GroupPlace; readonly name: string; readonly metric: SimpleCounter }
+  | { readonly kind: 'gauge'; readonly place: GroupPlace; readonly name: string; readonly read: () => MetricValue }
+  | { readonly kind: 'meter'; readonly place: GroupPlace; readonly name: string; readonly metric: MeterView }
+  | {
+      readonly kind: 'histogram';
+      readonly place: GroupPlace;
+      readonly name: string;
+      readonly metric: ReservoirHistogram;
+    };
 
 /** Holds the metrics of one job run (no global state: one registry per run). */
 export class MetricRegistry {
-  private readonly counters = new Map<string, SimpleCounter>();
-  private readonly gauges = new Map<string, () => MetricValue>();
+  /** Job-level facts of the run (graph, checkpoints, exceptions) that monitoring reads. */
+  readonly tracker = new JobStatusTracker();
+  private readonly entries = new Map<string, Entry>();
 
-  /** A group with the given scope. */
+  /**
+   * A group with the given system scope: `[job]` for job metrics, `[job, operatorUid, subtask]`
+   * for the metrics of one operator subtask. The components become the labels `job_name`,
+   * `operator_id` and `subtask_index`.
+   */
   group(scope: readonly string[]): MetricGroup {
-    return new SimpleMetricGroup(this, [...scope]);
+    const labels: Record<string, string> = {};
+    const names = ['job_name', 'operator_id', 'subtask_index'];
+    scope.forEach((component, i) => {
+      labels[names[i] ?? `scope_${i}`] = component;
+    });
+    return new SimpleMetricGroup(this, {
+      scope: [...scope],
+      level: scope.length <= 1 ? 'job' : 'operator',
+      groups: [],
+      labels,
+    });
+  }
+
+  /**
+   * Records the job's identity and graph and registers the job metrics `uptime` (ms) and
+   * `numRestarts`.
+   */
+  describeJob(job: { jobId: string; jobName: string; nodes: readonly OperatorNode[] }): void {
+    const byId = new Map(job.nodes.map((node) => [node.id, node]));
+    const graph: JobGraphView = {
+      vertices: job.nodes.map((node) => ({
+        uid: node.uid,
+        name: node.name,
+        kind: node.kind,
+        parallelism: node.parallelism,
+      })),
+      edges: job.nodes.flatMap((node) => {
+        const input = node.inputId === undefined ? undefined : byId.get(node.inputId);
+        return input === undefined
+          ? []
+          : [{ source: input.uid, target: node.uid, partitioning: node.inputPartitioning }];
+      }),
+    };
+    this.tracker.describe({ jobId: job.jobId, jobName: job.jobName, graph });
+    const group = this.group([job.jobName]);
+    group.gauge('uptime', () => this.tracker.uptimeMs);
+    group.gauge('numRestarts', () => this.tracker.restartCount);
   }
 
   /** @internal */
-  counterAt(key: string): Counter {
-    let counter = this.counters.get(key);
-    if (counter === undefined) {
-      counter = new SimpleCounter();
-      this.counters.set(key, counter);
-    }
-    return counter;
+  counterAt(place: GroupPlace, name: string): Counter {
+    const key = keyOf(place, name);
+    const entry = this.entries.get(key);
+    if (entry?.kind === 'counter') return entry.metric;
+    const metric = new SimpleCounter();
+    this.entries.set(key, { kind: 'counter', place, name, metric });
+    return metric;
   }
 
   /** @internal */
-  gaugeAt(key: string, read: () => MetricValue): void {
-    this.gauges.set(key, read);
+  gaugeAt(place: GroupPlace, name: string, read: () => MetricValue): void {
+    this.entries.set(keyOf(place, name), { kind: 'gauge', place, name, read });
   }
 
-  /** Every metric by its dotted name (`job.operator.subtask.name`); a throwing gauge reads `null`. */
+  /** @internal */
+  meterAt(place: GroupPlace, name: string, options: MeterOptions = {}): Meter {
+    const key = keyOf(place, name);
+    const entry = this.entries.get(key);
+    if (entry?.kind === 'meter') return entry.metric;
+    const metric = new MeterView(options);
+    this.entries.set(key, { kind: 'meter', place, name, metric });
+    return metric;
+  }
+
+  /** @internal */
+  histogramAt(place: GroupPlace, name: string, options: HistogramOptions = {}): Histogram {
+    const key = keyOf(place, name);
+    const entry = this.entries.get(key);
+    if (entry?.kind === 'histogram') return entry.metric;
+    const metric = new ReservoirHistogram(options);
+    this.entries.set(key, { kind: 'histogram', place, name, metric });
+    return metric;
+  }
+
+  /**
+   * Every metric by its dotted name (`job.operator.subtask.name`); a throwing gauge reads `null`.
+   * A meter reads its rate per second; a histogram adds `.count`, `.min`, `.max`, `.mean`,
+   * `.p50`, `.p95` and `.p99` to its name.
+   */
   snapshot(): Record<string, MetricValue> {
     const out: Record<string, MetricValue> = {};
-    for (const [key, counter] of this.counters) out[key] = counter.count;
-    for (const [key, read] of this.gauges) {
-      try {
-        out[key] = read();
-      } catch {
-        out[key] = null;
+    for (const sample of this.collect()) {
+      if (sample.histogram === undefined) {
+        out[sample.id] = sample.value;
+        continue;
+      }
+      for (const [stat, value] of Object.entries(sample.histogram)) out[`${sample.id}.${stat}`] = value;
+    }
+    return out;
+  }
+
+  /** Every metric with its scope, labels and current value. */
+  collect(): MetricSample[] {
+    const out: MetricSample[] = [];
+    for (const [id, entry] of this.entries) {
+      const base = {
+        id,
+        name: entry.name,
+        kind: entry.kind as MetricKind,
+        level: entry.place.level,
+        scope: entry.place.scope,
+        groups: entry.place.groups,
+        labels: entry.place.labels,
+      };
+      switch (entry.kind) {
+        case 'counter':
+          out.push({ ...base, value: entry.metric.count });
+          break;
+        case 'gauge':
+          out.push({ ...base, value: readGauge(entry.read) });
+          break;
+        case 'meter':
+          out.push({ ...base, value: safeNumber(() => entry.metric.rate), count: safeNumber(() => entry.metric.count) });
+          break;
+        case 'histogram': {
+          const histogram = entry.metric.statistics();
+          out.push({ ...base, value: histogram.count, histogram });
+          break;
+        }
       }
     }
     return out;
+  }
+
+  /** The job's status with every metric. */
+  status(): JobStatus {
+    return this.tracker.view(this.collect());
+  }
+}
+
+function keyOf(place: GroupPlace, name: string): string {
+  return [...place.scope, name].join('.');
+}
+
+function readGauge(read: () => MetricValue): MetricValue {
+  try {
+    const value = read();
+    if (typeof value === 'number' && !Number.isFinite(value)) return null;
+    return value;
+  } catch {
+    return null;
+  }
+}
+
+function safeNumber(read: () => number): number {
+  try {
+    return read();
+  } catch {
+    return 0;
   }
 }
 
 class SimpleMetricGroup implements MetricGroup {
   constructor(
     private readonly registry: MetricRegistry,
-    readonly scope: readonly string[],
+    private readonly place: GroupPlace,
   ) {}
 
+  get scope(): readonly string[] {
+    return this.place.scope;
+  }
+
   counter(name: string): Counter {
-    return this.registry.counterAt([...this.scope, name].join('.'));
+    return this.registry.counterAt(this.place, name);
   }
 
   gauge(name: string, read: () => MetricValue): void {
-    this.registry.gaugeAt([...this.scope, name].join('.'), read);
+    this.registry.gaugeAt(this.place, name, read);
+  }
+
+  meter(name: string, options?: MeterOptions): Meter {
+    return this.registry.meterAt(this.place, name, options);
+  }
+
+  histogram(name: string, options?: HistogramOptions): Histogram {
+    return this.registry.histogramAt(this.place, name, options);
   }
 
   addGroup(name: string, value?: string): MetricGroup {
-    const extra = value === undefined ? [name] : [name, value];
-    return new SimpleMetricGroup(this.registry, [...this.scope, ...extra]);
+    const place = this.place;
+    return new SimpleMetricGroup(this.registry, {
+      scope: value === undefined ? [...place.scope, name] : [...place.scope, name, value],
+      level: place.level,
+      groups: value === undefined ? [...place.groups, name] : place.groups,
+      labels: value === undefined ? place.labels : { ...place.labels, [name]: value },
+    });
   }
 }
