@@ -48,3 +48,13 @@ export type { BucketState, InProgressPart, PendingPart } from './sink/file-sink/
 // Checkpoint storage on a FileSystem (HDFS)
 export { FileSystemCheckpointStorage } from './checkpoint/file-system-checkpoint-storage.js';
 export type { FileSystemCheckpointStorageOptions } from './checkpoint/file-system-checkpoint-storage.js';
+
+// BucketingSink (Flink 1.6 parity)
+export { BucketingSink, BucketingSinkBuilder } from './sink/bucketing/bucketing-sink.js';
+export type { BucketingSinkConfig } from './sink/bucketing/bucketing-sink.js';
+export { BasePathBucketer, DateTimeBucketer } from './sink/bucketing/bucketer.js';
+export type { Bucketer, BucketerClock, DateTimeBucketerOptions } from './sink/bucketing/bucketer.js';
+export { BytesWriter, StringWriter } from './sink/bucketing/writer.js';
+export type { BytesWriterOptions, Writer } from './sink/bucketing/writer.js';
+export { BUCKETING_STATE_VERSION, decodeBucketingState, encodeBucketingState } from './sink/bucketing/bucketing-state.js';
+export type { BucketingBucketState, BucketingSinkState } from './sink/bucketing/bucketing-state.js';

@@ -26,19 +26,19 @@ const KILLS_PER_SCENARIO = 4;
 const MIN_CI_KILLS = 20;
 const soakKills = Number(process.env['SLUICE_CHAOS_RUNS'] ?? '0');
 const firstSeed = Number(process.env['SLUICE_CHAOS_SEED'] ?? '1');
-const seededScenarios = soakKills > 0 ? Math.ceil((soakKills * 1.15) / KILLS_PER_SCENARIO) : 6;
+const seededScenarios = soakKills > 0 ? Math.ceil((soakKills * 1.6) / KILLS_PER_SCENARIO) : 6;
 
 /** How many passes of each point a job makes, roughly: the range a seeded occurrence is drawn from. */
 const POINT_RANGE: Record<FileSinkKillPoint, number> = {
-  'source.emit': 2500,
-  'fs.write-partial': 2500,
-  'fs.created': 8,
-  'fs.flushed': 30,
-  'sink.snapshot-done': 10,
-  'storage.metadata-committed': 8,
-  'sink.notify': 8,
-  'fs.renamed': 8,
-  'fs.truncated': 2,
+  'source.emit': 1200,
+  'fs.write-partial': 1200,
+  'fs.created': 4,
+  'fs.flushed': 12,
+  'sink.snapshot-done': 6,
+  'storage.metadata-committed': 5,
+  'sink.notify': 5,
+  'fs.renamed': 4,
+  'fs.truncated': 1,
 };
 
 type Kill = { readonly point: FileSinkKillPoint; readonly at: number } | { readonly afterMs: number };
@@ -86,7 +86,7 @@ const localTarget: Target = {
   name: 'local disk',
   setup: (dir) => ({
     env: { SLUICE_TARGET: 'local', SLUICE_OUT: '/out', SLUICE_CHECKPOINT_INTERVAL_MS: '60' },
-    timerMs: [150, 2000],
+    timerMs: [150, 1200],
     async readFinished() {
       const names: string[] = [];
       let text = '';
