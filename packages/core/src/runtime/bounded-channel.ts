@@ -25,6 +25,8 @@ export class BoundedChannel<TRecord> {
   private producerPromise: Promise<void> | undefined;
   private consumerWaiter: (() => void) | undefined;
   private consumerPromise: Promise<void> | undefined;
+  private blockedMs = 0;
+  private blockedSince: number | undefined;
 
   constructor(options: BoundedChannelOptions = {}) {
     const capacity = options.capacity ?? 1024;
@@ -37,6 +39,11 @@ export class BoundedChannel<TRecord> {
   /** Events queued and not yet polled. */
   get size(): number {
     return this.queue.length - this.head;
+  }
+
+  /** Total ms a producer has been told to wait because the channel was full (back-pressure). */
+  get backPressuredTimeMs(): number {
+    return this.blockedMs + (this.blockedSince === undefined ? 0 : performance.now() - this.blockedSince);
   }
 
   /** Records queued and not yet polled. */
@@ -58,6 +65,7 @@ export class BoundedChannel<TRecord> {
     }
     if (this.queuedRecords < this.capacity) return undefined;
     if (this.producerPromise === undefined) {
+      this.blockedSince = performance.now();
       this.producerPromise = new Promise<void>((resolve) => {
         this.producerWaiter = resolve;
       });
@@ -81,6 +89,7 @@ export class BoundedChannel<TRecord> {
         const waiter = this.producerWaiter;
         this.producerWaiter = undefined;
         this.producerPromise = undefined;
+        this.unblocked();
         waiter();
       }
     }
@@ -106,6 +115,13 @@ export class BoundedChannel<TRecord> {
     const waiter = this.producerWaiter;
     this.producerWaiter = undefined;
     this.producerPromise = undefined;
+    this.unblocked();
     waiter?.();
+  }
+
+  private unblocked(): void {
+    if (this.blockedSince === undefined) return;
+    this.blockedMs += performance.now() - this.blockedSince;
+    this.blockedSince = undefined;
   }
 }

@@ -4,6 +4,7 @@
  * completion (invariant 3). One checkpoint is in flight at a time.
  */
 import type { MetricGroup } from '../api/metric-group.js';
+import type { CheckpointEvent } from '../metrics/job-status.js';
 import { CheckpointError, CoreErrorCode } from '../errors.js';
 import type { CheckpointStorage } from './checkpoint-storage.js';
 import { retainCheckpoints, writeCheckpoint } from './checkpoint-store.js';
@@ -46,6 +47,8 @@ export interface CheckpointCoordinatorOptions {
   readonly onFatal: (error: Error) => void;
   /** A non-fatal problem (e.g. a timed-out checkpoint). */
   readonly onWarning: (error: Error) => void;
+  /** Checkpoint history for monitoring (triggered / completed / failed). @defaultValue none */
+  readonly onCheckpoint?: (event: CheckpointEvent) => void;
   /** Clock. @defaultValue Date.now */
   readonly now?: () => number;
 }
@@ -162,6 +165,7 @@ export class CheckpointCoordinator {
         reject,
       };
       this.pending = pending;
+      this.options.onCheckpoint?.({ type: 'triggered', id: checkpointId, timestamp, final });
       pending.timer = setTimeout(() => this.expire(pending), this.options.timeout);
       for (const subtask of this.options.subtasks) {
         if (subtask.isSource) subtask.triggerCheckpoint(checkpointId, timestamp);
@@ -186,6 +190,7 @@ export class CheckpointCoordinator {
         'Raise the checkpoint timeout (getCheckpointConfig().setCheckpointTimeout) or relieve back-pressure.',
       { code: CoreErrorCode.CHECKPOINT_TIMEOUT, checkpointId: pending.checkpointId },
     );
+    this.reportFailed(pending, error);
     this.notifyAborted(pending.checkpointId);
     pending.reject(error);
     if (pending.final) this.options.onFatal(error);
@@ -224,6 +229,7 @@ export class CheckpointCoordinator {
         `Checkpoint ${pending.checkpointId} could not be written to ${this.options.storage.location}.`,
         { code: CoreErrorCode.CHECKPOINT_FAILED, checkpointId: pending.checkpointId, cause: error },
       );
+      this.reportFailed(pending, failure);
       this.notifyAborted(pending.checkpointId);
       pending.reject(failure);
       this.options.onFatal(failure);
@@ -234,6 +240,8 @@ export class CheckpointCoordinator {
     this.completedCount += 1;
     this.lastCompletedId = pending.checkpointId;
     this.lastDuration = Math.round(performance.now() - pending.startedAt);
+    const completed = { id: pending.checkpointId, durationMs: this.lastDuration, sizeBytes: this.lastSize };
+    this.options.onCheckpoint?.({ type: 'completed', ...completed });
     try {
       await retainCheckpoints(this.options.storage, {
         jobName: this.options.jobName,
@@ -252,6 +260,11 @@ export class CheckpointCoordinator {
       return;
     }
     this.schedule();
+  }
+
+  private reportFailed(pending: Pending, error: Error): void {
+    const durationMs = Math.round(performance.now() - pending.startedAt);
+    this.options.onCheckpoint?.({ type: 'failed', id: pending.checkpointId, durationMs, error });
   }
 
   private notifyAborted(checkpointId: number): void {

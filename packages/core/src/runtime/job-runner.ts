@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { RuntimeContext } from '../api/functions.js';
+import type { JobStatus } from '../metrics/job-status.js';
 import { isCheckpointedFunction } from '../api/state.js';
 import { ConfigError, CoreErrorCode, JobExecutionError, StateError, isSluiceError } from '../errors.js';
 import { BoundedChannel } from './bounded-channel.js';
@@ -14,7 +15,7 @@ import { findLatestCheckpoint, loadCheckpoint, readOperatorState } from './check
 import type { CompletedCheckpoint } from './checkpoint-store.js';
 import { copyFunction } from './function-copy.js';
 import { buildChains } from './job-graph.js';
-import type { JobSpec, OperatorNode } from './job-graph.js';
+import type { Chain, JobSpec, OperatorNode } from './job-graph.js';
 import { LocalCheckpointStorage } from './local-checkpoint-storage.js';
 import { MetricRegistry } from './metric-registry.js';
 import type { MetricValue } from './metric-registry.js';
@@ -72,6 +73,8 @@ export interface JobHandle {
   cancelOnSignals(signals?: readonly NodeJS.Signals[]): () => void;
   /** Current metrics by dotted scope name. */
   metrics(): Record<string, MetricValue>;
+  /** Graph, state, checkpoint history, exceptions and every metric with labels (for monitoring). */
+  status(): JobStatus;
 }
 
 /** Starts a job; rejects for bad configuration or state that cannot be restored. */
@@ -111,6 +114,7 @@ class JobRun implements SubtaskHost {
 
   async prepare(): Promise<void> {
     const spec = this.spec;
+    this.registry.describeJob({ jobId: this.jobId, jobName: spec.jobName, nodes: spec.nodes });
     const storage = spec.storage ?? (isPath(spec.restore) ? new LocalCheckpointStorage({ directory: '.' }) : undefined);
     this.restored = await resolveRestore(spec, storage);
     const assigned = new Map<string, Map<string, StoredListState>[]>();
@@ -156,6 +160,7 @@ class JobRun implements SubtaskHost {
         subtasks: this.subtasks,
         operators: stateful.map((node) => ({ uid: node.uid, name: node.name, parallelism: node.parallelism })),
         metrics: this.registry.group([spec.jobName]),
+        onCheckpoint: (event) => this.registry.tracker.checkpoint(event),
         onFatal: (error) => this.fail(error),
         onWarning: spec.onWarning,
       });
@@ -198,6 +203,7 @@ class JobRun implements SubtaskHost {
         const outputs = consumers.map(
           (consumer) => new NetworkOutput(channels.get(consumer.id)?.[index] ?? [], frame, index),
         );
+        this.registerBackPressure({ chain, index, channels: consumers.flatMap((c) => channels.get(c.id)?.[index] ?? []) });
         const subtask = new Subtask({
           chain,
           index,
@@ -212,6 +218,15 @@ class JobRun implements SubtaskHost {
         if (subtask.isSource) this.sources.push(subtask);
       }
     }
+  }
+
+  /** Back-pressure metrics of a subtask: time its producer waited on full output channels. */
+  private registerBackPressure(options: { chain: Chain; index: number; channels: BoundedChannel<unknown>[] }): void {
+    const tail = options.chain.operators.at(-1) as OperatorNode;
+    const group = this.registry.group([this.spec.jobName, tail.uid, String(options.index)]);
+    const blocked = (): number => options.channels.reduce((sum, channel) => sum + channel.backPressuredTimeMs, 0);
+    group.gauge('accumulatedBackPressuredTimeMs', () => Math.round(blocked()));
+    group.meter?.('backPressuredTimeMsPerSecond', { count: blocked });
   }
 
   private runtimeContext(options: { node: OperatorNode; index: number; checkpointing: boolean }): RuntimeContext {
@@ -272,6 +287,7 @@ class JobRun implements SubtaskHost {
       },
       cancelOnSignals: (signals) => this.cancelOnSignals(signals ?? ['SIGTERM', 'SIGINT']),
       metrics: () => this.registry.snapshot(),
+      status: () => this.registry.status(),
     };
   }
 
@@ -340,6 +356,7 @@ class JobRun implements SubtaskHost {
   fail(error: Error): void {
     if (this.ended || this.failure !== undefined) return;
     this.failure = error;
+    this.registry.tracker.exception(error);
     void this.stopAll().then(() => this.end());
   }
 
@@ -367,6 +384,8 @@ class JobRun implements SubtaskHost {
     if (this.ended) return;
     this.ended = true;
     for (const cleanup of [...this.signalCleanups]) cleanup();
+    const state = this.failure !== undefined ? 'failed' : this.stopping || this.cancelled ? 'cancelled' : 'finished';
+    this.registry.tracker.ended(state);
     if (this.failure !== undefined) {
       this.rejectResult(asJobError(this.failure, this.spec.jobName));
       return;

@@ -59,6 +59,9 @@ export class OperatorInstance implements Output<unknown> {
     // Plain fields on the hot path; the metrics read them.
     init.context.metricGroup.gauge('numRecordsIn', () => this.recordsIn);
     init.context.metricGroup.gauge('numRecordsOut', () => this.recordsOut);
+    init.context.metricGroup.meter?.('numRecordsInPerSecond', { count: () => this.recordsIn });
+    init.context.metricGroup.meter?.('numRecordsOutPerSecond', { count: () => this.recordsOut });
+    init.context.metricGroup.gauge('currentInputWatermark', () => init.frame.watermark);
   }
 
   /** Processes one record (sources do not receive records). */
