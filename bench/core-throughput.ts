@@ -10,7 +10,7 @@
  * is transformed by vite and runs several times slower, which would measure vite, not Sluice).
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,9 +26,10 @@ import type {
   SourceContext,
   TypeInformation,
 } from '@sluice/core';
+import { isQuick, writeSection } from './bench-lib.js';
 
 const args = process.argv.slice(2);
-const quick = args.includes('--quick');
+const quick = isQuick(args);
 const childIndex = args.indexOf('--child');
 const childVariant = childIndex >= 0 ? args[childIndex + 1] : undefined;
 const outIndex = args.indexOf('--out');
@@ -232,7 +233,7 @@ async function main(): Promise<void> {
   ];
   const markdown = lines.join('\n');
   process.stdout.write(`${markdown}\n`);
-  if (outFile !== undefined) await writeFile(outFile, `# Benchmarks\n\n${markdown}`);
+  if (outFile !== undefined) await writeSection(outFile, 'core-throughput', markdown);
 }
 
 /** Child mode: one warm-up run and one measured run of a variant; prints the measurement as JSON. */

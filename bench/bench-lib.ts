@@ -1,0 +1,84 @@
+/**
+ * Helpers shared by the bench scripts: statistics, the generated sections of docs/benchmarks.md,
+ * and the JSON line a measured child process prints.
+ */
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+
+/** True with `--quick` on the command line or `npm run bench -- --quick` (npm passes it as `npm_config_quick`). */
+export function isQuick(args: readonly string[]): boolean {
+  return args.includes('--quick') || process.env['npm_config_quick'] === 'true';
+}
+
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+/** Percentile (nearest rank) of unsorted values. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank] as number;
+}
+
+/** Spread as (max − min) / median, in percent. */
+export function spreadPercent(values: readonly number[]): number {
+  if (values.length < 2) return 0;
+  return ((Math.max(...values) - Math.min(...values)) / median(values)) * 100;
+}
+
+/**
+ * Replaces the section `id` of a Markdown file (between `<!-- bench:<id>:begin -->` and
+ * `<!-- bench:<id>:end -->`), appending it when absent, so several bench scripts share one file
+ * without overwriting each other's sections or hand-written notes.
+ */
+export async function writeSection(file: string, id: string, markdown: string): Promise<void> {
+  const begin = `<!-- bench:${id}:begin -->`;
+  const end = `<!-- bench:${id}:end -->`;
+  const block = `${begin}\n${markdown.trimEnd()}\n${end}`;
+  const current = existsSync(file) ? await readFile(file, 'utf8') : '# Benchmarks\n';
+  const from = current.indexOf(begin);
+  const to = current.indexOf(end);
+  const next =
+    from >= 0 && to > from
+      ? current.slice(0, from) + block + current.slice(to + end.length)
+      : `${current.trimEnd()}\n\n${block}\n`;
+  await writeFile(file, next);
+}
+
+/** What one measured job run reports (one JSON line on stdout). */
+export interface RunReport {
+  /** Input records processed. */
+  records: number;
+  /** First record → job end (output committed), s. */
+  seconds: number;
+  /** Records after the warm-up mark (the first fifth) and the time they took up to the end. */
+  steadyRecords: number;
+  steadySeconds: number;
+  /** Process start → first record, ms. */
+  startupMs: number;
+  /** User + system CPU of the whole process, s. */
+  cpuSeconds: number;
+  peakRssBytes: number;
+  /** Durations of the checkpoints completed during the run, ms (empty when not observable). */
+  checkpointMs?: number[];
+}
+
+/** The last line of `stdout` that parses as a JSON object. */
+export function lastJsonLine<T>(stdout: string): T {
+  const lines = stdout.trim().split('\n').reverse();
+  for (const line of lines) {
+    if (line.startsWith('{')) {
+      try {
+        return JSON.parse(line) as T;
+      } catch {
+        // not the report
+      }
+    }
+  }
+  throw new Error(`no JSON report in the output:\n${stdout.slice(-2000)}`);
+}

@@ -1,0 +1,260 @@
+/**
+ * One measured run of a connector scenario in its own Node process (started by connectors.ts):
+ * Sluice or the raw kafkajs loop, scenario A (Kafka → parse → filter/map → Kafka, exactly-once)
+ * or C (Kafka → row files on local disk or HDFS, exactly-once), 1 s checkpoints / commits.
+ *
+ *   node dist/connectors-job.js '<JSON JobSpec>'
+ *
+ * Prints `progress <records>` lines every 100 ms (for the kill in the recovery scenario) and one
+ * JSON RunReport line at the end.
+ */
+import { mkdir, open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { SimpleStringSchema, StreamExecutionEnvironment } from '@sluice/core';
+import {
+  FileSink,
+  LocalFileSystem,
+  OnCheckpointRollingPolicy,
+  SimpleStringEncoder,
+  WebHdfsFileSystem,
+} from '@sluice/filesystem-hdfs';
+import { DeliveryGuarantee, KafkaSink, KafkaSource, StartingOffsets } from '@sluice/kafka';
+import type { RunReport } from './bench-lib.js';
+import { transform } from './workload.js';
+
+export interface JobSpec {
+  impl: 'sluice' | 'raw';
+  scenario: 'A' | 'C' | 'C-hdfs';
+  bootstrap: string[];
+  input: string;
+  /** Topic (A) or directory (C: local path; C-hdfs: HDFS path). */
+  output: string;
+  checkpointDir: string;
+  groupId: string;
+  /** End offset (exclusive) of every input partition, by partition number. */
+  endOffsets: number[];
+  /** Restore the newest checkpoint of an earlier (killed) run. */
+  restore: boolean;
+  webhdfs?: { url: string; user: string };
+}
+
+const spec = JSON.parse(process.argv[2] ?? '{}') as JobSpec;
+const totalInput = spec.endOffsets.reduce((a, b) => a + b, 0);
+const warmAt = Math.max(1, Math.floor(totalInput / 5));
+let seen = 0;
+let firstAt = 0;
+let warmMark = 0;
+const checkpointMs: number[] = [];
+
+function count(): void {
+  seen += 1;
+  if (seen === 1) firstAt = performance.now();
+  else if (seen === warmAt) warmMark = performance.now();
+}
+
+const progress = setInterval(() => process.stdout.write(`progress ${seen}\n`), 100);
+
+async function runSluice(): Promise<void> {
+  const env = StreamExecutionEnvironment.create({ parallelism: 2, onWarning: () => {} });
+  env.enableCheckpointing(1000);
+  env
+    .getCheckpointConfig()
+    .setCheckpointStorage(spec.checkpointDir)
+    .setRestore(spec.restore ? 'latest' : 'none');
+  const source = KafkaSource.builder<string>()
+    .setBootstrapServers(spec.bootstrap)
+    .setTopics(spec.input)
+    .setGroupId(spec.groupId)
+    .setValueOnlyDeserializer(new SimpleStringSchema())
+    .setStartingOffsets(StartingOffsets.earliest())
+    .build();
+  const records = env
+    .addSource(source)
+    .uid('input')
+    .map((text: string) => {
+      count();
+      return transform(text);
+    })
+    .filter((text: string) => text !== '');
+  if (spec.scenario === 'A') {
+    records
+      .addSink(
+        KafkaSink.builder<string>()
+          .setBootstrapServers(spec.bootstrap)
+          .setTopic(spec.output)
+          .setValueSerializer(new SimpleStringSchema())
+          .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+          .setTransactionalIdPrefix(spec.groupId)
+          .setTransactionTimeoutMs(900_000)
+          .build(),
+      )
+      .uid('output');
+  } else {
+    const fileSystem =
+      spec.scenario === 'C-hdfs' && spec.webhdfs !== undefined
+        ? new WebHdfsFileSystem({ url: spec.webhdfs.url, user: spec.webhdfs.user })
+        : new LocalFileSystem();
+    records
+      .addSink(
+        FileSink.forRowFormat(spec.output, new SimpleStringEncoder<string>())
+          .withFileSystem(fileSystem)
+          .withRollingPolicy(new OnCheckpointRollingPolicy())
+          .build(),
+      )
+      .uid('output');
+  }
+  const handle = await env.executeAsync(`bench-${spec.scenario}`);
+  // The source is unbounded: once every partition's last record was emitted, stop with a final
+  // checkpoint (which commits the output), as Flink's bounded source does.
+  const offsetKey = /\.KafkaConsumer\.topic\..+\.partition\.(\d+)\.currentOffsets$/;
+  let lastCheckpoint = -1;
+  let stopping = false;
+  const watch = setInterval(() => {
+    const metrics = handle.metrics();
+    let done = 0;
+    for (const [name, value] of Object.entries(metrics)) {
+      const match = offsetKey.exec(name);
+      if (match === null) continue;
+      const end = spec.endOffsets[Number(match[1])] ?? 0;
+      if (typeof value === 'number' && value >= end - 1) done += 1;
+    }
+    const id = Object.entries(metrics).find(([name]) => name.endsWith('lastCompletedCheckpointId'))?.[1];
+    const duration = Object.entries(metrics).find(([name]) => name.endsWith('lastCheckpointDuration'))?.[1];
+    if (typeof id === 'number' && id !== lastCheckpoint && typeof duration === 'number') {
+      lastCheckpoint = id;
+      checkpointMs.push(duration);
+    }
+    if (!stopping && done === spec.endOffsets.length) {
+      stopping = true;
+      void handle.cancel({ withCheckpoint: true });
+    }
+  }, 50);
+  try {
+    await handle.result;
+  } finally {
+    clearInterval(watch);
+  }
+}
+
+/** The "no framework" loop: one kafkajs consumer, eachBatch → transactional sendBatch / file append. */
+async function runRaw(): Promise<void> {
+  const kafka = new Kafka({ clientId: 'bench-raw', brokers: spec.bootstrap, logLevel: logLevel.NOTHING });
+  const consumer = kafka.consumer({ groupId: spec.groupId, readUncommitted: false });
+  const next = spec.endOffsets.map(() => 0);
+  const finished = (): boolean => next.every((offset, p) => offset >= (spec.endOffsets[p] ?? 0));
+  let lastCommit = performance.now();
+  const offsetsFor = () => ({
+    topics: [{ topic: spec.input, partitions: next.map((offset, partition) => ({ partition, offset: String(offset) })) }],
+  });
+  let done!: () => void;
+  const allDone = new Promise<void>((resolve) => {
+    done = resolve;
+  });
+
+  if (spec.scenario === 'A') {
+    const producer = kafka.producer({
+      transactionalId: `${spec.groupId}-raw`,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      transactionTimeout: 900_000,
+    });
+    await producer.connect();
+    await consumer.connect();
+    await consumer.subscribe({ topic: spec.input, fromBeginning: true });
+    let transaction = await producer.transaction();
+    await consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch, heartbeat }) => {
+        const messages: { value: string }[] = [];
+        for (const message of batch.messages) {
+          count();
+          const out = transform(message.value?.toString() ?? '');
+          if (out !== '') messages.push({ value: out });
+        }
+        if (messages.length > 0) await transaction.send({ topic: spec.output, messages });
+        next[batch.partition] = Number(batch.lastOffset()) + 1;
+        const end = finished();
+        if (end || performance.now() - lastCommit >= 1000) {
+          const started = performance.now();
+          await transaction.sendOffsets({ consumerGroupId: spec.groupId, ...offsetsFor() });
+          await transaction.commit();
+          checkpointMs.push(performance.now() - started);
+          lastCommit = performance.now();
+          if (end) done();
+          else transaction = await producer.transaction();
+        }
+        await heartbeat();
+      },
+    });
+    await allDone;
+    await consumer.disconnect();
+    await producer.disconnect();
+    return;
+  }
+
+  // C: one file per partition, appended per batch; every second fsync + offset commit.
+  await mkdir(spec.output, { recursive: true });
+  const files = new Map<number, FileHandle>();
+  await consumer.connect();
+  await consumer.subscribe({ topic: spec.input, fromBeginning: true });
+  await consumer.run({
+    autoCommit: false,
+    eachBatch: async ({ batch, heartbeat }) => {
+      let text = '';
+      for (const message of batch.messages) {
+        count();
+        const out = transform(message.value?.toString() ?? '');
+        if (out !== '') text += `${out}\n`;
+      }
+      let file = files.get(batch.partition);
+      if (file === undefined) {
+        file = await open(join(spec.output, `part-${batch.partition}`), 'a');
+        files.set(batch.partition, file);
+      }
+      await file.write(text);
+      next[batch.partition] = Number(batch.lastOffset()) + 1;
+      const end = finished();
+      if (end || performance.now() - lastCommit >= 1000) {
+        const started = performance.now();
+        await Promise.all([...files.values()].map((f) => f.sync()));
+        await consumer.commitOffsets(offsetsFor().topics[0]!.partitions.map((p) => ({ ...p, topic: spec.input })));
+        checkpointMs.push(performance.now() - started);
+        lastCommit = performance.now();
+        if (end) done();
+      }
+      await heartbeat();
+    },
+  });
+  await allDone;
+  await consumer.disconnect();
+  await Promise.all([...files.values()].map((f) => f.close()));
+}
+
+async function main(): Promise<void> {
+  if (spec.impl === 'sluice') await runSluice();
+  else await runRaw();
+  const end = performance.now();
+  clearInterval(progress);
+  const cpu = process.cpuUsage();
+  const report: RunReport = {
+    records: seen,
+    seconds: (end - firstAt) / 1000,
+    steadyRecords: warmMark === 0 ? seen : seen - warmAt,
+    steadySeconds: ((warmMark === 0 ? firstAt : warmMark) === 0 ? 0 : end - (warmMark === 0 ? firstAt : warmMark)) / 1000,
+    startupMs: firstAt,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    checkpointMs,
+  };
+  process.stdout.write(`progress ${seen}\n${JSON.stringify(report)}\n`);
+}
+
+try {
+  await main();
+  process.exit(0);
+} catch (error) {
+  console.error(error);
+  process.exit(1);
+}
