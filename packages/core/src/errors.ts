@@ -43,6 +43,8 @@ export const CoreErrorCode = {
   JOB_CANCELLED: 'JOB_CANCELLED',
   /** A retried operation ran out of attempts; `cause` is the last failure. */
   RETRIES_EXHAUSTED: 'RETRIES_EXHAUSTED',
+  /** A job's restart strategy gave up after task failures; `cause` is the last error, `failureHistory` lists all. */
+  JOB_RESTARTS_EXHAUSTED: 'JOB_RESTARTS_EXHAUSTED',
 } as const;
 
 /** A code from {@link CoreErrorCode}. */

@@ -12,7 +12,8 @@ import {
 } from './checkpoint-metadata.js';
 import type { CheckpointFileEntry, CheckpointMetadata, CheckpointOperatorEntry } from './checkpoint-metadata.js';
 import type { CheckpointStorage } from './checkpoint-storage.js';
-import { decodeOperatorStateFile } from './operator-state-backend.js';
+import { decodeStateFile } from './operator-state-backend.js';
+import type { KeyedSection } from './keyed-state-backend.js';
 import type { StoredListState } from './operator-state-backend.js';
 
 /** The state of one operator to write: bytes per subtask. */
@@ -154,8 +155,24 @@ export async function readOperatorState(
   storage: CheckpointStorage,
   options: { path: string; operator: CheckpointOperatorEntry },
 ): Promise<StoredListState[][]> {
+  return (await readStateFiles(storage, options)).operator;
+}
+
+/** The state files of one operator: operator states per old subtask, key groups of all subtasks. */
+export interface OperatorStateFiles {
+  readonly operator: StoredListState[][];
+  /** Every key group's blob (from whichever old subtask held it); undefined without keyed state. */
+  readonly keyed: KeyedSection | undefined;
+}
+
+/** Reads and checks the state files of one operator, operator and keyed state. */
+export async function readStateFiles(
+  storage: CheckpointStorage,
+  options: { path: string; operator: CheckpointOperatorEntry },
+): Promise<OperatorStateFiles> {
   const { path, operator } = options;
   const perSubtask: StoredListState[][] = Array.from({ length: operator.parallelism }, () => []);
+  let keyed: { keySnapshot: KeyedSection['keySnapshot']; groups: Map<number, Uint8Array> } | undefined;
   for (const entry of operator.files) {
     const bytes = await storage.readFile(path, entry.file);
     if (bytes.length !== entry.size || sha256(bytes) !== entry.sha256) {
@@ -171,7 +188,12 @@ export async function readOperatorState(
         path,
       });
     }
-    perSubtask[entry.subtask] = decodeOperatorStateFile(bytes);
+    const decoded = decodeStateFile(bytes);
+    perSubtask[entry.subtask] = decoded.operator;
+    if (decoded.keyed !== undefined) {
+      keyed ??= { keySnapshot: decoded.keyed.keySnapshot, groups: new Map() };
+      for (const [kg, blob] of decoded.keyed.groups) keyed.groups.set(kg, blob);
+    }
   }
-  return perSubtask;
+  return { operator: perSubtask, keyed };
 }

@@ -11,19 +11,24 @@ import { ConfigError, CoreErrorCode, JobExecutionError, StateError, isSluiceErro
 import { BoundedChannel } from './bounded-channel.js';
 import { CheckpointCoordinator } from './checkpoint-coordinator.js';
 import type { CheckpointStorage } from './checkpoint-storage.js';
-import { findLatestCheckpoint, loadCheckpoint, readOperatorState } from './checkpoint-store.js';
+import { findLatestCheckpoint, loadCheckpoint, readStateFiles } from './checkpoint-store.js';
 import type { CompletedCheckpoint } from './checkpoint-store.js';
 import { copyFunction } from './function-copy.js';
-import { buildChains } from './job-graph.js';
+import { buildChains, isStatefulNode } from './job-graph.js';
+import { keyGroupRangeForSubtask } from './key-groups.js';
+import type { KeyedSection } from './keyed-state-backend.js';
+import { createRestartPolicy } from './restart-policy.js';
+import type { RestartPolicy } from './restart-policy.js';
+import type { FailureRecord } from '../api/restart-strategy.js';
 import type { Chain, JobSpec, OperatorNode } from './job-graph.js';
 import { LocalCheckpointStorage } from './local-checkpoint-storage.js';
 import { MetricRegistry } from './metric-registry.js';
 import type { MetricValue } from './metric-registry.js';
 import { OperatorStateBackend, assignOperatorState } from './operator-state-backend.js';
 import type { StoredListState } from './operator-state-backend.js';
-import { createOperator } from './operators.js';
+import { createOperator } from './operator-factory.js';
 import type { TaskFrame } from './operators.js';
-import { NetworkOutput, Subtask } from './subtask.js';
+import { BroadcastOutput, KeyGroupOutput, NetworkOutput, Subtask } from './subtask.js';
 import type { SubtaskAck, SubtaskHost } from './subtask.js';
 
 /** How a job run ended. */
@@ -85,6 +90,11 @@ export async function startJob(spec: JobSpec): Promise<JobHandle> {
   return run.handle();
 }
 
+/** A `JOB_RESTARTS_EXHAUSTED` error: the restart strategy gave up; lists every failure. */
+export interface RestartsExhaustedError extends JobExecutionError {
+  readonly failureHistory: readonly FailureRecord[];
+}
+
 class JobRun implements SubtaskHost {
   readonly jobId = randomUUID();
   stopping = false;
@@ -103,8 +113,20 @@ class JobRun implements SubtaskHost {
   private rejectResult!: (error: Error) => void;
   readonly result: Promise<JobExecutionResult>;
   private readonly signalCleanups = new Set<() => void>();
+  private attempt = 0;
+  private attemptStartedAt = Date.now();
+  private restarting = false;
+  private readonly failureHistory: FailureRecord[] = [];
+  private readonly restartPolicy: RestartPolicy;
+  private readonly pristine: Map<number, object> | undefined;
+  private storage: CheckpointStorage | undefined;
 
   constructor(private readonly spec: JobSpec) {
+    const strategy = spec.restartStrategy ?? { type: 'none' };
+    this.restartPolicy = createRestartPolicy(strategy);
+    // Fresh copies of every function for restarts (the running ones have mutated fields).
+    this.pristine =
+      strategy.type === 'none' ? undefined : new Map(spec.nodes.map((node) => [node.id, copyFunction(node.function)]));
     this.result = new Promise<JobExecutionResult>((resolve, reject) => {
       this.resolveResult = resolve;
       this.rejectResult = reject;
@@ -116,37 +138,49 @@ class JobRun implements SubtaskHost {
     const spec = this.spec;
     this.registry.describeJob({ jobId: this.jobId, jobName: spec.jobName, nodes: spec.nodes });
     const storage = spec.storage ?? (isPath(spec.restore) ? new LocalCheckpointStorage({ directory: '.' }) : undefined);
+    this.storage = storage;
     this.restored = await resolveRestore(spec, storage);
+    await this.prepareAttempt(this.restored);
+  }
+
+  private async prepareAttempt(from: CompletedCheckpoint | undefined): Promise<void> {
+    const spec = this.spec;
+    const storage = this.storage;
     const assigned = new Map<string, Map<string, StoredListState>[]>();
+    const keyedAssigned = new Map<string, (KeyedSection | undefined)[]>();
     const restoredIds = new Map<string, number>();
-    if (this.restored !== undefined && storage !== undefined) {
-      const stateful = new Map(
-        spec.nodes.filter((node) => isCheckpointedFunction(node.function)).map((node) => [node.uid, node]),
-      );
-      const unmatched = this.restored.metadata.operators.filter((op) => !stateful.has(op.uid));
+    if (from !== undefined && storage !== undefined) {
+      const stateful = new Map(spec.nodes.filter((node) => isStatefulNode(node)).map((node) => [node.uid, node]));
+      const unmatched = from.metadata.operators.filter((op) => !stateful.has(op.uid));
       if (unmatched.length > 0 && !spec.allowNonRestoredState) {
         throw new StateError(
-          `Checkpoint ${this.restored.path} holds state for operator uid(s) ` +
+          `Checkpoint ${from.path} holds state for operator uid(s) ` +
             `${unmatched.map((op) => `"${op.uid}"`).join(', ')} that this job does not have (as stateful operators). ` +
             'Give the operator its old uid back, or set allowNonRestoredState (getCheckpointConfig().' +
             "setAllowNonRestoredState(true)) to drop that state, or start with setRestore('none').",
-          { code: CoreErrorCode.STATE_UNMATCHED_OPERATOR, path: this.restored.path, operator: unmatched[0]?.uid },
+          { code: CoreErrorCode.STATE_UNMATCHED_OPERATOR, path: from.path, operator: unmatched[0]?.uid },
         );
       }
-      for (const entry of this.restored.metadata.operators) {
+      for (const entry of from.metadata.operators) {
         const node = stateful.get(entry.uid);
         if (node === undefined) continue;
-        const old = await readOperatorState(storage, { path: this.restored.path, operator: entry });
-        assigned.set(entry.uid, assignOperatorState(old, node.parallelism));
-        restoredIds.set(entry.uid, this.restored.metadata.checkpointId);
+        const files = await readStateFiles(storage, { path: from.path, operator: entry });
+        assigned.set(entry.uid, assignOperatorState(files.operator, node.parallelism));
+        if (files.keyed !== undefined) keyedAssigned.set(entry.uid, assignKeyGroups(files.keyed, { node, maxParallelism: spec.maxParallelism }));
+        restoredIds.set(entry.uid, from.metadata.checkpointId);
       }
     }
-    this.build(assigned);
+    this.build({ assigned, keyed: keyedAssigned });
     if (spec.checkpointing !== undefined && spec.storage !== undefined) {
       const existing = await spec.storage.listCheckpoints(spec.jobName);
       const firstCheckpointId =
-        Math.max(this.restored?.metadata.checkpointId ?? 0, existing.at(-1)?.checkpointId ?? 0) + 1;
-      const stateful = spec.nodes.filter((node) => isCheckpointedFunction(node.function));
+        Math.max(
+          from?.metadata.checkpointId ?? 0,
+          existing.at(-1)?.checkpointId ?? 0,
+          this.coordinator?.lastCompletedId ?? 0,
+          this.lastTriggeredId,
+        ) + 1;
+      const stateful = spec.nodes.filter((node) => isStatefulNode(node));
       this.coordinator = new CheckpointCoordinator({
         storage: spec.storage,
         jobName: spec.jobName,
@@ -168,42 +202,53 @@ class JobRun implements SubtaskHost {
     await this.initialize(restoredIds);
   }
 
-  private build(assigned: ReadonlyMap<string, Map<string, StoredListState>[]>): void {
+  private build(restored: {
+    assigned: ReadonlyMap<string, Map<string, StoredListState>[]>;
+    keyed: ReadonlyMap<string, (KeyedSection | undefined)[]>;
+  }): void {
+    const { assigned, keyed } = restored;
     const spec = this.spec;
     const chains = buildChains(spec.nodes);
-    const channels = new Map<number, BoundedChannel<unknown>[][]>();
+    // channels.get(`${consumer}/${upstream}`)[u][d]: upstream subtask u → consumer subtask d
+    const channels = new Map<string, BoundedChannel<unknown>[][]>();
     const inputsOf = new Map<number, BoundedChannel<unknown>[][]>();
     for (const chain of chains) {
       if (chain.inputChainId === undefined) continue;
-      const upstream = chains[chain.inputChainId];
-      if (upstream === undefined) continue;
-      const grid = Array.from({ length: upstream.parallelism }, () =>
-        Array.from({ length: chain.parallelism }, () => new BoundedChannel<unknown>({ capacity: spec.channelCapacity })),
-      );
-      channels.set(chain.id, grid);
-      inputsOf.set(
-        chain.id,
-        Array.from({ length: chain.parallelism }, (_, d) => grid.map((row) => row[d] as BoundedChannel<unknown>)),
-      );
+      const perSubtask: BoundedChannel<unknown>[][] = Array.from({ length: chain.parallelism }, () => []);
+      for (const upstreamId of [chain.inputChainId, ...chain.extraInputChainIds]) {
+        const upstream = chains[upstreamId];
+        if (upstream === undefined) continue;
+        const grid = Array.from({ length: upstream.parallelism }, () =>
+          Array.from({ length: chain.parallelism }, () => new BoundedChannel<unknown>({ capacity: spec.channelCapacity })),
+        );
+        channels.set(`${chain.id}/${upstreamId}`, grid);
+        for (let d = 0; d < chain.parallelism; d += 1) {
+          for (const row of grid) perSubtask[d]?.push(row[d] as BoundedChannel<unknown>);
+        }
+      }
+      inputsOf.set(chain.id, perSubtask);
     }
     const checkpointing = spec.checkpointing !== undefined;
+    const settings = { autoWatermarkInterval: spec.autoWatermarkInterval ?? 200, maxParallelism: spec.maxParallelism };
     for (const chain of chains) {
-      const consumers = chains.filter((c) => c.inputChainId === chain.id);
+      const consumers = chains.filter((c) => c.inputChainId === chain.id || c.extraInputChainIds.includes(chain.id));
       for (let index = 0; index < chain.parallelism; index += 1) {
         const frame: TaskFrame = { timestamp: undefined, watermark: -Infinity };
         const operators = chain.operators.map((node) =>
           createOperator({
             node,
-            fn: index === 0 ? node.function : copyFunction(node.function),
+            fn: this.functionFor(node, index),
             context: this.runtimeContext({ node, index, checkpointing }),
             stateBackend: new OperatorStateBackend(assigned.get(node.uid)?.[index]),
             frame,
+            settings,
+            keyed: keyed.get(node.uid)?.[index],
           }),
         );
-        const outputs = consumers.map(
-          (consumer) => new NetworkOutput(channels.get(consumer.id)?.[index] ?? [], frame, index),
+        const outputs = consumers.map((consumer) =>
+          this.networkOutput({ consumer, channels: channels.get(`${consumer.id}/${chain.id}`)?.[index] ?? [], frame, index }),
         );
-        this.registerBackPressure({ chain, index, channels: consumers.flatMap((c) => channels.get(c.id)?.[index] ?? []) });
+        this.registerBackPressure({ chain, index, channels: consumers.flatMap((c) => channels.get(`${c.id}/${chain.id}`)?.[index] ?? []) });
         const subtask = new Subtask({
           chain,
           index,
@@ -229,6 +274,34 @@ class JobRun implements SubtaskHost {
     group.meter?.('backPressuredTimeMsPerSecond', { count: blocked });
   }
 
+  private functionFor(node: OperatorNode, index: number): object {
+    if (this.attempt > 0 && this.pristine !== undefined) return copyFunction(this.pristine.get(node.id) as object);
+    return index === 0 ? node.function : copyFunction(node.function);
+  }
+
+  private networkOutput(options: {
+    consumer: Chain;
+    channels: BoundedChannel<unknown>[];
+    frame: TaskFrame;
+    index: number;
+  }): NetworkOutput {
+    const head = options.consumer.operators[0] as OperatorNode;
+    let output: NetworkOutput;
+    if (head.inputPartitioning === 'hash' && head.key !== undefined) {
+      output = new KeyGroupOutput(options.channels, options.frame, {
+        spec: head.key,
+        serializer: head.key.type.createSerializer(),
+        maxParallelism: this.spec.maxParallelism,
+      });
+    } else if (head.inputPartitioning === 'broadcast') {
+      output = new BroadcastOutput(options.channels, options.frame, 0);
+    } else {
+      output = new NetworkOutput(options.channels, options.frame, options.index);
+    }
+    output.tag = head.kind === 'sideOutput' ? head.sideOutputTag : undefined;
+    return output;
+  }
+
   private runtimeContext(options: { node: OperatorNode; index: number; checkpointing: boolean }): RuntimeContext {
     const { node, index } = options;
     return {
@@ -239,7 +312,7 @@ class JobRun implements SubtaskHost {
       subtaskIndex: index,
       parallelism: node.parallelism,
       maxParallelism: this.spec.maxParallelism,
-      attemptNumber: 0,
+      attemptNumber: this.attempt,
       isCheckpointingEnabled: options.checkpointing,
       metricGroup: this.registry.group([this.spec.jobName, node.uid, String(index)]),
     };
@@ -257,11 +330,44 @@ class JobRun implements SubtaskHost {
   }
 
   launch(): void {
+    const attempt = this.attempt;
+    this.attemptStartedAt = Date.now();
     for (const subtask of this.subtasks) if (!subtask.isSource) subtask.start();
     for (const subtask of this.sources) subtask.start();
     this.coordinator?.start();
-    void Promise.all(this.subtasks.map((subtask) => subtask.done)).then(() => this.finishNormally());
+    void Promise.all(this.subtasks.map((subtask) => subtask.done)).then(() => {
+      if (attempt === this.attempt) this.finishNormally();
+    });
   }
+
+  private lastTriggeredId = 0;
+
+  /** Restarts in-process from the latest checkpoint this run completed (or the one it started from). */
+  private async restartAttempt(): Promise<void> {
+    this.lastTriggeredId = Math.max(this.lastTriggeredId, this.coordinator?.lastCompletedId ?? 0);
+    const storage = this.storage;
+    const from =
+      this.coordinator?.lastCompletedId !== undefined && storage !== undefined
+        ? await findLatestCheckpoint(storage, { jobName: this.spec.jobName, onWarning: this.spec.onWarning })
+        : this.latestRestored;
+    this.latestRestored = from;
+    this.attempt += 1;
+    this.subtasks = [];
+    this.sources = [];
+    this.finishedSources = new Set();
+    this.endingInput = false;
+    this.stopping = false;
+    this.restarting = false;
+    await this.prepareAttempt(from);
+    if (this.cancelled) {
+      await this.stopAll();
+      this.end();
+      return;
+    }
+    this.launch();
+  }
+
+  private latestRestored: CompletedCheckpoint | undefined;
 
   handle(): JobHandle {
     return {
@@ -354,10 +460,36 @@ class JobRun implements SubtaskHost {
   }
 
   fail(error: Error): void {
-    if (this.ended || this.failure !== undefined) return;
-    this.failure = error;
+    if (this.ended || this.failure !== undefined || this.restarting) return;
     this.registry.tracker.exception(error);
-    void this.stopAll().then(() => this.end());
+    if (this.cancelled || this.spec.restartStrategy === undefined || this.spec.restartStrategy.type === 'none') {
+      this.failure = error;
+      void this.stopAll().then(() => this.end());
+      return;
+    }
+    const now = Date.now();
+    this.failureHistory.push({ timestamp: now, attempt: this.attempt, error });
+    const decision = this.restartPolicy.onFailure({ now, attemptStartedAt: this.attemptStartedAt });
+    if (!decision.restart) {
+      this.failure = restartsExhausted({ error, reason: decision.reason, history: this.failureHistory, jobName: this.spec.jobName });
+      void this.stopAll().then(() => this.end());
+      return;
+    }
+    this.restarting = true;
+    this.spec.onWarning(
+      new JobExecutionError(
+        `Job "${this.spec.jobName}" attempt ${this.attempt} failed (${error.message}); restarting in ${decision.delayMs} ms.`,
+        { code: CoreErrorCode.JOB_TASK_FAILED, cause: error },
+      ),
+    );
+    void this.stopAll()
+      .then(() => new Promise((resolve) => setTimeout(resolve, decision.delayMs)))
+      .then(() => this.restartAttempt())
+      .catch((restartError: unknown) => {
+        this.restarting = false;
+        this.stopping = false;
+        this.fail(restartError instanceof Error ? restartError : new Error(String(restartError)));
+      });
   }
 
   private async stopAll(): Promise<void> {
@@ -369,7 +501,7 @@ class JobRun implements SubtaskHost {
     await Promise.all(this.sources.map((source) => source.whenSourceSettled()));
     for (const subtask of this.subtasks) {
       const error = await subtask.close();
-      if (error !== undefined && this.failure === undefined && !this.cancelled) this.failure = error;
+      if (error !== undefined && this.failure === undefined && !this.cancelled && !this.restarting) this.failure = error;
       else if (error !== undefined) this.spec.onWarning(error);
     }
   }
@@ -400,6 +532,40 @@ class JobRun implements SubtaskHost {
       metrics: this.registry.snapshot(),
     });
   }
+}
+
+function restartsExhausted(options: {
+  error: Error;
+  reason: string;
+  history: readonly FailureRecord[];
+  jobName: string;
+}): RestartsExhaustedError {
+  const lines = options.history.map(
+    (record) => `attempt ${record.attempt} at ${new Date(record.timestamp).toISOString()}: ${record.error.message}`,
+  );
+  const error = new JobExecutionError(
+    `Job "${options.jobName}" failed and is not restarted: ${options.reason}. Last error: ${options.error.message}\n` +
+      `Failure history (${lines.length}):\n  ${lines.join('\n  ')}`,
+    {
+      code: CoreErrorCode.JOB_RESTARTS_EXHAUSTED,
+      cause: options.error,
+      ...(isSluiceError(options.error) && options.error.operator !== undefined ? { operator: options.error.operator } : {}),
+      ...(isSluiceError(options.error) && options.error.subtask !== undefined ? { subtask: options.error.subtask } : {}),
+    },
+  );
+  Object.defineProperty(error, 'failureHistory', { value: [...options.history], enumerable: true });
+  return error as RestartsExhaustedError;
+}
+
+/** The key groups of each new subtask of a keyed operator. */
+function assignKeyGroups(section: KeyedSection, options: { node: OperatorNode; maxParallelism: number }): KeyedSection[] {
+  const parallelism = options.node.parallelism;
+  return Array.from({ length: parallelism }, (_, index) => {
+    const range = keyGroupRangeForSubtask(index, { parallelism, maxParallelism: options.maxParallelism });
+    const groups = new Map<number, Uint8Array>();
+    for (const [kg, blob] of section.groups) if (kg >= range.start && kg <= range.end) groups.set(kg, blob);
+    return { keySnapshot: section.keySnapshot, groups };
+  });
 }
 
 function isPath(restore: string): boolean {

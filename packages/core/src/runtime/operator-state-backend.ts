@@ -17,11 +17,18 @@ import { CoreErrorCode, StateError } from '../errors.js';
 import { DataInput, DataOutput } from '../types/data-view.js';
 import { decodeSnapshot, encodeSnapshot } from '../types/snapshot-envelope.js';
 import type { SerializerSnapshot, TypeSerializer } from '../types/type-serializer.js';
+import { readKeyedSection, writeKeyedSection } from './keyed-state-backend.js';
+import type { KeyedSection } from './keyed-state-backend.js';
 import { redistributeEvenSplit, redistributeUnion } from './state-redistribution.js';
 
 const MAGIC = 'sluice-operator-state';
-/** Format version of the state files this release writes. */
+/** Format version of the state files this release writes for operators without keyed state. */
 export const OPERATOR_STATE_FORMAT_VERSION = 1;
+/**
+ * Format version of state files with a keyed section (keyed operators): format 1, then the keyed
+ * section of `keyed-state-backend.ts`. Both versions are read.
+ */
+export const KEYED_STATE_FORMAT_VERSION = 2;
 
 /** How a list state is redistributed on restore. */
 export type ListStateMode = 'split' | 'union';
@@ -87,11 +94,14 @@ export class OperatorStateBackend implements OperatorStateStore {
     return this.registered.size === 0;
   }
 
-  /** Serializes every registered state into one state file. */
-  snapshot(): Uint8Array {
+  /**
+   * Serializes every registered state into one state file: format 1, or format 2 when `keyed`
+   * (the keyed section of a keyed operator) is given.
+   */
+  snapshot(keyed?: KeyedSection): Uint8Array {
     const out = new DataOutput(1024);
     out.writeString(MAGIC);
-    out.writeVarUint(OPERATOR_STATE_FORMAT_VERSION);
+    out.writeVarUint(keyed === undefined ? OPERATOR_STATE_FORMAT_VERSION : KEYED_STATE_FORMAT_VERSION);
     out.writeVarUint(this.registered.size);
     for (const [name, { mode, serializer, state }] of this.registered) {
       out.writeString(name);
@@ -104,6 +114,7 @@ export class OperatorStateBackend implements OperatorStateStore {
         out.writeBytes(element.toBytes());
       }
     }
+    if (keyed !== undefined) writeKeyedSection(keyed, out);
     return out.toBytes();
   }
 
@@ -150,8 +161,19 @@ function decodeElements<TValue>(stored: StoredListState, serializer: TypeSeriali
   });
 }
 
-/** Reads a state file written by {@link OperatorStateBackend.snapshot}. */
+/** Reads the operator states of a state file written by {@link OperatorStateBackend.snapshot}. */
 export function decodeOperatorStateFile(bytes: Uint8Array): StoredListState[] {
+  return decodeStateFile(bytes).operator;
+}
+
+/** A decoded state file: operator list states and, for format 2, the keyed section. */
+export interface DecodedStateFile {
+  readonly operator: StoredListState[];
+  readonly keyed: KeyedSection | undefined;
+}
+
+/** Reads a state file of format 1 or 2. */
+export function decodeStateFile(bytes: Uint8Array): DecodedStateFile {
   const input = new DataInput(bytes);
   const magic = input.readString();
   if (magic !== MAGIC) {
@@ -160,10 +182,10 @@ export function decodeOperatorStateFile(bytes: Uint8Array): StoredListState[] {
     });
   }
   const version = input.readVarUint();
-  if (version !== OPERATOR_STATE_FORMAT_VERSION) {
+  if (version !== OPERATOR_STATE_FORMAT_VERSION && version !== KEYED_STATE_FORMAT_VERSION) {
     throw new StateError(
-      `Operator state file format version ${version} is unknown; this release reads version ` +
-        `${OPERATOR_STATE_FORMAT_VERSION}. Run the Sluice release that wrote the checkpoint or a newer one.`,
+      `Operator state file format version ${version} is unknown; this release reads versions ` +
+        `${OPERATOR_STATE_FORMAT_VERSION} and ${KEYED_STATE_FORMAT_VERSION}. Run the Sluice release that wrote the checkpoint or a newer one.`,
       { code: CoreErrorCode.STATE_UNKNOWN_VERSION },
     );
   }
@@ -183,8 +205,9 @@ export function decodeOperatorStateFile(bytes: Uint8Array): StoredListState[] {
     for (let e = 0; e < elementCount; e += 1) elements.push({ snapshot, bytes: input.readBytes() });
     states.push({ name, mode: modeByte === 0 ? 'split' : 'union', elements });
   }
+  const keyed = version === KEYED_STATE_FORMAT_VERSION ? readKeyedSection(input) : undefined;
   input.assertEnd();
-  return states;
+  return { operator: states, keyed };
 }
 
 /**

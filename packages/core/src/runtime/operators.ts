@@ -13,13 +13,27 @@ import type {
   SinkContext,
 } from '../api/functions.js';
 import type { OperatorNode } from './job-graph.js';
+import type { KeyedSection } from './keyed-state-backend.js';
 import type { OperatorStateBackend } from './operator-state-backend.js';
 import { isPromiseLike } from './stream-event.js';
 import { taskFailure } from './task-failure.js';
+import { isCheckpointedFunction } from '../api/state.js';
 
 /** Receives records from an operator. */
 export interface Output<TRecord> {
   push(value: TRecord): void | Promise<void>;
+  /** Receives an event-time watermark (forwarded through the chain, broadcast on the network). */
+  watermark?(watermark: number): void | Promise<void>;
+  /** Receives a record for the side output `tagId` (only outputs feeding that side output keep it). */
+  pushSide?(tagId: string, value: unknown): void | Promise<void>;
+}
+
+/** What an operator may ask of its subtask: run something through the serial executor, fail. */
+export interface OperatorHost {
+  exec(action: () => void | Promise<void>): void | Promise<void>;
+  fail(error: Error): void;
+  /** True once the job stops. */
+  readonly stopping: boolean;
 }
 
 /** The record being processed by a subtask: its timestamp and the subtask's watermark. */
@@ -35,6 +49,10 @@ export interface OperatorInstanceInit {
   readonly context: RuntimeContext;
   readonly stateBackend: OperatorStateBackend;
   readonly frame: TaskFrame;
+  /** Job settings some operators need. */
+  readonly settings?: { readonly autoWatermarkInterval: number; readonly maxParallelism: number };
+  /** Restored keyed state of this subtask's key groups (keyed operators). */
+  readonly keyed?: KeyedSection | undefined;
 }
 
 /** One operator of one subtask. */
@@ -62,6 +80,35 @@ export class OperatorInstance implements Output<unknown> {
     init.context.metricGroup.meter?.('numRecordsInPerSecond', { count: () => this.recordsIn });
     init.context.metricGroup.meter?.('numRecordsOutPerSecond', { count: () => this.recordsOut });
     init.context.metricGroup.gauge('currentInputWatermark', () => init.frame.watermark);
+  }
+
+  /** Set by the subtask: its executor and failure reporting. */
+  host: OperatorHost | undefined;
+
+  /** Whether the operator writes state into checkpoints. */
+  get isStateful(): boolean {
+    return isCheckpointedFunction(this.fn);
+  }
+
+  /** The operator's state file for a checkpoint (after `snapshotState` was called). */
+  snapshotBytes(): Uint8Array {
+    return this.stateBackend.snapshot();
+  }
+
+  /** Called once after the function's `open` (timers, periodic work may start). */
+  opened(): void {}
+
+  /** Called once when the subtask closes (stop timers). */
+  closing(): void {}
+
+  /** An event-time watermark reached this operator: by default forwarded. */
+  processWatermark(watermark: number): void | Promise<void> {
+    return this.output.watermark?.(watermark);
+  }
+
+  /** The runtime context given to the function's `open`. */
+  openContext(): RuntimeContext {
+    return this.context;
   }
 
   /** Processes one record (sources do not receive records). */
@@ -207,7 +254,7 @@ class SinkOperator extends OperatorInstance {
   }
 }
 
-/** Creates the operator instance for `init.node.kind`. */
+/** Creates the operator instance for the basic kinds (see `operator-factory.ts` for all). */
 export function createOperator(init: OperatorInstanceInit): OperatorInstance {
   switch (init.node.kind) {
     case 'source':
@@ -220,5 +267,9 @@ export function createOperator(init: OperatorInstanceInit): OperatorInstance {
       return new FlatMapOperator(init);
     case 'sink':
       return new SinkOperator(init);
+    case 'sideOutput':
+      return new MapOperator(init);
+    default:
+      throw new Error(`createOperator: ${init.node.kind} operators are created by operator-factory.ts`);
   }
 }

@@ -23,13 +23,19 @@ export interface WatermarkEvent {
   readonly watermark: number;
 }
 
+/** The producing subtask became idle (`idle: true`: its watermark must not hold others back) or active again. */
+export interface StreamStatusEvent {
+  readonly kind: 'status';
+  readonly idle: boolean;
+}
+
 /** The producing subtask has finished: nothing follows on this channel. */
 export interface EndOfStreamEvent {
   readonly kind: 'end';
 }
 
 /** Any event on a channel. */
-export type StreamEvent<TRecord> = RecordEvent<TRecord> | BarrierEvent | WatermarkEvent | EndOfStreamEvent;
+export type StreamEvent<TRecord> = RecordEvent<TRecord> | BarrierEvent | WatermarkEvent | StreamStatusEvent | EndOfStreamEvent;
 
 /** True when `value` is a promise-like object (returned by an async user function). */
 export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {

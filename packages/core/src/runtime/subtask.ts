@@ -10,7 +10,10 @@ import type { Source, SourceContext } from '../api/functions.js';
 import { isCheckpointListener, isCheckpointedFunction } from '../api/state.js';
 import type { BoundedChannel } from './bounded-channel.js';
 import type { Chain } from './job-graph.js';
-import type { OperatorInstance, Output, TaskFrame } from './operators.js';
+import type { OperatorHost, OperatorInstance, Output, TaskFrame } from './operators.js';
+import type { KeySpec } from './job-graph.js';
+import { keyGroupForBytes, serializeKey, subtaskForKeyGroup } from './key-groups.js';
+import type { TypeSerializer } from '../types/type-serializer.js';
 import type { StreamEvent } from './stream-event.js';
 import { isPromiseLike } from './stream-event.js';
 
@@ -40,13 +43,20 @@ export type AlignmentMode = 'exactly-once' | 'at-least-once';
 /** Writes records of a chain's tail round-robin to the channels of one downstream chain. */
 export class NetworkOutput implements Output<unknown> {
   private next: number;
+  /** The side output this consumer reads (`undefined`: the main output). */
+  tag: string | undefined;
 
   constructor(
-    private readonly channels: readonly BoundedChannel<unknown>[],
-    private readonly frame: TaskFrame,
+    protected readonly channels: readonly BoundedChannel<unknown>[],
+    protected readonly frame: TaskFrame,
     start: number,
   ) {
-    this.next = start % channels.length;
+    this.next = start % Math.max(1, channels.length);
+  }
+
+  /** Broadcasts a watermark to every channel. */
+  watermark(watermark: number): void {
+    this.broadcast({ kind: 'watermark', watermark });
   }
 
   push(value: unknown): void | Promise<void> {
@@ -66,16 +76,62 @@ export class NetworkOutput implements Output<unknown> {
   }
 }
 
-class FanOut implements Output<unknown> {
-  constructor(private readonly outputs: readonly Output<unknown>[]) {}
-  push(value: unknown): void | Promise<void> {
+/** Writes each record to the subtask owning its key group (a `keyBy` exchange). */
+export class KeyGroupOutput extends NetworkOutput {
+  constructor(
+    channels: readonly BoundedChannel<unknown>[],
+    frame: TaskFrame,
+    private readonly key: { spec: KeySpec; serializer: TypeSerializer<unknown>; maxParallelism: number },
+  ) {
+    super(channels, frame, 0);
+  }
+
+  override push(value: unknown): void | Promise<void> {
+    const { spec, serializer, maxParallelism } = this.key;
+    const keyGroup = keyGroupForBytes(serializeKey(spec.selector(value), serializer), maxParallelism);
+    const target = subtaskForKeyGroup(keyGroup, { parallelism: this.channels.length, maxParallelism });
+    return (this.channels[target] as BoundedChannel<unknown>).push({ kind: 'record', value, timestamp: this.frame.timestamp });
+  }
+}
+
+/** Writes every record to every channel (a `broadcast` exchange). */
+export class BroadcastOutput extends NetworkOutput {
+  override push(value: unknown): void | Promise<void> {
     let waits: Promise<void>[] | undefined;
-    for (const output of this.outputs) {
-      const result = output.push(value);
+    for (const channel of this.channels) {
+      const result = channel.push({ kind: 'record', value, timestamp: this.frame.timestamp });
       if (result !== undefined) (waits ??= []).push(result);
     }
     return waits === undefined ? undefined : Promise.all(waits).then(() => undefined);
   }
+}
+
+class FanOut implements Output<unknown> {
+  private readonly main: readonly NetworkOutput[];
+  constructor(private readonly outputs: readonly NetworkOutput[]) {
+    this.main = outputs.filter((output) => output.tag === undefined);
+  }
+  push(value: unknown): void | Promise<void> {
+    return all(this.main, (output) => output.push(value));
+  }
+  pushSide(tagId: string, value: unknown): void | Promise<void> {
+    return all(
+      this.outputs.filter((output) => output.tag === tagId),
+      (output) => output.push(value),
+    );
+  }
+  watermark(watermark: number): void {
+    for (const output of this.outputs) output.watermark(watermark);
+  }
+}
+
+function all(outputs: readonly NetworkOutput[], action: (output: NetworkOutput) => void | Promise<void>): void | Promise<void> {
+  let waits: Promise<void>[] | undefined;
+  for (const output of outputs) {
+    const result = action(output);
+    if (result !== undefined) (waits ??= []).push(result);
+  }
+  return waits === undefined ? undefined : Promise.all(waits).then(() => undefined);
 }
 
 /** What a subtask is built from. */
@@ -127,8 +183,17 @@ export class Subtask {
       (this.operators[i] as OperatorInstance).output = this.operators[i + 1] as OperatorInstance;
     }
     const last = this.operators.at(-1) as OperatorInstance;
-    if (this.outputs.length === 1) last.output = this.outputs[0] as NetworkOutput;
-    else if (this.outputs.length > 1) last.output = new FanOut(this.outputs);
+    const tagged = this.outputs.some((output) => output.tag !== undefined);
+    if (this.outputs.length === 1 && !tagged) last.output = this.outputs[0] as NetworkOutput;
+    else if (this.outputs.length > 0) last.output = new FanOut(this.outputs);
+    const host: OperatorHost = {
+      exec: (action) => this.exec(action),
+      fail: (error) => this.host.fail(error),
+      get stopping() {
+        return init.host.stopping;
+      },
+    };
+    for (const op of this.operators) op.host = host;
     const head = this.operators[0] as OperatorInstance;
     this.head = head;
     this.source = head.node.kind === 'source' ? new SourceDriver(this, head) : undefined;
@@ -146,7 +211,7 @@ export class Subtask {
 
   /** The operator instances whose function is a {@link CheckpointedFunction}. */
   get statefulOperators(): OperatorInstance[] {
-    return this.operators.filter((op) => isCheckpointedFunction(op.fn));
+    return this.operators.filter((op) => op.isStateful);
   }
 
   /**
@@ -215,11 +280,12 @@ export class Subtask {
     for (const op of [...this.operators].reverse()) {
       if (!hasMethod(op.fn, 'open')) continue;
       try {
-        await (op.fn as { open(c: unknown): unknown }).open(op.context);
+        await (op.fn as { open(c: unknown): unknown }).open(op.openContext());
       } catch (error) {
         throw op.fail('open', error);
       }
     }
+    for (const op of this.operators) op.opened();
   }
 
   /** Calls `close` of every function once, head first; returns the first error. */
@@ -227,6 +293,7 @@ export class Subtask {
     if (this.closed) return undefined;
     this.closed = true;
     let first: Error | undefined;
+    for (const op of this.operators) op.closing();
     for (const op of this.operators) {
       if (!hasMethod(op.fn, 'close')) continue;
       try {
@@ -311,15 +378,15 @@ export class Subtask {
     const { checkpointId, timestamp } = barrier;
     const states = new Map<string, Uint8Array>();
     for (const [i, op] of this.operators.entries()) {
-      if (!isCheckpointedFunction(op.fn)) continue;
+      if (!op.isStateful) continue;
       if (i === 0 && headState !== undefined) {
         const bytes = await headState;
         if (bytes !== undefined) states.set(op.node.uid, bytes);
         continue;
       }
       try {
-        await op.fn.snapshotState({ checkpointId, checkpointTimestamp: timestamp });
-        states.set(op.node.uid, op.stateBackend.snapshot());
+        if (isCheckpointedFunction(op.fn)) await op.fn.snapshotState({ checkpointId, checkpointTimestamp: timestamp });
+        states.set(op.node.uid, op.snapshotBytes());
       } catch (error) {
         throw op.fail('snapshotState', error, checkpointId);
       }
@@ -346,6 +413,7 @@ export class Subtask {
     const ended: boolean[] = inputs.map(() => false);
     const blocked: boolean[] = inputs.map(() => false);
     const watermarks: number[] = inputs.map(() => -Infinity);
+    const idle: boolean[] = inputs.map(() => false);
     let open = count;
     let aligning: { checkpointId: number; timestamp: number; seen: Set<number> } | undefined;
     let cursor = 0;
@@ -386,6 +454,10 @@ export class Subtask {
         }
         switch (event.kind) {
           case 'record': {
+            if (idle[channel]) {
+              idle[channel] = false;
+              this.updateIdle(idle, ended);
+            }
             const result = this.pushRecord(event.value, event.timestamp);
             if (result !== undefined) await result;
             break;
@@ -406,15 +478,25 @@ export class Subtask {
             break;
           }
           case 'watermark': {
+            if (idle[channel]) {
+              idle[channel] = false;
+              this.updateIdle(idle, ended);
+            }
             watermarks[channel] = Math.max(watermarks[channel] as number, event.watermark);
-            await this.advanceWatermark(watermarks, ended);
+            await this.advanceWatermark(watermarks, { ended, idle });
+            break;
+          }
+          case 'status': {
+            idle[channel] = event.idle;
+            this.updateIdle(idle, ended);
+            if (event.idle) await this.advanceWatermark(watermarks, { ended, idle });
             break;
           }
           case 'end': {
             ended[channel] = true;
             open -= 1;
             if (alignmentDone()) await completeAlignment();
-            if (open > 0) await this.advanceWatermark(watermarks, ended);
+            if (open > 0) await this.advanceWatermark(watermarks, { ended, idle });
             break;
           }
         }
@@ -425,18 +507,51 @@ export class Subtask {
     }
   }
 
-  private async advanceWatermark(watermarks: readonly number[], ended: readonly boolean[]): Promise<void> {
+  /**
+   * The input watermark is the minimum over the inputs that have not ended and are not idle; it
+   * never decreases.
+   */
+  private async advanceWatermark(
+    watermarks: readonly number[],
+    inputs: { ended: readonly boolean[]; idle: readonly boolean[] },
+  ): Promise<void> {
     let min = Infinity;
-    for (let c = 0; c < watermarks.length; c += 1) if (!ended[c]) min = Math.min(min, watermarks[c] as number);
-    if (min === Infinity || min <= this.frame.watermark) return;
+    let active = 0;
+    for (let c = 0; c < watermarks.length; c += 1) {
+      if (inputs.ended[c] || inputs.idle[c]) continue;
+      active += 1;
+      min = Math.min(min, watermarks[c] as number);
+    }
+    if (active === 0 || min <= this.frame.watermark) return;
     await this.exec(() => this.emitWatermark(min));
   }
 
-  /** Sets the subtask's watermark and forwards it downstream. */
-  emitWatermark(watermark: number): void {
-    if (watermark <= this.frame.watermark) return;
+  private outputIdle = false;
+
+  /** Forwards idleness downstream when every open input is idle, and activity when one is not. */
+  private updateIdle(idle: readonly boolean[], ended: readonly boolean[]): void {
+    let open = 0;
+    let idleCount = 0;
+    for (let c = 0; c < idle.length; c += 1) {
+      if (ended[c]) continue;
+      open += 1;
+      if (idle[c]) idleCount += 1;
+    }
+    this.setOutputIdle(open > 0 && idleCount === open);
+  }
+
+  /** Sends a stream-status change to every output channel. */
+  setOutputIdle(value: boolean): void {
+    if (this.outputIdle === value) return;
+    this.outputIdle = value;
+    for (const output of this.outputs) output.broadcast({ kind: 'status', idle: value });
+  }
+
+  /** Sets the subtask's watermark and passes it through the chain (keyed operators fire timers). */
+  emitWatermark(watermark: number): void | Promise<void> {
+    if (watermark <= this.frame.watermark) return undefined;
     this.frame.watermark = watermark;
-    for (const output of this.outputs) output.broadcast({ kind: 'watermark', watermark });
+    return this.head.processWatermark(watermark);
   }
 
   /** @internal Source driver callback: the source's run ended. */
@@ -499,6 +614,8 @@ class SourceDriver implements SourceContext<unknown> {
   private ended(): void {
     this.finished = true;
     this.blocked = 0;
+    // End of input: the final watermark lets every event-time timer fire before the last checkpoint.
+    if (!this.cancelled && !this.task.hostStopping) void this.task.exec(() => this.task.emitWatermark(Infinity));
     if (this.pending !== undefined) this.takeCheckpoint();
     this.task.sourceRunEnded();
   }
@@ -530,16 +647,21 @@ class SourceDriver implements SourceContext<unknown> {
   emitWatermark(watermark: number): void {
     if (this.task.hostStopping) return;
     if (this.pending !== undefined) this.takeCheckpoint();
-    void this.task.exec(() => this.task.emitWatermark(watermark));
+    void this.task.exec(() => {
+      this.task.setOutputIdle(false);
+      return this.task.emitWatermark(watermark);
+    });
   }
 
   markAsTemporarilyIdle(): void {
-    // Idleness matters once operators have several inputs with watermarks (a later issue).
+    if (this.task.hostStopping) return;
+    void this.task.exec(() => this.task.setOutputIdle(true));
   }
 
   private emit(record: unknown, timestamp: number | undefined): void | Promise<void> {
     if (this.task.stopped) return undefined;
     if (this.pending !== undefined) this.takeCheckpoint();
+    this.task.setOutputIdle(false);
     const result = this.task.pushRecord(record, timestamp);
     if (result === undefined) return undefined;
     this.blocked += 1;

@@ -1,0 +1,287 @@
+/**
+ * Operators of keyed streams and event time: the keyed process operator (keyed state, timers,
+ * side outputs) and the timestamp/watermark assigner.
+ */
+import type { Collector } from '../api/functions.js';
+import type {
+  KeyedProcessContext,
+  KeyedProcessFunction,
+  KeyedRuntimeContext,
+  OnTimerContext,
+  OutputTag,
+  TimerService,
+} from '../api/keyed-process-function.js';
+import type { WatermarkGenerator, WatermarkOutput, WatermarkStrategy } from '../api/watermark-strategy.js';
+import type { KeySpec } from './job-graph.js';
+import { HeapKeyedStateBackend } from './keyed-state-backend.js';
+import type { Timer } from './keyed-state-backend.js';
+import { OperatorInstance } from './operators.js';
+import type { OperatorInstanceInit } from './operators.js';
+import { isPromiseLike } from './stream-event.js';
+
+/** Runs a {@link KeyedProcessFunction} with keyed state and timers. */
+export class KeyedProcessOperator extends OperatorInstance {
+  readonly keyed: HeapKeyedStateBackend;
+  private readonly key: KeySpec;
+  private readonly process: KeyedProcessFunction<unknown, unknown, unknown>;
+  private currentWatermark = -Infinity;
+  private pending: Promise<void> | undefined;
+  private firing: { time: number; domain: 'EVENT_TIME' | 'PROCESSING_TIME' } | undefined;
+  private processingTimeout: NodeJS.Timeout | undefined;
+  private processingDue = Infinity;
+  private closed = false;
+  private readonly collector: Collector<unknown>;
+  private readonly ctx: OnTimerContext<unknown>;
+
+  constructor(init: OperatorInstanceInit) {
+    super(init);
+    this.key = init.node.key as KeySpec;
+    this.process = init.fn as KeyedProcessFunction<unknown, unknown, unknown>;
+    this.keyed = new HeapKeyedStateBackend({
+      keyType: this.key.type,
+      maxParallelism: init.settings?.maxParallelism ?? 128,
+      restored: init.keyed,
+    });
+    const keyed = this.keyed;
+    const chain = (push: () => void | Promise<void>): void => {
+      this.recordsOut += 1;
+      if (this.pending !== undefined) {
+        this.pending = this.pending.then(push);
+        return;
+      }
+      const result = push();
+      if (result !== undefined) this.pending = result;
+    };
+    this.collector = { collect: (record) => chain(() => this.output.push(record)) };
+    const timerService: TimerService = {
+      currentProcessingTime: () => Date.now(),
+      currentWatermark: () => this.currentWatermark,
+      registerEventTimeTimer: (time) => keyed.eventTimers.add(keyed.timerFor(time)),
+      registerProcessingTimeTimer: (time) => {
+        keyed.processingTimers.add(keyed.timerFor(time));
+        this.scheduleProcessingTimer();
+      },
+      deleteEventTimeTimer: (time) => keyed.eventTimers.delete(time, keyed.timerFor(time).keyString),
+      deleteProcessingTimeTimer: (time) => keyed.processingTimers.delete(time, keyed.timerFor(time).keyString),
+    };
+    const frame = this.frame;
+    this.ctx = {
+      timestamp: () => frame.timestamp,
+      getCurrentKey: () => keyed.currentKey,
+      timerService,
+      output: <TSide>(tag: OutputTag<TSide>, value: TSide) => chain(() => this.output.pushSide?.(tag.id, value)),
+      timeDomain: () => this.firing?.domain ?? 'EVENT_TIME',
+    };
+  }
+
+  override get isStateful(): boolean {
+    return true;
+  }
+
+  override snapshotBytes(): Uint8Array {
+    return this.stateBackend.snapshot(this.keyed.snapshot());
+  }
+
+  override openContext(): KeyedRuntimeContext {
+    const keyed = this.keyed;
+    return Object.assign(Object.create(this.context) as object, {
+      getState: keyed.getState.bind(keyed),
+      getListState: keyed.getListState.bind(keyed),
+      getMapState: keyed.getMapState.bind(keyed),
+      getReducingState: keyed.getReducingState.bind(keyed),
+      getAggregatingState: keyed.getAggregatingState.bind(keyed),
+    }) as KeyedRuntimeContext;
+  }
+
+  override opened(): void {
+    this.scheduleProcessingTimer();
+  }
+
+  override closing(): void {
+    this.closed = true;
+    if (this.processingTimeout !== undefined) clearTimeout(this.processingTimeout);
+    this.processingTimeout = undefined;
+  }
+
+  override push(value: unknown): void | Promise<void> {
+    this.recordsIn += 1;
+    this.pending = undefined;
+    let result: void | Promise<void>;
+    try {
+      this.keyed.setCurrentKey(this.key.selector(value));
+      result = this.process.processElement(value, this.ctx, this.collector);
+    } catch (error) {
+      throw this.fail('processElement', error);
+    }
+    if (isPromiseLike(result)) {
+      return Promise.resolve(result).then(
+        () => this.pending,
+        (error: unknown) => {
+          throw this.fail('processElement', error);
+        },
+      );
+    }
+    return this.pending;
+  }
+
+  override processWatermark(watermark: number): void | Promise<void> {
+    if (watermark <= this.currentWatermark) return undefined;
+    this.currentWatermark = watermark;
+    const fired = this.fireTimers('EVENT_TIME', watermark);
+    if (fired === undefined) return this.output.watermark?.(watermark);
+    return fired.then(() => this.output.watermark?.(watermark));
+  }
+
+  /** Fires the timers of `domain` due at `upTo`, in time order (ties by key bytes). */
+  private fireTimers(domain: 'EVENT_TIME' | 'PROCESSING_TIME', upTo: number): Promise<void> | undefined {
+    const queue = domain === 'EVENT_TIME' ? this.keyed.eventTimers : this.keyed.processingTimers;
+    for (;;) {
+      const timer = queue.pollUpTo(upTo);
+      if (timer === undefined) return undefined;
+      const result = this.fireOne(timer, domain);
+      if (result !== undefined) {
+        return result.then(() => this.fireTimers(domain, upTo));
+      }
+    }
+  }
+
+  private fireOne(timer: Timer, domain: 'EVENT_TIME' | 'PROCESSING_TIME'): void | Promise<void> {
+    const onTimer = this.process.onTimer;
+    if (onTimer === undefined) return undefined;
+    this.keyed.setCurrentKeyFromTimer(timer);
+    this.firing = { time: timer.time, domain };
+    const saved = this.frame.timestamp;
+    this.frame.timestamp = domain === 'EVENT_TIME' ? timer.time : undefined;
+    this.pending = undefined;
+    let result: void | Promise<void>;
+    try {
+      result = onTimer.call(this.process, timer.time, this.ctx, this.collector);
+    } catch (error) {
+      throw this.fail('onTimer', error);
+    } finally {
+      this.frame.timestamp = saved;
+      this.firing = undefined;
+    }
+    if (isPromiseLike(result)) {
+      return Promise.resolve(result).then(
+        () => this.pending,
+        (error: unknown) => {
+          throw this.fail('onTimer', error);
+        },
+      );
+    }
+    return this.pending;
+  }
+
+  private scheduleProcessingTimer(): void {
+    if (this.closed || this.host === undefined) return;
+    const due = this.keyed.processingTimers.peekTime();
+    if (due === Infinity || due >= this.processingDue) return;
+    if (this.processingTimeout !== undefined) clearTimeout(this.processingTimeout);
+    this.processingDue = due;
+    const delay = Math.max(0, due - Date.now());
+    this.processingTimeout = setTimeout(() => this.onProcessingTime(), Math.min(delay, 2_147_483_647));
+    this.processingTimeout.unref?.();
+  }
+
+  private onProcessingTime(): void {
+    this.processingTimeout = undefined;
+    this.processingDue = Infinity;
+    const host = this.host;
+    if (this.closed || host === undefined || host.stopping) return;
+    try {
+      const result = host.exec(() => {
+        if (this.closed || host.stopping) return undefined;
+        const fired = this.fireTimers('PROCESSING_TIME', Date.now());
+        if (fired === undefined) {
+          this.scheduleProcessingTimer();
+          return undefined;
+        }
+        return fired.then(() => this.scheduleProcessingTimer());
+      });
+      if (result !== undefined) result.catch(() => undefined);
+    } catch (error) {
+      host.fail(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+}
+
+/**
+ * Extracts timestamps and generates watermarks ({@link WatermarkStrategy}); upstream watermarks are
+ * dropped except the final `+Infinity` at end of input.
+ */
+export class TimestampsAndWatermarksOperator extends OperatorInstance {
+  private readonly strategy: WatermarkStrategy<unknown>;
+  private generator: WatermarkGenerator<unknown> | undefined;
+  private interval: NodeJS.Timeout | undefined;
+  private emitted = -Infinity;
+  private readonly watermarkOutput: WatermarkOutput;
+  private readonly period: number;
+
+  constructor(init: OperatorInstanceInit) {
+    super(init);
+    this.strategy = init.fn as WatermarkStrategy<unknown>;
+    this.period = init.settings?.autoWatermarkInterval ?? 200;
+    this.watermarkOutput = {
+      emitWatermark: (watermark) => {
+        if (watermark <= this.emitted) return;
+        this.emitted = watermark;
+        const result = this.output.watermark?.(watermark);
+        if (isPromiseLike(result)) result.then(undefined, (error: unknown) => this.host?.fail(error as Error));
+      },
+      markIdle: () => undefined,
+    };
+  }
+
+  private gen(): WatermarkGenerator<unknown> {
+    this.generator ??= this.strategy.createWatermarkGenerator();
+    return this.generator;
+  }
+
+  override opened(): void {
+    if (this.period <= 0) return;
+    this.interval = setInterval(() => {
+      const host = this.host;
+      if (host === undefined || host.stopping) return;
+      try {
+        const result = host.exec(() => this.gen().onPeriodicEmit(this.watermarkOutput));
+        if (result !== undefined) result.catch(() => undefined);
+      } catch (error) {
+        host.fail(this.fail('onPeriodicEmit', error));
+      }
+    }, this.period);
+    this.interval.unref?.();
+  }
+
+  override closing(): void {
+    if (this.interval !== undefined) clearInterval(this.interval);
+    this.interval = undefined;
+  }
+
+  override push(value: unknown): void | Promise<void> {
+    this.recordsIn += 1;
+    let timestamp: number;
+    try {
+      const assigner = this.strategy.timestampAssigner;
+      timestamp = assigner === undefined ? (this.frame.timestamp ?? Date.now()) : assigner(value, this.frame.timestamp);
+      this.frame.timestamp = timestamp;
+      this.gen().onEvent(value, timestamp, this.watermarkOutput);
+    } catch (error) {
+      throw this.fail('assignTimestampsAndWatermarks', error);
+    }
+    this.recordsOut += 1;
+    return this.output.push(value);
+  }
+
+  override processWatermark(watermark: number): void | Promise<void> {
+    if (watermark !== Infinity) return undefined;
+    try {
+      this.gen().onPeriodicEmit(this.watermarkOutput);
+    } catch (error) {
+      throw this.fail('onPeriodicEmit', error);
+    }
+    if (this.emitted === Infinity) return undefined;
+    this.emitted = Infinity;
+    return this.output.watermark?.(Infinity);
+  }
+}
