@@ -42,6 +42,7 @@ export type { FileSinkConfig } from './sink/file-sink/file-sink.js';
 export { SimpleStringEncoder } from './sink/file-sink/encoder.js';
 export type { BulkWriter, BulkWriterFactory, Encoder } from './sink/file-sink/encoder.js';
 export type { PartWriter, PartWriterFactory } from './sink/file-sink/part-writer.js';
+export type { CompactionConfig, CompactionOptions } from './sink/file-sink/compaction.js';
 export { BUCKET_STATE_VERSION, decodeBucketState, encodeBucketState } from './sink/file-sink/bucket-state.js';
 export type { BucketState, InProgressPart, PendingPart } from './sink/file-sink/bucket-state.js';
 

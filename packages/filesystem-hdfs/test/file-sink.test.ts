@@ -279,6 +279,69 @@ for (const target of targets) {
       await sanitizing.close();
     });
 
+    it('compaction: the many small parts of a checkpoint become few files of the target size, with identical content', async () => {
+      const base = fresh();
+      const build = () =>
+        FileSink.forRowFormat(base, new SimpleStringEncoder<string>())
+          .withFileSystem(fs)
+          .withBucketAssigner(new BasePathBucketAssigner())
+          .withRollingPolicy(new DefaultRollingPolicy({ maxPartSizeBytes: 1 })) // one record per part
+          .withCompaction({ targetSizeBytes: 40 })
+          .build();
+      const records = Array.from({ length: 40 }, (_, i) => `r${String(i).padStart(2, '0')}`); // 4 bytes each with '\n'
+      const task = new SinkSubtask(build(), { index: 0, parallelism: 1 });
+      await task.start();
+      await task.write(...records.slice(0, 35));
+      const cp1 = await task.snapshot(1); // 35 parts pending (the last one rolls at the checkpoint: 4 bytes > 1)
+      await task.write(...records.slice(35));
+      await task.snapshot(2);
+      await task.notify(2);
+      await task.close();
+      const files = await finished(base);
+      // Checkpoint 1: 35 parts → 10 + 10 + 10 + 5; checkpoint 2: 5 parts → 1 file.
+      expect([...files.values()].map((content) => content.length)).toEqual([40, 40, 40, 20, 20]);
+      const byCounter = [...files.entries()].sort(([a], [b]) => Number(a.split('-')[2]) - Number(b.split('-')[2]));
+      expect(byCounter.map(([, content]) => content).join('')).toBe(records.map((r) => `${r}\n`).join(''));
+      expect(await hidden(base)).toEqual([]); // the sources are gone
+
+      // A restore from checkpoint 1 retries its commit: the compacted files are there, nothing doubles.
+      const again = new SinkSubtask(build(), { index: 0, parallelism: 1 });
+      await again.start(redistribute([cp1], 1)[0]);
+      await again.close();
+      expect(await finished(base)).toEqual(files);
+    });
+
+    it('compaction of a restored checkpoint whose commit never ran', async () => {
+      const base = fresh();
+      const build = () =>
+        FileSink.forRowFormat(base, new SimpleStringEncoder<string>())
+          .withFileSystem(fs)
+          .withBucketAssigner(new BasePathBucketAssigner())
+          .withRollingPolicy(new OnCheckpointRollingPolicy())
+          .withCompaction({ targetSizeBytes: 1000 })
+          .build();
+      const policy = new DefaultRollingPolicy({ maxPartSizeBytes: 1 });
+      const first = new SinkSubtask(
+        FileSink.forRowFormat(base, new SimpleStringEncoder<string>())
+          .withFileSystem(fs)
+          .withBucketAssigner(new BasePathBucketAssigner())
+          .withRollingPolicy(policy)
+          .withCompaction({ targetSizeBytes: 1000 })
+          .build(),
+        { index: 0, parallelism: 1 },
+      );
+      await first.start();
+      await first.write('a', 'b', 'c');
+      const cp1 = await first.snapshot(1); // a, b, c pending (c rolls at the checkpoint); then a crash before the notification
+      const second = new SinkSubtask(build(), { index: 0, parallelism: 1 });
+      await second.start(redistribute([cp1], 1)[0]);
+      await second.snapshot(2);
+      await second.notify(2);
+      await second.close();
+      expect(await finished(base)).toEqual(new Map([['part-0-0', 'a\nb\nc\n']]));
+      expect(await hidden(base)).toEqual([]);
+    });
+
     it('33: bulk formats roll at every checkpoint', async () => {
       const base = fresh();
       const sink = FileSink.forBulkFormat(base, jsonArrayFormat)

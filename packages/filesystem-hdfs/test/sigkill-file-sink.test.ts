@@ -217,14 +217,21 @@ for (const target of [localTarget, hdfsTarget]) {
     for (let scenario = 0; scenario < seededScenarios; scenario += 1) {
       const seed = firstSeed + scenario;
       const checkpointsOnTarget = target === hdfsTarget && scenario === 0;
-      const title = `seed ${seed}: ${KILLS_PER_SCENARIO} seeded kills${checkpointsOnTarget ? ', checkpoints on HDFS too' : ''}`;
+      // Every third scenario compacts small parts (60-byte parts merged up to 600 bytes at commit).
+      const compaction = scenario % 3 === 1;
+      const title =
+        `seed ${seed}: ${KILLS_PER_SCENARIO} seeded kills` +
+        `${checkpointsOnTarget ? ', checkpoints on HDFS too' : ''}${compaction ? ', with compaction' : ''}`;
       it(title, { timeout: 300_000 }, async () => {
         const plan = drawPlan(seed, target.setup('/unused').timerMs);
         const label = `${target.name} ${title} (plan: ${plan.map(describeKill).join(', ')})`;
         const result = await runScenario(target, {
           label,
           plan,
-          ...(checkpointsOnTarget ? { extraEnv: { SLUICE_CHECKPOINTS: 'target' } } : {}),
+          extraEnv: {
+            ...(checkpointsOnTarget ? { SLUICE_CHECKPOINTS: 'target' } : {}),
+            ...(compaction ? { SLUICE_PART_BYTES: '60', SLUICE_COMPACT_BYTES: '600' } : {}),
+          },
         });
         record(result.kills);
         expect(isExactlyOnceReport(result.report), `${label}: ${describeExactlyOnce(result.report)}\n${result.log.join('\n')}`).toBe(true);

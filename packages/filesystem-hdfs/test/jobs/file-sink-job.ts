@@ -7,7 +7,7 @@
 // SLUICE_WEBHDFS_URL + SLUICE_HDFS_USER (hdfs), SLUICE_OUT (base path of the output in the target
 // file system), SLUICE_CHECKPOINTS (`local` | `target`), SLUICE_SEQ_COUNT, SLUICE_PARALLELISM,
 // SLUICE_CHECKPOINT_INTERVAL_MS, SLUICE_PART_BYTES (DefaultRollingPolicy part size),
-// SLUICE_PAUSE_EVERY (the source sleeps 1 ms every that many records), SLUICE_KILL_AT (`<point>:<n>`).
+// SLUICE_COMPACT_BYTES (compaction target size; off when unset), SLUICE_PAUSE_EVERY (the source sleeps 1 ms every that many records), SLUICE_KILL_AT (`<point>:<n>`).
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
@@ -171,11 +171,12 @@ async function main(): Promise<void> {
       ? new FileSystemCheckpointStorage({ fileSystem: fs, basePath: `${outBase}-checkpoints` })
       : new LocalCheckpointStorage({ directory: join(jobDir, 'checkpoints') });
   env.getCheckpointConfig().setCheckpointStorage(new KillableStorage(storage));
-  const built = FileSink.forRowFormat(outBase, new SimpleStringEncoder<string>())
+  const builder = FileSink.forRowFormat(outBase, new SimpleStringEncoder<string>())
     .withFileSystem(new KillableFileSystem(fs))
     .withBucketAssigner(byRemainder)
-    .withRollingPolicy(new RollAtEndPolicy({ maxPartSizeBytes: Number(setting('SLUICE_PART_BYTES', '1500')) }))
-    .build();
+    .withRollingPolicy(new RollAtEndPolicy({ maxPartSizeBytes: Number(setting('SLUICE_PART_BYTES', '1500')) }));
+  const compactBytes = Number(setting('SLUICE_COMPACT_BYTES', '0'));
+  const built = (compactBytes > 0 ? builder.withCompaction({ targetSizeBytes: compactBytes }) : builder).build();
   env
     .addSource(new NumberSource(), { name: 'numbers' })
     .uid('numbers')

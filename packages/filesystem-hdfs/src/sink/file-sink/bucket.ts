@@ -6,6 +6,8 @@ import type { FileSystem } from '../../filesystem/file-system.js';
 import type { OutputFileConfig } from '../output-file-config.js';
 import type { PartFileInfo, RollingPolicy } from '../rolling-policy.js';
 import type { BucketState, PendingPart } from './bucket-state.js';
+import { commitCompactedGroup, compactionGroups } from './compaction.js';
+import type { CompactionConfig } from './compaction.js';
 import { commitPendingPart, truncateToValidLength } from './part-commit.js';
 import type { PartWriter, PartWriterFactory } from './part-writer.js';
 
@@ -15,6 +17,8 @@ export interface BucketContext<TIn> {
   readonly writers: PartWriterFactory<TIn>;
   readonly policy: RollingPolicy<TIn>;
   readonly names: OutputFileConfig;
+  /** Merge each checkpoint's pending parts into target-size files at commit, if set. */
+  readonly compaction: CompactionConfig | undefined;
   /** Index of the subtask (part names). */
   subtask(): number;
   /** Takes the next part counter of the subtask. */
@@ -78,8 +82,18 @@ export class Bucket<TIn> {
   }
 
   private async commitRestored(state: BucketState): Promise<void> {
-    for (const [, parts] of state.pending) {
-      for (const part of parts) await commitPendingPart(this.context.fs, part, { recovering: true });
+    for (const [, parts] of state.pending) await this.commitParts(parts, true);
+  }
+
+  /** Commits one checkpoint's pending parts: one by one, or compacted into groups. */
+  private async commitParts(parts: readonly PendingPart[], recovering: boolean): Promise<void> {
+    const { fs, compaction } = this.context;
+    if (compaction === undefined) {
+      for (const part of parts) await commitPendingPart(fs, part, { recovering });
+      return;
+    }
+    for (const group of compactionGroups(parts, compaction.targetSizeBytes)) {
+      await commitCompactedGroup(fs, group, { recovering });
     }
   }
 
@@ -136,7 +150,7 @@ export class Bucket<TIn> {
   async commitUpTo(checkpointId: number): Promise<void> {
     for (const [id, parts] of this.pending) {
       if (id > checkpointId) continue;
-      for (const part of parts) await commitPendingPart(this.context.fs, part, { recovering: false });
+      await this.commitParts(parts, false);
       this.pending.delete(id);
     }
   }

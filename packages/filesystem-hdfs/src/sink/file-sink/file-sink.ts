@@ -33,6 +33,8 @@ import { Bucket } from './bucket.js';
 import type { BucketContext } from './bucket.js';
 import { decodeBucketState, encodeBucketState } from './bucket-state.js';
 import type { BucketState } from './bucket-state.js';
+import { compactionConfig } from './compaction.js';
+import type { CompactionConfig, CompactionOptions } from './compaction.js';
 import type { BulkWriterFactory, Encoder } from './encoder.js';
 import { bulkPartWriters, rowPartWriters } from './part-writer.js';
 import type { PartWriterFactory } from './part-writer.js';
@@ -55,6 +57,8 @@ export interface FileSinkConfig<TIn> {
   readonly bucketCheckIntervalMs: number;
   /** What to do with a bucket id that is not a safe relative path. */
   readonly unsafeBucketIds: UnsafeBucketIdPolicy;
+  /** Compaction of each checkpoint's pending parts at commit (row formats), if enabled. */
+  readonly compaction: CompactionConfig | undefined;
 }
 
 const BUCKET_STATES = { name: 'bucket-states', type: Types.bytes() } as const;
@@ -172,6 +176,7 @@ export class FileSink<TIn>
       writers: this.config.writers,
       policy: this.config.rollingPolicy,
       names: this.config.outputFileConfig,
+      compaction: this.config.compaction,
       subtask: () => this.subtaskIndex,
       nextPartCounter: () => this.partCounter++,
     };
@@ -243,6 +248,7 @@ abstract class FileSinkBuilder<TIn, TSelf> {
   protected resolve(
     writers: PartWriterFactory<TIn>,
     rollingPolicy: RollingPolicy<TIn>,
+    compaction?: CompactionConfig,
   ): FileSinkConfig<TIn> {
     let basePath: string;
     try {
@@ -281,6 +287,7 @@ abstract class FileSinkBuilder<TIn, TSelf> {
       outputFileConfig: this.outputFileConfig ?? new OutputFileConfig(),
       bucketCheckIntervalMs: this.bucketCheckIntervalMs,
       unsafeBucketIds: this.unsafeBucketIds,
+      compaction,
     };
   }
 }
@@ -288,6 +295,7 @@ abstract class FileSinkBuilder<TIn, TSelf> {
 /** Builds a row-format {@link FileSink} (Flink's `RowFormatBuilder`). */
 export class RowFormatBuilder<TIn> extends FileSinkBuilder<TIn, RowFormatBuilder<TIn>> {
   private rollingPolicy: RollingPolicy<TIn> | undefined;
+  private compaction: CompactionOptions | undefined;
 
   /** Use {@link FileSink.forRowFormat}. */
   constructor(
@@ -306,6 +314,17 @@ export class RowFormatBuilder<TIn> extends FileSinkBuilder<TIn, RowFormatBuilder
     return this;
   }
 
+  /**
+   * Compacts small files: at commit, the parts one checkpoint closed in a bucket are merged into
+   * files of up to `targetSizeBytes` (each named after its first part) instead of one file per
+   * part. Row formats only: the encoded bytes must be concatenable.
+   * @defaultValue off
+   */
+  withCompaction(options: CompactionOptions = {}): this {
+    this.compaction = options;
+    return this;
+  }
+
   /** Validates the options (`CONFIG_INVALID` naming the option) and builds the sink. */
   build(): FileSink<TIn> {
     if (typeof (this.encoder as Partial<Encoder<TIn>> | undefined)?.encode !== 'function') {
@@ -313,7 +332,13 @@ export class RowFormatBuilder<TIn> extends FileSinkBuilder<TIn, RowFormatBuilder
         option: 'encoder',
       });
     }
-    return new FileSink(this.resolve(rowPartWriters(this.encoder), this.rollingPolicy ?? new DefaultRollingPolicy()));
+    return new FileSink(
+      this.resolve(
+        rowPartWriters(this.encoder),
+        this.rollingPolicy ?? new DefaultRollingPolicy(),
+        this.compaction === undefined ? undefined : compactionConfig(this.compaction),
+      ),
+    );
   }
 }
 
