@@ -1,0 +1,10 @@
+// The public entry point of @sluice/monitoring (STYLE.md §4).
+export { startMonitoring, monitoringOptionsFromEnv } from './monitoring-server.js';
+export type { MonitoringOptions, MonitoringServer } from './monitoring-server.js';
+export { createLogger, subtaskLogger } from './logger.js';
+export type { LoggerOptions, MonitoringLogger } from './logger.js';
+export { MonitoringError, MonitoringErrorCode } from './errors.js';
+export type { MonitoringErrorOptions } from './errors.js';
+export { promMetricName } from './prometheus-exporter.js';
+export { kafkaLag, vertexMetrics } from './job-views.js';
+export type { JobSummary, VertexMetrics, KafkaPartitionLag } from './job-views.js';
