@@ -10,7 +10,11 @@ import type {
 import type { CheckpointListener, CheckpointedFunction } from '../api/state.js';
 import { hasMethod } from '../api/functions.js';
 import { ConfigError } from '../errors.js';
-import type { InputPartitioning, OperatorKind } from '../runtime/job-graph.js';
+import type { InputPartitioning, KeySpec, OperatorKind } from '../runtime/job-graph.js';
+import type { KeyedProcessFunctionLike, OutputTag } from '../api/keyed-process-function.js';
+import type { WatermarkStrategy } from '../api/watermark-strategy.js';
+import type { TypeInformation } from '../types/type-information.js';
+import { Types } from '../types/types.js';
 
 /** @internal An operator as declared, before defaults are resolved at execute. */
 export interface OperatorDraft {
@@ -22,6 +26,9 @@ export interface OperatorDraft {
   parallelism: number | undefined;
   readonly inputId: number | undefined;
   readonly inputPartitioning: InputPartitioning;
+  readonly extraInputIds?: readonly number[];
+  readonly key?: KeySpec;
+  readonly sideOutputTag?: string;
 }
 
 /** @internal Where a DataStream registers new operators. */
@@ -136,6 +143,80 @@ export class DataStream<TRecord> extends OperatorSettings {
     return new DataStream<TRecord>(this.registry, this.draft, 'rebalance');
   }
 
+  /**
+   * Partitions the stream by key: records with equal keys (equal serialized bytes of `keyType`) go
+   * to the same subtask of the next operator, by key group (see the README's "Keyed streams").
+   * @defaultValue keyType `Types.json()` (strings, numbers, booleans, null, arrays, plain objects)
+   */
+  keyBy<TKey>(keySelector: (value: TRecord) => TKey, keyType?: TypeInformation<TKey>): KeyedStream<TRecord, TKey> {
+    if (typeof keySelector !== 'function') {
+      throw new ConfigError('keyBy expects a key selector function.', { option: 'keySelector' });
+    }
+    const key: KeySpec = {
+      selector: keySelector as (value: unknown) => unknown,
+      type: (keyType ?? Types.json()) as TypeInformation<unknown>,
+    };
+    return new KeyedStream<TRecord, TKey>({ registry: this.registry, draft: this.draft, key });
+  }
+
+  /** Sends every record to every subtask of the next operator (records are shared, do not mutate them). */
+  broadcast(): DataStream<TRecord> {
+    return new DataStream<TRecord>(this.registry, this.draft, 'broadcast');
+  }
+
+  /**
+   * Merges this stream with `others` (same record type) into one stream; records of each input
+   * keep their order, inputs interleave. Watermarks are the minimum over the inputs.
+   */
+  union(...others: DataStream<TRecord>[]): DataStream<TRecord> {
+    const draft = this.registry.addOperator({
+      kind: 'map',
+      function: { map: (value: unknown) => value },
+      name: 'Union',
+      uid: undefined,
+      parallelism: undefined,
+      inputId: this.draft.id,
+      inputPartitioning: 'rebalance',
+      extraInputIds: others.map((other) => other.draft.id),
+    });
+    return new DataStream<TRecord>(this.registry, draft);
+  }
+
+  /**
+   * Extracts event-time timestamps and generates watermarks with `strategy`
+   * (see `WatermarkStrategies`). Upstream watermarks are replaced by the generated ones.
+   */
+  assignTimestampsAndWatermarks(strategy: WatermarkStrategy<TRecord>): DataStream<TRecord> {
+    if (typeof strategy?.createWatermarkGenerator !== 'function') {
+      throw new ConfigError('assignTimestampsAndWatermarks expects a WatermarkStrategy.', { option: 'watermarkStrategy' });
+    }
+    const draft = this.registry.addOperator({
+      kind: 'timestampsAndWatermarks',
+      function: strategy,
+      name: 'Timestamps/Watermarks',
+      uid: undefined,
+      parallelism: undefined,
+      inputId: this.draft.id,
+      inputPartitioning: this.partitioning,
+    });
+    return new DataStream<TRecord>(this.registry, draft);
+  }
+
+  /** The records the operator of this stream emitted to the side output `tag`. */
+  getSideOutput<TSide>(tag: OutputTag<TSide>): DataStream<TSide> {
+    const draft = this.registry.addOperator({
+      kind: 'sideOutput',
+      function: { map: (value: unknown) => value },
+      name: `SideOutput(${tag.id})`,
+      uid: undefined,
+      parallelism: undefined,
+      inputId: this.draft.id,
+      inputPartitioning: 'forward',
+      sideOutputTag: tag.id,
+    });
+    return new DataStream<TSide>(this.registry, draft);
+  }
+
   /** Writes the stream into `sink`. */
   addSink(sink: Sink<TRecord> & FunctionExtras, options: AddSinkOptions = {}): DataStreamSink<TRecord> {
     const draft = this.registry.addOperator({
@@ -161,6 +242,63 @@ export class DataStream<TRecord> extends OperatorSettings {
       inputPartitioning: this.partitioning,
     });
     return new DataStream<TOut>(this.registry, draft);
+  }
+}
+
+/**
+ * A stream partitioned by key (`DataStream.keyBy`): keyed state and timers are available to the
+ * functions applied to it.
+ */
+export class KeyedStream<TRecord, TKey> {
+  private readonly registry: OperatorRegistry;
+  private readonly draft: OperatorDraft;
+  private readonly key: KeySpec;
+
+  /** @internal */
+  constructor(options: { registry: OperatorRegistry; draft: OperatorDraft; key: KeySpec }) {
+    this.registry = options.registry;
+    this.draft = options.draft;
+    this.key = options.key;
+  }
+
+  /**
+   * Applies a `KeyedProcessFunction`: `processElement` per record with keyed state, timers and
+   * side outputs. Set a `uid` on the result (keyed state is checkpointed).
+   */
+  process<TOut>(fn: KeyedProcessFunctionLike<TKey, TRecord, TOut>): DataStream<TOut> {
+    const draft = this.registry.addOperator({
+      kind: 'keyedProcess',
+      function: requireMethod(fn, 'processElement'),
+      name: 'KeyedProcess',
+      uid: undefined,
+      parallelism: undefined,
+      inputId: this.draft.id,
+      inputPartitioning: 'hash',
+      key: this.key,
+    });
+    return new DataStream<TOut>(this.registry, draft);
+  }
+
+  /**
+   * Rolling reduce per key: emits the reduced value after every record. The state
+   * (`ValueState` named `reduce`) is checkpointed: set a `uid`.
+   */
+  reduce(reducer: (accumulated: TRecord, value: TRecord) => TRecord, type?: TypeInformation<TRecord>): DataStream<TRecord> {
+    const valueType = (type ?? Types.json()) as TypeInformation<TRecord>;
+    let state: { value(): TRecord | undefined; update(v: TRecord): void } | undefined;
+    const fn: KeyedProcessFunctionLike<TKey, TRecord, TRecord> = {
+      open: (context) => {
+        state = context.getState({ name: 'reduce', type: valueType });
+      },
+      processElement: (value, _ctx, out) => {
+        const s = state as NonNullable<typeof state>;
+        const current = s.value();
+        const next = current === undefined ? value : reducer(current, value);
+        s.update(next);
+        out.collect(next);
+      },
+    };
+    return this.process(fn).name('Reduce');
   }
 }
 

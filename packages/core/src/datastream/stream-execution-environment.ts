@@ -4,7 +4,9 @@
  */
 import type { Source } from '../api/functions.js';
 import { hasMethod } from '../api/functions.js';
-import { isCheckpointedFunction } from '../api/state.js';
+import type { RestartStrategyConfig } from '../api/restart-strategy.js';
+import { isStatefulNode } from '../runtime/job-graph.js';
+import { validateRestartStrategy } from '../runtime/restart-policy.js';
 import { ConfigError, CoreErrorCode } from '../errors.js';
 import type { CheckpointStorage } from '../runtime/checkpoint-storage.js';
 import type { JobSpec, OperatorNode } from '../runtime/job-graph.js';
@@ -38,6 +40,16 @@ export interface StreamExecutionEnvironmentOptions {
    * @defaultValue `process.emitWarning(error)`
    */
   readonly onWarning?: (warning: Error) => void;
+  /**
+   * Period in ms at which watermark generators' `onPeriodicEmit` runs (`> 0`).
+   * @defaultValue 200
+   */
+  readonly autoWatermarkInterval?: number;
+  /**
+   * What happens when a task fails (see `RestartStrategies`).
+   * @defaultValue `RestartStrategies.noRestart()`
+   */
+  readonly restartStrategy?: RestartStrategyConfig;
 }
 
 /** Options of {@link StreamExecutionEnvironment.addSource}. */
@@ -65,6 +77,29 @@ export class StreamExecutionEnvironment implements OperatorRegistry {
     this.maxParallelism = options.maxParallelism ?? 128;
     this.channelCapacity = options.channelCapacity ?? 1024;
     this.onWarning = options.onWarning ?? ((warning) => process.emitWarning(warning));
+    this.autoWatermarkInterval = options.autoWatermarkInterval ?? 200;
+    this.restartStrategy = options.restartStrategy ?? { type: 'none' };
+  }
+
+  private autoWatermarkInterval: number;
+  private restartStrategy: RestartStrategyConfig;
+
+  /**
+   * Sets the restart strategy (Flink's `setRestartStrategy`).
+   * @defaultValue `RestartStrategies.noRestart()`
+   */
+  setRestartStrategy(strategy: RestartStrategyConfig): this {
+    this.restartStrategy = strategy;
+    return this;
+  }
+
+  /**
+   * Sets the period of periodic watermark emission, ms.
+   * @defaultValue 200
+   */
+  setAutoWatermarkInterval(intervalMs: number): this {
+    this.autoWatermarkInterval = intervalMs;
+    return this;
   }
 
   /** A new environment; nothing is shared between environments. */
@@ -200,7 +235,16 @@ export class StreamExecutionEnvironment implements OperatorRegistry {
         option: 'restore',
       });
     }
+    if (!Number.isFinite(this.autoWatermarkInterval) || this.autoWatermarkInterval <= 0) {
+      throw new ConfigError(
+        `autoWatermarkInterval must be > 0 ms, got ${this.autoWatermarkInterval}; fix env.setAutoWatermarkInterval(ms).`,
+        { option: 'autoWatermarkInterval' },
+      );
+    }
+    validateRestartStrategy(this.restartStrategy);
     return {
+      restartStrategy: this.restartStrategy,
+      autoWatermarkInterval: this.autoWatermarkInterval,
       jobName,
       nodes,
       maxParallelism,
@@ -264,7 +308,7 @@ export class StreamExecutionEnvironment implements OperatorRegistry {
       seen.set(draft.uid, draft);
     }
     return this.drafts.map((draft) => {
-      if (draft.uid === undefined && isCheckpointedFunction(draft.function)) {
+      if (draft.uid === undefined && isStatefulNode(draft)) {
         throw new ConfigError(
           `Operator "${draft.name}" (${draft.kind} #${draft.id}) keeps checkpointed state but has no uid, so its ` +
             'state could not be matched after a change of the job. Set one with .uid("...").',
@@ -288,6 +332,9 @@ export class StreamExecutionEnvironment implements OperatorRegistry {
         function: draft.function,
         inputId: draft.inputId,
         inputPartitioning: draft.inputPartitioning,
+        ...(draft.extraInputIds === undefined ? {} : { extraInputIds: draft.extraInputIds }),
+        ...(draft.key === undefined ? {} : { key: draft.key }),
+        ...(draft.sideOutputTag === undefined ? {} : { sideOutputTag: draft.sideOutputTag }),
       };
     });
   }

@@ -106,6 +106,11 @@ export class OperatorInstance implements Output<unknown> {
     return this.output.watermark?.(watermark);
   }
 
+  /** As an {@link Output} of the previous operator in the chain: a watermark arrives. */
+  watermark(watermark: number): void | Promise<void> {
+    return this.processWatermark(watermark);
+  }
+
   /** The runtime context given to the function's `open`. */
   openContext(): RuntimeContext {
     return this.context;
