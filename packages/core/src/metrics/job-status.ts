@@ -93,9 +93,24 @@ export interface JobStatus {
 
 /** A checkpoint event reported by the runtime's coordinator. */
 export type CheckpointEvent =
-  | { readonly type: 'triggered'; readonly id: number; readonly timestamp: number; readonly final: boolean }
-  | { readonly type: 'completed'; readonly id: number; readonly durationMs: number; readonly sizeBytes: number }
-  | { readonly type: 'failed'; readonly id: number; readonly durationMs: number; readonly error: Error };
+  | {
+      readonly type: 'triggered';
+      readonly id: number;
+      readonly timestamp: number;
+      readonly final: boolean;
+    }
+  | {
+      readonly type: 'completed';
+      readonly id: number;
+      readonly durationMs: number;
+      readonly sizeBytes: number;
+    }
+  | {
+      readonly type: 'failed';
+      readonly id: number;
+      readonly durationMs: number;
+      readonly error: Error;
+    };
 
 /** Collects the job-level facts of one run (fed by the runtime). */
 export class JobStatusTracker {
@@ -138,7 +153,11 @@ export class JobStatusTracker {
     if (before === undefined) return;
     const alignment = this.alignments.get(event.id);
     this.alignments.delete(event.id);
-    const base = { ...before, durationMs: event.durationMs, ...(alignment === undefined ? {} : { alignmentMs: alignment }) };
+    const base = {
+      ...before,
+      durationMs: event.durationMs,
+      ...(alignment === undefined ? {} : { alignmentMs: alignment }),
+    };
     if (event.type === 'completed') {
       this.completed += 1;
       this.checkpoints[index] = { ...base, status: 'completed', sizeBytes: event.sizeBytes };
@@ -156,8 +175,10 @@ export class JobStatusTracker {
   /** Records a failure. */
   exception(error: Error, place: { operator?: string; subtask?: number } = {}): void {
     const fields = error as Error & { code?: unknown; operator?: unknown; subtask?: unknown };
-    const operator = place.operator ?? (typeof fields.operator === 'string' ? fields.operator : undefined);
-    const subtask = place.subtask ?? (typeof fields.subtask === 'number' ? fields.subtask : undefined);
+    const operator =
+      place.operator ?? (typeof fields.operator === 'string' ? fields.operator : undefined);
+    const subtask =
+      place.subtask ?? (typeof fields.subtask === 'number' ? fields.subtask : undefined);
     this.exceptions.unshift({
       timestamp: Date.now(),
       name: error.name,
@@ -202,7 +223,11 @@ export class JobStatusTracker {
       ...(this.endTime === undefined ? {} : { endTime: this.endTime }),
       durationMs: this.uptimeMs,
       graph: this.graph,
-      checkpoints: { completed: this.completed, failed: this.failed, history: [...this.checkpoints] },
+      checkpoints: {
+        completed: this.completed,
+        failed: this.failed,
+        history: [...this.checkpoints],
+      },
       exceptions: [...this.exceptions],
       restarts: this.restarts,
       metrics,

@@ -67,7 +67,8 @@ export class MeterView implements Meter {
     this.samples.push({ at: now, count });
     const cutoff = now - this.windowMs;
     // Keep the newest sample at or before the cutoff as the baseline; drop older ones.
-    while (this.samples.length > 2 && (this.samples[1] as Sample).at <= cutoff) this.samples.shift();
+    while (this.samples.length > 2 && (this.samples[1] as Sample).at <= cutoff)
+      this.samples.shift();
     // Bound memory when read very often: thin samples closer than 1/64 of the window.
     if (this.samples.length > 256) this.thin();
     const base = this.samples[0] as Sample;

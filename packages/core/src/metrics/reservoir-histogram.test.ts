@@ -5,7 +5,15 @@ describe('ReservoirHistogram', () => {
   it('computes min, max, mean and nearest-rank percentiles', () => {
     const histogram = new ReservoirHistogram();
     for (let v = 1; v <= 100; v += 1) histogram.update(v);
-    expect(histogram.statistics()).toEqual({ count: 100, min: 1, max: 100, mean: 50.5, p50: 50, p95: 95, p99: 99 });
+    expect(histogram.statistics()).toEqual({
+      count: 100,
+      min: 1,
+      max: 100,
+      mean: 50.5,
+      p50: 50,
+      p95: 95,
+      p99: 99,
+    });
   });
 
   it('keeps only the most recent window of values but counts all', () => {
@@ -20,7 +28,15 @@ describe('ReservoirHistogram', () => {
   it('is all zeros when empty and ignores non-finite values', () => {
     const histogram = new ReservoirHistogram();
     histogram.update(Number.NaN);
-    expect(histogram.statistics()).toEqual({ count: 0, min: 0, max: 0, mean: 0, p50: 0, p95: 0, p99: 0 });
+    expect(histogram.statistics()).toEqual({
+      count: 0,
+      min: 0,
+      max: 0,
+      mean: 0,
+      p50: 0,
+      p95: 0,
+      p99: 0,
+    });
   });
 
   it('rejects a bad window size', () => {

@@ -47,7 +47,8 @@ export class ReservoirHistogram implements Histogram {
     if (n === 0) return { count: this.total, min: 0, max: 0, mean: 0, p50: 0, p95: 0, p99: 0 };
     let sum = 0;
     for (const value of sorted) sum += value;
-    const rank = (q: number): number => sorted[Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1))] as number;
+    const rank = (q: number): number =>
+      sorted[Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1))] as number;
     return {
       count: this.total,
       min: sorted[0] as number,

@@ -6,11 +6,23 @@ describe('MetricRegistry', () => {
     const registry = new MetricRegistry();
     const subtask = registry.group(['job', 'src', '1']);
     subtask.counter('numRecordsOut').inc(3);
-    const partition = subtask.addGroup('KafkaConsumer').addGroup('topic', 'orders').addGroup('partition', '0');
+    const partition = subtask
+      .addGroup('KafkaConsumer')
+      .addGroup('topic', 'orders')
+      .addGroup('partition', '0');
     partition.gauge('recordsLag', () => 7);
     registry.group(['job']).gauge('lastCheckpointSize', () => 10);
 
-    expect(partition.scope).toEqual(['job', 'src', '1', 'KafkaConsumer', 'topic', 'orders', 'partition', '0']);
+    expect(partition.scope).toEqual([
+      'job',
+      'src',
+      '1',
+      'KafkaConsumer',
+      'topic',
+      'orders',
+      'partition',
+      '0',
+    ]);
     expect(registry.snapshot()).toEqual({
       'job.src.1.numRecordsOut': 3,
       'job.src.1.KafkaConsumer.topic.orders.partition.0.recordsLag': 7,
@@ -21,7 +33,13 @@ describe('MetricRegistry', () => {
       kind: 'gauge',
       level: 'operator',
       groups: ['KafkaConsumer'],
-      labels: { job_name: 'job', operator_id: 'src', subtask_index: '1', topic: 'orders', partition: '0' },
+      labels: {
+        job_name: 'job',
+        operator_id: 'src',
+        subtask_index: '1',
+        topic: 'orders',
+        partition: '0',
+      },
       value: 7,
     });
     expect(registry.collect().find((s) => s.name === 'lastCheckpointSize')).toMatchObject({
@@ -69,16 +87,43 @@ describe('MetricRegistry', () => {
       jobId: 'id',
       jobName: 'j',
       nodes: [
-        { id: 0, kind: 'source', uid: 's', uidExplicit: true, name: 'S', parallelism: 2, function: fn, inputId: undefined, inputPartitioning: 'forward' },
-        { id: 1, kind: 'map', uid: 'm', uidExplicit: false, name: 'M', parallelism: 1, function: fn, inputId: 0, inputPartitioning: 'rebalance' },
+        {
+          id: 0,
+          kind: 'source',
+          uid: 's',
+          uidExplicit: true,
+          name: 'S',
+          parallelism: 2,
+          function: fn,
+          inputId: undefined,
+          inputPartitioning: 'forward',
+        },
+        {
+          id: 1,
+          kind: 'map',
+          uid: 'm',
+          uidExplicit: false,
+          name: 'M',
+          parallelism: 1,
+          function: fn,
+          inputId: 0,
+          inputPartitioning: 'rebalance',
+        },
       ],
     });
     registry.tracker.checkpoint({ type: 'triggered', id: 1, timestamp: 5, final: false });
     registry.tracker.alignment(1, 3);
     registry.tracker.checkpoint({ type: 'completed', id: 1, durationMs: 9, sizeBytes: 100 });
     registry.tracker.checkpoint({ type: 'triggered', id: 2, timestamp: 6, final: false });
-    registry.tracker.checkpoint({ type: 'failed', id: 2, durationMs: 1, error: new Error('disk full') });
-    registry.tracker.exception(Object.assign(new Error('boom'), { code: 'JOB_TASK_FAILED', operator: 'm' }));
+    registry.tracker.checkpoint({
+      type: 'failed',
+      id: 2,
+      durationMs: 1,
+      error: new Error('disk full'),
+    });
+    registry.tracker.exception(
+      Object.assign(new Error('boom'), { code: 'JOB_TASK_FAILED', operator: 'm' }),
+    );
     const status = registry.status();
     expect(status.graph).toEqual({
       vertices: [
@@ -91,9 +136,20 @@ describe('MetricRegistry', () => {
     expect(status.checkpoints.failed).toBe(1);
     expect(status.checkpoints.history).toMatchObject([
       { id: 2, status: 'failed', failureMessage: 'disk full' },
-      { id: 1, status: 'completed', durationMs: 9, sizeBytes: 100, alignmentMs: 3, triggerTimestamp: 5 },
+      {
+        id: 1,
+        status: 'completed',
+        durationMs: 9,
+        sizeBytes: 100,
+        alignmentMs: 3,
+        triggerTimestamp: 5,
+      },
     ]);
-    expect(status.exceptions[0]).toMatchObject({ message: 'boom', code: 'JOB_TASK_FAILED', operator: 'm' });
+    expect(status.exceptions[0]).toMatchObject({
+      message: 'boom',
+      code: 'JOB_TASK_FAILED',
+      operator: 'm',
+    });
     expect(status.state).toBe('running');
     expect(status.metrics.map((s) => s.id).sort()).toEqual(['j.numRestarts', 'j.uptime']);
     registry.tracker.ended('finished');

@@ -31,9 +31,24 @@ interface GroupPlace {
 }
 
 type Entry =
-  | { readonly kind: 'counter'; readonly place: GroupPlace; readonly name: string; readonly metric: SimpleCounter }
-  | { readonly kind: 'gauge'; readonly place: GroupPlace; readonly name: string; readonly read: () => MetricValue }
-  | { readonly kind: 'meter'; readonly place: GroupPlace; readonly name: string; readonly metric: MeterView }
+  | {
+      readonly kind: 'counter';
+      readonly place: GroupPlace;
+      readonly name: string;
+      readonly metric: SimpleCounter;
+    }
+  | {
+      readonly kind: 'gauge';
+      readonly place: GroupPlace;
+      readonly name: string;
+      readonly read: () => MetricValue;
+    }
+  | {
+      readonly kind: 'meter';
+      readonly place: GroupPlace;
+      readonly name: string;
+      readonly metric: MeterView;
+    }
   | {
       readonly kind: 'histogram';
       readonly place: GroupPlace;
@@ -139,7 +154,8 @@ export class MetricRegistry {
         out[sample.id] = sample.value;
         continue;
       }
-      for (const [stat, value] of Object.entries(sample.histogram)) out[`${sample.id}.${stat}`] = value;
+      for (const [stat, value] of Object.entries(sample.histogram))
+        out[`${sample.id}.${stat}`] = value;
     }
     return out;
   }
@@ -165,7 +181,11 @@ export class MetricRegistry {
           out.push({ ...base, value: readGauge(entry.read) });
           break;
         case 'meter':
-          out.push({ ...base, value: safeNumber(() => entry.metric.rate), count: safeNumber(() => entry.metric.count) });
+          out.push({
+            ...base,
+            value: safeNumber(() => entry.metric.rate),
+            count: safeNumber(() => entry.metric.count),
+          });
           break;
         case 'histogram': {
           const histogram = entry.metric.statistics();
