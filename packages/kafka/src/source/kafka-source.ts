@@ -95,6 +95,7 @@ export class KafkaSource<TRecord>
   private finish: ((error?: Error) => void) | undefined;
   private subtaskIndex = 0;
   private skippedRecords: Counter | undefined;
+  private readonly batchChains = new Map<string, Promise<void>>();
 
   /** @internal Use {@link KafkaSource.builder}. */
   constructor(private readonly config: KafkaSourceConfig<TRecord>) {}
@@ -270,7 +271,24 @@ export class KafkaSource<TRecord>
 
   // ---- internals -------------------------------------------------------------------------------
 
-  private async processBatch(
+  /**
+   * Processes batches of one partition one after the other. kafkajs can hand over a second batch
+   * of the same partition while the first is still being processed (after a seek re-fetches), and
+   * two interleaved loops would both pass the "offset > last emitted" check before either emits.
+   */
+  private processBatch(context: SourceContext<TRecord>, input: { batch: FetchedBatch; control: BatchControl }): Promise<void> {
+    const key = partitionKey(input.batch);
+    const previous = this.batchChains.get(key) ?? Promise.resolve();
+    const run = previous.then(() => this.processBatchInOrder(context, input));
+    const settled = run.catch(() => undefined);
+    this.batchChains.set(key, settled);
+    void settled.then(() => {
+      if (this.batchChains.get(key) === settled) this.batchChains.delete(key);
+    });
+    return run;
+  }
+
+  private async processBatchInOrder(
     context: SourceContext<TRecord>,
     input: { batch: FetchedBatch; control: BatchControl },
   ): Promise<void> {
@@ -299,6 +317,8 @@ export class KafkaSource<TRecord>
         return;
       }
       if (!this.running) return;
+      // Checked again after the await: nothing else may have emitted this offset meanwhile.
+      if (record.offset <= progress.offset) continue;
       if (this.config.deserializer.isEndOfStream(value)) {
         this.running = false;
         this.finish?.();
