@@ -11,7 +11,7 @@ import { killAllChildren, killAndRestartUntilDone } from './sigkill-runner.js';
 
 const KILLS = Number(process.env['SLUICE_KAFKA_ALO_KILLS'] ?? '4');
 const SEED = Number(process.env['SLUICE_KAFKA_SEED'] ?? '20261127');
-const RECORDS = 20_000;
+const RECORDS = 40_000;
 
 let admin: Admin;
 let kafka: Kafka;
@@ -34,7 +34,12 @@ it(`AT_LEAST_ONCE survives ${KILLS} SIGKILLs (seed ${SEED}): nothing lost, dupli
   const values = Array.from({ length: RECORDS }, (_, i) => `a${i}`);
   const producer = kafka.producer();
   await producer.connect();
-  await producer.send({ topic: input, messages: values.map((value, i) => ({ value, partition: i % 2 })) });
+  for (let start = 0; start < values.length; start += 5000) {
+    await producer.send({
+      topic: input,
+      messages: values.slice(start, start + 5000).map((value, i) => ({ value, partition: (start + i) % 2 })),
+    });
+  }
   await producer.send({ topic: input, messages: [{ value: 'END', partition: 0 }, { value: 'END', partition: 1 }] });
   await producer.disconnect();
   const report = await killAndRestartUntilDone({
