@@ -2,10 +2,7 @@
 // 28-32: defaults and names, rolling, snapshot/notify, restore (truncate or valid-length file),
 // date-time bucketing.
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   BasePathBucketer,
   BucketingSink,
@@ -13,29 +10,12 @@ import {
   DateTimeBucketer,
   LocalFileSystem,
   StringWriter,
-  WebHdfsFileSystem,
 } from '../src/index.js';
 import type { Bucketer, FileSystem } from '../src/index.js';
+import { fileSystemTargets } from './helpers/targets.js';
 import { redistribute, SinkSubtask } from './helpers/operator-harness.js';
 
-const targets: { name: string; make: () => Promise<{ fs: FileSystem; root: string; dispose: () => Promise<void> }> }[] = [
-  {
-    name: 'local disk',
-    make: async () => {
-      const dir = await mkdtemp(join(tmpdir(), 'sluice-bucketing-'));
-      return { fs: new LocalFileSystem({ root: dir }), root: '/out', dispose: () => rm(dir, { recursive: true, force: true }) };
-    },
-  },
-  {
-    name: 'real HDFS',
-    make: () => {
-      const hdfs = inject('sluiceHdfs');
-      const fs = new WebHdfsFileSystem({ url: hdfs.webhdfsUrl, user: hdfs.user, appendBufferBytes: 64 * 1024 });
-      const root = `/bucketing-${randomUUID()}`;
-      return Promise.resolve({ fs, root, dispose: async () => void (await fs.delete(root, { recursive: true })) });
-    },
-  },
-];
+const targets = fileSystemTargets('bucketing');
 
 describe('BucketingSink defaults (28)', () => {
   it('28: Flink 1.6 defaults: 384 MiB batches, no rollover, 60 s inactivity, _ / .in-progress / .pending / .valid-length, part, truncate, 60 s async timeout', () => {

@@ -3,48 +3,21 @@
 // the persisted length, then append), idempotent commits, scale-in, close without commit, path
 // safety, bulk formats. Reference §9 item 33 (StreamingFileSink).
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { inject } from 'vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BasePathBucketAssigner,
   DefaultRollingPolicy,
   FileSink,
-  LocalFileSystem,
   OnCheckpointRollingPolicy,
   OutputFileConfig,
   SimpleStringEncoder,
-  WebHdfsFileSystem,
 } from '../src/index.js';
 import type { BucketAssigner, BulkWriterFactory, FileOutput, FileSystem, RollingPolicy } from '../src/index.js';
+import { fileSystemTargets } from './helpers/targets.js';
 import { redistribute, SinkSubtask } from './helpers/operator-harness.js';
 import type { SubtaskSnapshot } from './helpers/operator-harness.js';
 
-interface Target {
-  readonly name: string;
-  make(): Promise<{ fs: FileSystem; root: string; dispose: () => Promise<void> }>;
-}
-
-const targets: Target[] = [
-  {
-    name: 'local disk',
-    make: async () => {
-      const dir = await mkdtemp(join(tmpdir(), 'sluice-filesink-'));
-      return { fs: new LocalFileSystem({ root: dir }), root: '/out', dispose: () => rm(dir, { recursive: true, force: true }) };
-    },
-  },
-  {
-    name: 'real HDFS',
-    make: () => {
-      const hdfs = inject('sluiceHdfs');
-      const fs = new WebHdfsFileSystem({ url: hdfs.webhdfsUrl, user: hdfs.user, appendBufferBytes: 64 * 1024 });
-      const root = `/filesink-${randomUUID()}`;
-      return Promise.resolve({ fs, root, dispose: async () => void (await fs.delete(root, { recursive: true })) });
-    },
-  },
-];
+const targets = fileSystemTargets('filesink');
 
 /** Rolls when told to (so tests choose exactly when parts close). */
 class ManualRollingPolicy implements RollingPolicy {

@@ -3,31 +3,12 @@
 // complete and half-written checkpoints, discard, errors. A job restoring from checkpoints on HDFS
 // runs in sigkill-file-sink.test.ts (seed 1 on HDFS).
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { FileSystemCheckpointStorage, LocalFileSystem, WebHdfsFileSystem } from '../src/index.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FileSystemCheckpointStorage, LocalFileSystem } from '../src/index.js';
 import type { FileSystem } from '../src/index.js';
+import { fileSystemTargets } from './helpers/targets.js';
 
-const targets: { name: string; make: () => Promise<{ fs: FileSystem; root: string; dispose: () => Promise<void> }> }[] = [
-  {
-    name: 'local disk',
-    make: async () => {
-      const dir = await mkdtemp(join(tmpdir(), 'sluice-fs-chk-'));
-      return { fs: new LocalFileSystem({ root: dir }), root: '/checkpoints', dispose: () => rm(dir, { recursive: true, force: true }) };
-    },
-  },
-  {
-    name: 'real HDFS',
-    make: () => {
-      const hdfs = inject('sluiceHdfs');
-      const fs = new WebHdfsFileSystem({ url: hdfs.webhdfsUrl, user: hdfs.user });
-      const root = `/checkpoints-${randomUUID()}`;
-      return Promise.resolve({ fs, root, dispose: async () => void (await fs.delete(root, { recursive: true })) });
-    },
-  },
-];
+const targets = fileSystemTargets('checkpoints');
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 const text = (data: Uint8Array | undefined): string | undefined => (data === undefined ? undefined : new TextDecoder().decode(data));

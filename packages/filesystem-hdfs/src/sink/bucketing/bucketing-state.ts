@@ -7,7 +7,9 @@
  * `varuint c`, c × (`varuint checkpointId`, `varuint m`, m × `string pendingFile`)). File names
  * are the final part paths; in-progress, pending and valid-length names derive from them.
  */
-import { CoreErrorCode, DataInput, DataOutput, StateError } from '@sluice/core';
+import { DataOutput } from '@sluice/core';
+import type { DataInput } from '@sluice/core';
+import { decodeVersioned } from '../../internal/versioned-codec.js';
 
 /** One bucket of a {@link BucketingSinkState}. */
 export interface BucketingBucketState {
@@ -79,30 +81,10 @@ function decodeV1(input: DataInput): BucketingSinkState {
   return { buckets };
 }
 
-/** Decodes any known version: unknown → `STATE_UNKNOWN_VERSION`, truncated/trailing → `STATE_CORRUPT`. */
+/**
+ * Decodes state written by any known version: an unknown version throws `STATE_UNKNOWN_VERSION`,
+ * truncated or trailing bytes throw `STATE_CORRUPT`.
+ */
 export function decodeBucketingState(bytes: Uint8Array): BucketingSinkState {
-  const input = new DataInput(bytes);
-  let version: number;
-  try {
-    version = input.readVarUint();
-  } catch (cause) {
-    throw new StateError('BucketingSink state is empty or unreadable.', { code: CoreErrorCode.STATE_CORRUPT, cause });
-  }
-  if (version !== 1) {
-    throw new StateError(
-      `BucketingSink state has version ${version}; this release reads versions 1..${BUCKETING_STATE_VERSION}. ` +
-        'Restore with the release that wrote the checkpoint, or a newer one.',
-      { code: CoreErrorCode.STATE_UNKNOWN_VERSION },
-    );
-  }
-  try {
-    const state = decodeV1(input);
-    input.assertEnd();
-    return state;
-  } catch (cause) {
-    throw new StateError(`BucketingSink state (version ${version}) is truncated or has trailing bytes.`, {
-      code: CoreErrorCode.STATE_CORRUPT,
-      cause,
-    });
-  }
+  return decodeVersioned(bytes, 'BucketingSink state', { 1: decodeV1 });
 }

@@ -8,7 +8,9 @@
  * `varuint partCreationTime`], `varuint n`, n × (`varuint checkpointId`, `varuint m`,
  * m × (`string pendingPath`, `string finalPath`, `varuint length`)).
  */
-import { CoreErrorCode, DataInput, DataOutput, StateError } from '@sluice/core';
+import { DataOutput } from '@sluice/core';
+import type { DataInput } from '@sluice/core';
+import { decodeVersioned } from '../../internal/versioned-codec.js';
 
 /** A closed part waiting for its checkpoint to complete: renamed from `pendingPath` to `finalPath`. */
 export interface PendingPart {
@@ -103,32 +105,9 @@ function decodeV1(input: DataInput): BucketState {
 }
 
 /**
- * Decodes a bucket's state written by any known version. An unknown version throws
- * `STATE_UNKNOWN_VERSION`; truncated or trailing bytes throw `STATE_CORRUPT`.
+ * Decodes state written by any known version: an unknown version throws `STATE_UNKNOWN_VERSION`,
+ * truncated or trailing bytes throw `STATE_CORRUPT`.
  */
 export function decodeBucketState(bytes: Uint8Array): BucketState {
-  const input = new DataInput(bytes);
-  let version: number;
-  try {
-    version = input.readVarUint();
-  } catch (cause) {
-    throw new StateError('FileSink bucket state is empty or unreadable.', { code: CoreErrorCode.STATE_CORRUPT, cause });
-  }
-  if (version !== 1) {
-    throw new StateError(
-      `FileSink bucket state has version ${version}; this release reads versions 1..${BUCKET_STATE_VERSION}. ` +
-        'Restore with the release that wrote the checkpoint, or a newer one.',
-      { code: CoreErrorCode.STATE_UNKNOWN_VERSION },
-    );
-  }
-  try {
-    const state = decodeV1(input);
-    input.assertEnd();
-    return state;
-  } catch (cause) {
-    throw new StateError(`FileSink bucket state (version ${version}) is truncated or has trailing bytes.`, {
-      code: CoreErrorCode.STATE_CORRUPT,
-      cause,
-    });
-  }
+  return decodeVersioned(bytes, 'FileSink bucket state', { 1: decodeV1 });
 }

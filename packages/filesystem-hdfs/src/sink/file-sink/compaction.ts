@@ -14,9 +14,9 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { ConfigError } from '@sluice/core';
 import { FileSystemError, HdfsErrorCode, isFileSystemError } from '../../errors.js';
-import type { FileStatus, FileSystem } from '../../filesystem/file-system.js';
+import type { FileSystem } from '../../filesystem/file-system.js';
 import type { PendingPart } from './bucket-state.js';
-import { commitPendingPart } from './part-commit.js';
+import { commitPendingPart, statusOrUndefined } from './part-commit.js';
 
 /** Options of FileSink compaction. */
 export interface CompactionOptions {
@@ -61,15 +61,6 @@ export function compactionGroups(parts: readonly PendingPart[], targetSizeBytes:
   }
   if (current.length > 0) groups.push(current);
   return groups;
-}
-
-async function statusOrUndefined(fs: FileSystem, path: string): Promise<FileStatus | undefined> {
-  try {
-    return await fs.status(path);
-  } catch (error) {
-    if (isFileSystemError(error, HdfsErrorCode.HDFS_FILE_NOT_FOUND)) return undefined;
-    throw error;
-  }
 }
 
 async function* concatenate(fs: FileSystem, parts: readonly PendingPart[]): AsyncIterable<Uint8Array> {

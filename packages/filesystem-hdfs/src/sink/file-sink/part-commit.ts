@@ -6,7 +6,8 @@ import { FileSystemError, HdfsErrorCode, isFileSystemError } from '../../errors.
 import type { FileStatus, FileSystem } from '../../filesystem/file-system.js';
 import type { PendingPart } from './bucket-state.js';
 
-async function statusOrUndefined(fs: FileSystem, path: string): Promise<FileStatus | undefined> {
+/** The status of `path`, or `undefined` when it does not exist. */
+export async function statusOrUndefined(fs: FileSystem, path: string): Promise<FileStatus | undefined> {
   try {
     return await fs.status(path);
   } catch (error) {
