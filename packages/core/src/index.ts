@@ -54,6 +54,49 @@ export type {
 export { retry, retryDelayMs, isRetriable, RetriesExhaustedError } from './api/retry.js';
 export type { RetryOptions } from './api/retry.js';
 export type { Partitioner, PartitionTarget } from './api/partitioner.js';
+
+// SDK: keyed state, keyed process functions, event time, restart strategies
+export type {
+  StateTtlUpdateType,
+  StateTtlConfig,
+  KeyedStateDescriptorBase,
+  ValueStateDescriptor,
+  KeyedListStateDescriptor,
+  MapStateDescriptor,
+  ReducingStateDescriptor,
+  AggregateFunction,
+  AggregatingStateDescriptor,
+  ValueState,
+  MapState,
+  ReducingState,
+  AggregatingState,
+  KeyedStateStore,
+} from './api/keyed-state.js';
+export { OutputTag } from './api/keyed-process-function.js';
+export type {
+  TimerService,
+  KeyedProcessContext,
+  OnTimerContext,
+  KeyedRuntimeContext,
+  KeyedProcessFunction,
+  KeyedProcessFunctionLike,
+} from './api/keyed-process-function.js';
+export { BoundedOutOfOrdernessGenerator, WatermarkStrategies } from './api/watermark-strategy.js';
+export type {
+  WatermarkOutput,
+  WatermarkGenerator,
+  TimestampAssigner,
+  WatermarkStrategy,
+} from './api/watermark-strategy.js';
+export { RestartStrategies } from './api/restart-strategy.js';
+export type {
+  NoRestartStrategy,
+  FixedDelayRestartStrategy,
+  ExponentialDelayRestartStrategy,
+  FailureRateRestartStrategy,
+  RestartStrategyConfig,
+  FailureRecord,
+} from './api/restart-strategy.js';
 export type {
   Counter,
   Meter,
@@ -90,7 +133,7 @@ export type {
   StreamExecutionEnvironmentOptions,
   AddSourceOptions,
 } from './datastream/stream-execution-environment.js';
-export { DataStream, DataStreamSink } from './datastream/data-stream.js';
+export { DataStream, DataStreamSink, KeyedStream } from './datastream/data-stream.js';
 export type {
   AddSinkOptions,
   FunctionExtras,
@@ -102,7 +145,15 @@ export { CheckpointConfig, CheckpointingMode } from './datastream/checkpoint-con
 export type { StopMode, RestoreSetting } from './datastream/checkpoint-config.js';
 
 // Runtime: job handle, checkpoint storage, metadata
-export type { JobExecutionResult, JobHandle, CancelOptions } from './runtime/job-runner.js';
+export type { JobExecutionResult, JobHandle, CancelOptions, RestartsExhaustedError } from './runtime/job-runner.js';
+export {
+  keyGroupRangeForSubtask,
+  subtaskForKeyGroup,
+  keyGroupForBytes,
+  murmur3Bytes,
+  murmurHashInt,
+} from './runtime/key-groups.js';
+export type { KeyGroupRange } from './runtime/key-groups.js';
 export type { MetricValue, MetricKind, MetricSample } from './metrics/metric-sample.js';
 export type {
   JobStatus,

@@ -151,14 +151,7 @@ describe('keyBy and keyed state', () => {
   });
 
   it('list, map, reducing and aggregating state per key', async () => {
-    const out: string[] = [];
-    const env = StreamExecutionEnvironment.create({ parallelism: 2 });
-    env
-      .addSource(new EventSource({ limit: 40, keys: 2 }))
-      .uid('events')
-      .setParallelism(1)
-      .keyBy((e) => e.key, Types.string())
-      .process({
+    const statesFunction = {
         list: undefined as ListState<number> | undefined,
         map: undefined as MapState<string, number> | undefined,
         max: undefined as ReducingState<number> | undefined,
@@ -188,7 +181,15 @@ describe('keyBy and keyed state', () => {
             );
           }
         },
-      })
+      };
+    const out: string[] = [];
+    const env = StreamExecutionEnvironment.create({ parallelism: 2 });
+    env
+      .addSource(new EventSource({ limit: 40, keys: 2 }))
+      .uid('events')
+      .setParallelism(1)
+      .keyBy((e) => e.key, Types.string())
+      .process(statesFunction)
       .uid('states')
       .addSink(collectInto(out));
     await env.execute('keyed-states');

@@ -6,7 +6,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RuntimeContext } from '../api/functions.js';
 import type { JobStatus } from '../metrics/job-status.js';
-import { isCheckpointedFunction } from '../api/state.js';
 import { ConfigError, CoreErrorCode, JobExecutionError, StateError, isSluiceError } from '../errors.js';
 import { BoundedChannel } from './bounded-channel.js';
 import { CheckpointCoordinator } from './checkpoint-coordinator.js';
@@ -434,6 +433,10 @@ class JobRun implements SubtaskHost {
       () => undefined,
       () => undefined,
     );
+  }
+
+  alignmentDone(alignment: { checkpointId: number; durationMs: number }): void {
+    this.registry.tracker.alignment(alignment.checkpointId, Math.round(alignment.durationMs));
   }
 
   acknowledge(ack: SubtaskAck): void {

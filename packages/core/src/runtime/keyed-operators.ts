@@ -4,7 +4,6 @@
  */
 import type { Collector } from '../api/functions.js';
 import type {
-  KeyedProcessContext,
   KeyedProcessFunction,
   KeyedRuntimeContext,
   OnTimerContext,

@@ -72,12 +72,16 @@ export interface Timer {
 
 class StateTable {
   readonly groups = new Map<number, Map<string, Entry>>();
-  constructor(
-    readonly name: string,
-    readonly kind: KeyedStateKind,
-    readonly serializer: TypeSerializer<unknown>,
-    readonly ttl: StateTtlConfig | undefined,
-  ) {}
+  readonly name: string;
+  readonly kind: KeyedStateKind;
+  readonly serializer: TypeSerializer<unknown>;
+  readonly ttl: StateTtlConfig | undefined;
+  constructor(options: { name: string; kind: KeyedStateKind; serializer: TypeSerializer<unknown>; ttl: StateTtlConfig | undefined }) {
+    this.name = options.name;
+    this.kind = options.kind;
+    this.serializer = options.serializer;
+    this.ttl = options.ttl;
+  }
 }
 
 /** Time ordered timers with per-key deduplication; ties ordered by key bytes. */
@@ -491,7 +495,12 @@ export class HeapKeyedStateBackend implements KeyedStateStore {
         code: CoreErrorCode.STATE_ACCESS_INVALID,
       });
     }
-    const table = new StateTable(descriptor.name, spec.kind, spec.type.createSerializer(), descriptor.ttl);
+    const table = new StateTable({
+      name: descriptor.name,
+      kind: spec.kind,
+      serializer: spec.type.createSerializer(),
+      ttl: descriptor.ttl,
+    });
     const raw = this.raw.get(descriptor.name);
     if (raw !== undefined) {
       if (raw.kind !== spec.kind) {

@@ -10,7 +10,12 @@ export function createOperator(init: OperatorInstanceInit): OperatorInstance {
       return new KeyedProcessOperator(init);
     case 'timestampsAndWatermarks':
       return new TimestampsAndWatermarksOperator(init);
-    default:
+    case 'source':
+    case 'map':
+    case 'flatMap':
+    case 'filter':
+    case 'sink':
+    case 'sideOutput':
       return createBasicOperator(init);
   }
 }

@@ -274,7 +274,8 @@ export function createOperator(init: OperatorInstanceInit): OperatorInstance {
       return new SinkOperator(init);
     case 'sideOutput':
       return new MapOperator(init);
-    default:
+    case 'keyedProcess':
+    case 'timestampsAndWatermarks':
       throw new Error(`createOperator: ${init.node.kind} operators are created by operator-factory.ts`);
   }
 }

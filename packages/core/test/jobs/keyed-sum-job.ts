@@ -1,0 +1,250 @@
+/**
+ * Fault-test job for keyed streams: a replayable numbered source (parallelism 2, offsets in
+ * operator state) → event-time timestamps and watermarks → keyBy → per-key running sum with
+ * event-time window timers (keyed state + timers in checkpoints) → an exactly-once two-phase-commit
+ * file sink. Run as a child process by `test/sigkill-keyed-exactly-once.test.ts`.
+ *
+ * Output lines: `sum <key> <value> <running sum>` per record and `window <key> <end> <count>` per
+ * window of `SLUICE_WINDOW_MS` when the watermark passes its end.
+ *
+ * Environment: `SLUICE_JOB_DIR`, `SLUICE_JOB_NAME`, `SLUICE_SEQ_COUNT`, `SLUICE_KEYS`,
+ * `SLUICE_WINDOW_MS`, `SLUICE_PARALLELISM` (keyed operator and sink; may change between runs:
+ * rescale), `SLUICE_CHECKPOINT_INTERVAL_MS`, `SLUICE_PAUSE_EVERY`, `SLUICE_KILL_AT` (see kill-points.ts).
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { open, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import type {
+  CheckpointedFunction,
+  Collector,
+  FunctionInitializationContext,
+  FunctionSnapshotContext,
+  KeyedProcessContext,
+  KeyedProcessFunction,
+  KeyedRuntimeContext,
+  ListState,
+  MapState,
+  OnTimerContext,
+  RichFunction,
+  RuntimeContext,
+  Source,
+  SourceContext,
+  ValueState,
+} from '../../src/index.js';
+import {
+  LocalCheckpointStorage,
+  StreamExecutionEnvironment,
+  TwoPhaseCommitSink,
+  Types,
+  WatermarkStrategies,
+} from '../../src/index.js';
+import { killPoint } from './kill-points.js';
+
+function env(name: string, fallback: string): string {
+  return process.env[name] || fallback;
+}
+
+const jobDir = env('SLUICE_JOB_DIR', '');
+const jobName = env('SLUICE_JOB_NAME', 'keyed-sum-job');
+const count = Number(env('SLUICE_SEQ_COUNT', '3000'));
+const keys = Number(env('SLUICE_KEYS', '11'));
+const windowMs = Number(env('SLUICE_WINDOW_MS', '50'));
+const parallelism = Number(env('SLUICE_PARALLELISM', '2'));
+const intervalMs = Number(env('SLUICE_CHECKPOINT_INTERVAL_MS', '40'));
+const pauseEvery = Number(env('SLUICE_PAUSE_EVERY', '4'));
+const pendingDir = join(jobDir, 'pending');
+const committedDir = join(jobDir, 'committed');
+
+/** Subtask s of 2 emits s, s+2, s+4, … below `count`, with timestamp = value. */
+class SequenceSource implements Source<number>, CheckpointedFunction, RichFunction {
+  private next = 0;
+  private subtask = 0;
+  private stride = 1;
+  private running = true;
+  private state: ListState<number> | undefined;
+
+  initializeState(context: FunctionInitializationContext): void {
+    this.state = context.operatorStateStore.getListState({ name: 'next', type: Types.number() });
+    if (context.isRestored) this.next = this.state.get()[0] ?? 0;
+  }
+
+  open(context: RuntimeContext): void {
+    this.subtask = context.subtaskIndex;
+    this.stride = context.parallelism;
+  }
+
+  snapshotState(): void {
+    killPoint('source.snapshot');
+    this.state?.update([this.next]);
+  }
+
+  async run(context: SourceContext<number>): Promise<void> {
+    while (this.running) {
+      const value = this.subtask + this.next * this.stride;
+      if (value >= count) return;
+      const wait = context.collectWithTimestamp(value, value);
+      this.next += 1;
+      killPoint('source.emit');
+      if (wait !== undefined) await wait;
+      if (this.next % pauseEvery === 0) await delay(1);
+    }
+  }
+
+  cancel(): void {
+    this.running = false;
+  }
+}
+
+/** Running sum per key and a count per event-time window, emitted by an event-time timer. */
+class RunningSumWithWindows implements KeyedProcessFunction<string, number, string> {
+  private sum: ValueState<number> | undefined;
+  private windows: MapState<number, number> | undefined;
+
+  open(context: KeyedRuntimeContext): void {
+    this.sum = context.getState({ name: 'sum', type: Types.number(), defaultValue: 0 });
+    this.windows = context.getMapState({ name: 'windows', keyType: Types.number(), valueType: Types.number() });
+  }
+
+  processElement(value: number, ctx: KeyedProcessContext<string>, out: Collector<string>): void {
+    const sum = (this.sum?.value() ?? 0) + value;
+    this.sum?.update(sum);
+    out.collect(`sum ${ctx.getCurrentKey()} ${value} ${sum}`);
+    const end = Math.floor(value / windowMs) * windowMs + windowMs - 1;
+    this.windows?.put(end, (this.windows.get(end) ?? 0) + 1);
+    ctx.timerService.registerEventTimeTimer(end);
+  }
+
+  onTimer(timestamp: number, ctx: OnTimerContext<string>, out: Collector<string>): void {
+    out.collect(`window ${ctx.getCurrentKey()} ${timestamp} ${this.windows?.get(timestamp) ?? 0}`);
+    this.windows?.remove(timestamp);
+  }
+}
+
+/** A transaction is `pending/<id>.tmp` (fsynced at preCommit), committed by a rename into `committed/`. */
+class FileTransactionSink extends TwoPhaseCommitSink<string, string> {
+  private readonly buffers = new Map<string, string[]>();
+  private nonce: string | undefined;
+  private counter = 0;
+
+  constructor() {
+    super({ transactionType: Types.string() });
+  }
+
+  protected async beginTransaction(): Promise<string> {
+    this.nonce ??= `${this.getRuntimeContext().subtaskIndex}-${process.pid}-${randomUUID().slice(0, 8)}`;
+    const id = `${this.nonce}-${this.counter++}`;
+    await writeFile(join(pendingDir, `${id}.tmp`), '');
+    this.buffers.set(id, []);
+    return id;
+  }
+
+  protected invokeInTransaction(txn: string, value: string): void {
+    const buffer = this.buffers.get(txn);
+    if (buffer === undefined) throw new Error(`no buffer for transaction ${txn}`);
+    buffer.push(value);
+    killPoint('sink.invoke');
+  }
+
+  protected async preCommit(txn: string): Promise<void> {
+    const lines = this.buffers.get(txn) ?? [];
+    const file = await open(join(pendingDir, `${txn}.tmp`), 'a');
+    try {
+      if (lines.length > 0) await file.write(`${lines.join('\n')}\n`);
+      killPoint('sink.precommit');
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    this.buffers.delete(txn);
+  }
+
+  protected async commit(txn: string): Promise<void> {
+    killPoint('sink.commit');
+    await this.moveToCommitted(txn);
+    killPoint('sink.commit-renamed');
+  }
+
+  protected override async recoverAndCommit(txn: string): Promise<void> {
+    killPoint('sink.recover-commit');
+    await this.moveToCommitted(txn);
+  }
+
+  protected async abort(txn: string): Promise<void> {
+    this.buffers.delete(txn);
+    await unlink(join(pendingDir, `${txn}.tmp`)).catch((error: unknown) => {
+      if ((error as { code?: unknown }).code !== 'ENOENT') throw error;
+    });
+  }
+
+  override async snapshotState(context: FunctionSnapshotContext): Promise<void> {
+    await super.snapshotState(context);
+    killPoint('sink.snapshot-done');
+  }
+
+  override async notifyCheckpointComplete(checkpointId: number): Promise<void> {
+    killPoint('sink.notify');
+    await super.notifyCheckpointComplete(checkpointId);
+  }
+
+  private async moveToCommitted(txn: string): Promise<void> {
+    const target = join(committedDir, `${txn}.txt`);
+    try {
+      await rename(join(pendingDir, `${txn}.tmp`), target);
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'ENOENT') throw error;
+      const done = await stat(target).then(
+        () => true,
+        () => false,
+      );
+      if (!done) throw new Error(`transaction ${txn} is neither pending nor committed: data lost`);
+    }
+  }
+}
+
+/** Local storage with kill points inside the checkpoint protocol. */
+class KillableCheckpointStorage extends LocalCheckpointStorage {
+  override async writeFile(checkpointPath: string, file: { name: string; bytes: Uint8Array }): Promise<void> {
+    await super.writeFile(checkpointPath, file);
+    killPoint('storage.state-written');
+  }
+
+  override async commitMetadata(checkpointPath: string, bytes: Uint8Array): Promise<void> {
+    await super.commitMetadata(checkpointPath, bytes);
+    killPoint('storage.metadata-committed');
+  }
+}
+
+async function main(): Promise<void> {
+  mkdirSync(pendingDir, { recursive: true });
+  mkdirSync(committedDir, { recursive: true });
+  const environment = StreamExecutionEnvironment.create({ parallelism, autoWatermarkInterval: 10 });
+  environment.enableCheckpointing(intervalMs);
+  environment
+    .getCheckpointConfig()
+    .setCheckpointStorage(new KillableCheckpointStorage({ directory: join(jobDir, 'checkpoints') }));
+  environment
+    .addSource(new SequenceSource(), { name: 'seq' })
+    .uid('seq')
+    .setParallelism(2)
+    .assignTimestampsAndWatermarks(WatermarkStrategies.forMonotonousTimestamps<number>())
+    .setParallelism(2)
+    .keyBy((value) => `k${value % keys}`, Types.string())
+    .process(new RunningSumWithWindows())
+    .uid('running-sum')
+    .addSink(new FileTransactionSink())
+    .uid('sink');
+  await environment.execute(jobName);
+}
+
+main().then(
+  () => {
+    process.stdout.write('JOB_FINISHED\n');
+    process.exit(0);
+  },
+  (error: unknown) => {
+    process.stderr.write(`JOB_FAILED ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);
