@@ -1,5 +1,8 @@
 // EXACTLY_ONCE Kafka → Kafka in a real job (in process): read_committed sees every record once.
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { resolveKafkaJars } from '@sluice/testkit';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Admin, Kafka } from 'kafkajs';
@@ -7,6 +10,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DeliveryGuarantee } from '../src/sink/kafka-sink.js';
 import { brokers, createTopic, kafkaClient, readCommittedUntilMarkers, uniqueName } from './helpers.js';
 import { runKafkaToKafkaJob } from './jobs/kafka-to-kafka-job.js';
+
+const execFileAsync = promisify(execFile);
 
 let admin: Admin;
 let kafka: Kafka;
@@ -22,7 +27,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-it('EXACTLY_ONCE job: every input record appears once in the output for a read_committed reader (checklist 21)', async () => {
+it('EXACTLY_ONCE job: every input record appears once for a read_committed reader, kafkajs and Java console consumer (checklist 21)', async () => {
   const input = await createTopic(admin, { partitions: 2 });
   const output = await createTopic(admin, { partitions: 2 });
   const values = Array.from({ length: 200 }, (_, i) => `r${i}`);
@@ -49,4 +54,29 @@ it('EXACTLY_ONCE job: every input record appears once in the output for a read_c
   // a committed marker per partition after the job: everything before it is decided, duplicates included
   const read = await readCommittedUntilMarkers(kafka, admin, output);
   expect(read.sort()).toEqual(values.map((v) => v.toUpperCase()).sort());
+
+  // and once with Kafka's own Java console consumer, read_committed (200 records + 2 markers)
+  const lib = await resolveKafkaJars();
+  const { stdout } = await execFileAsync(
+    'java',
+    [
+      '-cp',
+      `${lib}/*`,
+      'org.apache.kafka.tools.consumer.ConsoleConsumer',
+      '--bootstrap-server',
+      brokers().join(','),
+      '--topic',
+      output,
+      '--from-beginning',
+      '--isolation-level',
+      'read_committed',
+      '--max-messages',
+      String(values.length + 2),
+      '--timeout-ms',
+      '60000',
+    ],
+    { timeout: 120_000, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 * 1024 },
+  );
+  const javaRead = stdout.split('\n').filter((line) => /^R\d+$/.test(line));
+  expect(javaRead.sort()).toEqual(values.map((v) => v.toUpperCase()).sort());
 });

@@ -101,6 +101,34 @@ describe('KafkaSource on a real broker', () => {
     }
   });
 
+  it('rescale 1 → 3: every subtask gets the union of the offsets and keeps the partitions assign() gives it (checklist 11, 27)', async () => {
+    const topic = await createTopic(admin, { partitions: 4 });
+    await produce(topic, Array.from({ length: 8 }, (_, i) => ({ value: `u${i}`, partition: i % 4 })));
+    const groupId = uniqueName('group');
+    const single = new SourceHarness(source(topic, (b) => b.setGroupId(groupId)));
+    await single.start();
+    await single.waitForRecords(8);
+    const saved = await single.checkpoint(1);
+    await single.stop();
+    await produce(topic, Array.from({ length: 8 }, (_, i) => ({ value: `w${i}`, partition: i % 4 })));
+    const rescaled = [0, 1, 2].map(
+      (subtaskIndex) => new SourceHarness(source(topic, (b) => b.setGroupId(groupId)), { subtaskIndex, parallelism: 3, restore: saved }),
+    );
+    try {
+      await Promise.all(rescaled.map((h) => h.start()));
+      await waitUntil('8 new records over 3 subtasks', () => rescaled.reduce((n, h) => n + h.records.length, 0) >= 8);
+      const all = rescaled.flatMap((h) => h.records.map((r) => r.value)).sort();
+      expect(all).toEqual(['w0', 'w1', 'w2', 'w3', 'w4', 'w5', 'w6', 'w7']);
+      for (const [subtaskIndex, h] of rescaled.entries()) {
+        const state = await h.checkpoint(2);
+        const partitions = (state.get('topic-partition-offset-states') ?? []).length;
+        expect(partitions).toBe([0, 1, 2, 3].filter((p) => assignPartition(topic, p, 3) === subtaskIndex).length);
+      }
+    } finally {
+      await Promise.all(rescaled.map((h) => h.stop()));
+    }
+  });
+
   it('ON_CHECKPOINTS commits last emitted + 1 to the group when the checkpoint completes (checklist 10)', async () => {
     const topic = await createTopic(admin);
     await produce(topic, Array.from({ length: 7 }, (_, i) => ({ value: `c${i}` })));
