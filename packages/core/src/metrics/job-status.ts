@@ -201,6 +201,11 @@ export class JobStatusTracker {
     return this.restarts;
   }
 
+  /** Alignment of the newest completed checkpoint in ms (0 when none, or no subtask aligned). */
+  get lastAlignmentMs(): number {
+    return this.checkpoints.find((c) => c.status === 'completed')?.alignmentMs ?? 0;
+  }
+
   /** ms since the run started. */
   get uptimeMs(): number {
     return (this.endTime ?? Date.now()) - this.startTime;

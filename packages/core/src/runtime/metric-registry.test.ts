@@ -151,7 +151,7 @@ describe('MetricRegistry', () => {
       operator: 'm',
     });
     expect(status.state).toBe('running');
-    expect(status.metrics.map((s) => s.id).sort()).toEqual(['j.numRestarts', 'j.uptime']);
+    expect(status.metrics.map((s) => s.id).sort()).toEqual(['j.lastCheckpointAlignmentTime', 'j.numRestarts', 'j.uptime']);
     registry.tracker.ended('finished');
     expect(registry.status().state).toBe('finished');
   });

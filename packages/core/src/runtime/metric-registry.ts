@@ -82,8 +82,8 @@ export class MetricRegistry {
   }
 
   /**
-   * Records the job's identity and graph and registers the job metrics `uptime` (ms) and
-   * `numRestarts`.
+   * Records the job's identity and graph and registers the job metrics `uptime` (ms),
+   * `numRestarts` and `lastCheckpointAlignmentTime` (ms).
    */
   describeJob(job: { jobId: string; jobName: string; nodes: readonly OperatorNode[] }): void {
     const byId = new Map(job.nodes.map((node) => [node.id, node]));
@@ -105,6 +105,7 @@ export class MetricRegistry {
     const group = this.group([job.jobName]);
     group.gauge('uptime', () => this.tracker.uptimeMs);
     group.gauge('numRestarts', () => this.tracker.restartCount);
+    group.gauge('lastCheckpointAlignmentTime', () => this.tracker.lastAlignmentMs);
   }
 
   /** @internal */

@@ -27,6 +27,8 @@ export interface SubtaskHost {
   sourceFinished(subtask: Subtask): void;
   /** True once the job stops without a final checkpoint (failure or abort-cancel). */
   readonly stopping: boolean;
+  /** Barrier alignment of a subtask with several inputs took `durationMs` (for monitoring). */
+  alignmentDone?(alignment: { checkpointId: number; durationMs: number }): void;
 }
 
 /** A subtask's acknowledgement of a checkpoint. */
@@ -415,7 +417,7 @@ export class Subtask {
     const watermarks: number[] = inputs.map(() => -Infinity);
     const idle: boolean[] = inputs.map(() => false);
     let open = count;
-    let aligning: { checkpointId: number; timestamp: number; seen: Set<number> } | undefined;
+    let aligning: { checkpointId: number; timestamp: number; seen: Set<number>; startedAt: number } | undefined;
     let cursor = 0;
 
     const alignmentDone = (): boolean => {
@@ -424,7 +426,8 @@ export class Subtask {
       return true;
     };
     const completeAlignment = async (): Promise<void> => {
-      const barrier = aligning as { checkpointId: number; timestamp: number };
+      const barrier = aligning as { checkpointId: number; timestamp: number; startedAt: number };
+      this.host.alignmentDone?.({ checkpointId: barrier.checkpointId, durationMs: performance.now() - barrier.startedAt });
       aligning = undefined;
       blocked.fill(false);
       await this.exec(() => this.checkpoint(barrier));
@@ -470,7 +473,8 @@ export class Subtask {
             if (aligning !== undefined && event.checkpointId < aligning.checkpointId) break;
             if (aligning === undefined || event.checkpointId > aligning.checkpointId) {
               blocked.fill(false);
-              aligning = { checkpointId: event.checkpointId, timestamp: event.timestamp, seen: new Set() };
+              const startedAt = performance.now();
+              aligning = { checkpointId: event.checkpointId, timestamp: event.timestamp, seen: new Set(), startedAt };
             }
             aligning.seen.add(channel);
             if (this.alignment === 'exactly-once') blocked[channel] = true;
