@@ -263,13 +263,19 @@ export class TimestampsAndWatermarksOperator extends OperatorInstance {
     try {
       const assigner = this.strategy.timestampAssigner;
       timestamp = assigner === undefined ? (this.frame.timestamp ?? Date.now()) : assigner(value, this.frame.timestamp);
-      this.frame.timestamp = timestamp;
-      this.gen().onEvent(value, timestamp, this.watermarkOutput);
     } catch (error) {
       throw this.fail('assignTimestampsAndWatermarks', error);
     }
+    this.frame.timestamp = timestamp;
     this.recordsOut += 1;
-    return this.output.push(value);
+    // The record first, then the generator: a watermark it emits for this record follows the record.
+    const result = this.output.push(value);
+    try {
+      this.gen().onEvent(value, timestamp, this.watermarkOutput);
+    } catch (error) {
+      throw this.fail('onEvent', error);
+    }
+    return result;
   }
 
   override processWatermark(watermark: number): void | Promise<void> {
