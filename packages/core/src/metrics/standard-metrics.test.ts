@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Source, SourceContext } from '../api/functions.js';
 import type { JobHandle } from '../runtime/job-runner.js';
+import { RestartStrategies } from '../api/restart-strategy.js';
 import { StreamExecutionEnvironment } from '../datastream/stream-execution-environment.js';
 import { InMemoryCheckpointStorage } from '../runtime/in-memory-checkpoint-storage.js';
 
@@ -84,5 +85,34 @@ describe('standard metrics', () => {
     const status = handle.status();
     expect(status.state).toBe('failed');
     expect(status.exceptions[0]).toMatchObject({ code: 'JOB_TASK_FAILED', operator: 'picky', subtask: 0 });
+  });
+
+  it('counts in-process restarts, keeps every failure, and rates follow the new attempt', async () => {
+    const env = StreamExecutionEnvironment.create({ onWarning: () => undefined });
+    env.setRestartStrategy(RestartStrategies.fixedDelayRestart(3, 1));
+    let failures = 0;
+    env
+      .addSource(new NumbersSource(50))
+      .map((n: number) => {
+        if (n === 10 && failures < 2) {
+          failures += 1;
+          throw new Error(`failure ${failures}`);
+        }
+        return n;
+      })
+      .uid('flaky')
+      .addSink({ invoke: () => undefined });
+    const handle = await env.executeAsync('restarting');
+    const result = await handle.result;
+    expect(result.status).toBe('finished');
+    const status = handle.status();
+    expect(status.restarts).toBe(2);
+    expect(result.metrics['restarting.numRestarts']).toBe(2);
+    expect(status.exceptions.map((e) => e.message)).toEqual([
+      expect.stringContaining('failure 2'),
+      expect.stringContaining('failure 1'),
+    ]);
+    const rate = status.metrics.find((m) => m.id === 'restarting.flaky.0.numRecordsInPerSecond');
+    expect(rate?.count).toBe(result.metrics['restarting.flaky.0.numRecordsIn']);
   });
 });

@@ -351,6 +351,7 @@ class JobRun implements SubtaskHost {
         : this.latestRestored;
     this.latestRestored = from;
     this.attempt += 1;
+    this.registry.tracker.restarted();
     this.subtasks = [];
     this.sources = [];
     this.finishedSources = new Set();

@@ -127,7 +127,9 @@ export class MetricRegistry {
   meterAt(place: GroupPlace, name: string, options: MeterOptions = {}): Meter {
     const key = keyOf(place, name);
     const entry = this.entries.get(key);
-    if (entry?.kind === 'meter') return entry.metric;
+    // A meter over an external count is re-created (like a gauge): after an in-process restart
+    // it must follow the new operator instance's count.
+    if (entry?.kind === 'meter' && options.count === undefined) return entry.metric;
     const metric = new MeterView(options);
     this.entries.set(key, { kind: 'meter', place, name, metric });
     return metric;
