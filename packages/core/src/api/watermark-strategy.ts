@@ -45,7 +45,7 @@ export class BoundedOutOfOrdernessGenerator<TRecord> implements WatermarkGenerat
     this.maxTimestamp = -Infinity;
   }
 
-  onEvent(_record: TRecord, timestamp: number): void {
+  onEvent(_record: TRecord, timestamp: number, _output?: WatermarkOutput): void {
     if (timestamp > this.maxTimestamp) this.maxTimestamp = timestamp;
   }
 
