@@ -2,12 +2,13 @@
 // (checkpointed state) → KafkaSink (EXACTLY_ONCE) and FileSink (exactly-once part files).
 import { StreamExecutionEnvironment, Types } from '@sluice/core';
 import type {
-  CheckpointedFunction,
+  Collector,
   DeserializationSchema,
-  FunctionInitializationContext,
   JobHandle,
-  ListState,
-  MapFunction,
+  KeyedProcessContext,
+  KeyedProcessFunction,
+  KeyedRuntimeContext,
+  ValueState,
 } from '@sluice/core';
 import {
   FileSink,
@@ -59,41 +60,27 @@ function clickDeserializer(): DeserializationSchema<Parsed> {
   };
 }
 
-const AggregateEntry = Types.row({
-  user: Types.string(),
-  region: Types.string(),
-  count: Types.safeInteger(),
-  total: Types.safeInteger(),
-});
+const Totals = Types.row({ count: Types.safeInteger(), total: Types.safeInteger() });
 
 /**
- * A running count and total per user, kept in operator list state.
- *
- * TODO(keyBy): core has no `keyBy` yet. The generator keys events by user, so every user lives in
- * one input partition, read by exactly one subtask: a Map per subtask is a correct per-key state as
- * long as the parallelism does not change between restarts. Replace with
- * `.keyBy((e) => e.user).map(...)` and keyed `ValueState` once core has them.
+ * A running count and total per user in keyed `ValueState` (Flink's `KeyedProcessFunction`):
+ * `keyBy(user)` sends every event of a user to the same subtask, and the state is checkpointed
+ * per key group, so the job can also be restarted with another parallelism.
  */
-export class UserAggregator implements MapFunction<ClickEvent, UserAggregate>, CheckpointedFunction {
-  private readonly perUser = new Map<string, { region: string; count: number; total: number }>();
-  private state: ListState<{ user: string; region: string; count: number; total: number }> | undefined;
+export class UserAggregator implements KeyedProcessFunction<string, ClickEvent, UserAggregate> {
+  private totals: ValueState<{ count: number; total: number }> | undefined;
 
-  initializeState(context: FunctionInitializationContext): void {
-    this.state = context.operatorStateStore.getListState({ name: 'per-user', type: AggregateEntry });
-    if (context.isRestored) {
-      for (const entry of this.state.get()) this.perUser.set(entry.user, entry);
-    }
+  open(context: KeyedRuntimeContext): void {
+    this.totals = context.getState({ name: 'totals', type: Totals });
   }
 
-  snapshotState(): void {
-    this.state?.update([...this.perUser].map(([user, value]) => ({ user, ...value })));
-  }
-
-  map(event: ClickEvent): UserAggregate {
-    const previous = this.perUser.get(event.user) ?? { region: event.region, count: 0, total: 0 };
-    const next = { region: event.region, count: previous.count + 1, total: previous.total + event.amount };
-    this.perUser.set(event.user, next);
-    return { id: event.id, user: event.user, ...next };
+  processElement(event: ClickEvent, _ctx: KeyedProcessContext<string>, out: Collector<UserAggregate>): void {
+    const state = this.totals;
+    if (state === undefined) throw new Error('UserAggregator.processElement before open');
+    const previous = state.value() ?? { count: 0, total: 0 };
+    const next = { count: previous.count + 1, total: previous.total + event.amount };
+    state.update(next);
+    out.collect({ id: event.id, user: event.user, region: event.region, ...next });
   }
 }
 
@@ -147,7 +134,8 @@ export async function startDemoJob(config: DemoJobConfig, counters: JobCounters)
     .uid('kafka-source')
     .map((event) => event as ClickEvent)
     .name('parse')
-    .map(new UserAggregator())
+    .keyBy((event) => event.user, Types.string())
+    .process(new UserAggregator())
     .uid('per-user-aggregate')
     .name('per-user-aggregate');
 
