@@ -44,12 +44,7 @@ describe('back-pressure', () => {
         return received % 5000 === 0 ? new Promise<void>((resolve) => setTimeout(resolve, 1)) : undefined;
       },
     };
-    const env = StreamExecutionEnvironment.create({ parallelism: 2, channelCapacity: 1024 });
-    env
-      .addSource(new FastSource(RECORDS))
-      .setParallelism(1)
-      .keyBy((r) => r.key, Types.number())
-      .process({
+    const counter = {
         count: undefined as ValueState<number> | undefined,
         open(context: KeyedRuntimeContext) {
           this.count = context.getState({ name: 'count', type: Types.number(), defaultValue: 0 });
@@ -59,7 +54,13 @@ describe('back-pressure', () => {
           this.count?.update(n);
           out.collect(n);
         },
-      } as never)
+      };
+    const env = StreamExecutionEnvironment.create({ parallelism: 2, channelCapacity: 1024 });
+    env
+      .addSource(new FastSource(RECORDS))
+      .setParallelism(1)
+      .keyBy((r) => r.key, Types.number())
+      .process(counter)
       .uid('count')
       .rebalance()
       .addSink(slowSink)
