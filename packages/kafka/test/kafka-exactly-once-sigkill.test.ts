@@ -14,7 +14,7 @@ import { killAllChildren, killAndRestartUntilDone } from './sigkill-runner.js';
 
 const KILLS = Number(process.env['SLUICE_KAFKA_KILLS'] ?? '8');
 const SEED = Number(process.env['SLUICE_KAFKA_SEED'] ?? '20261127');
-const RECORDS = 40_000;
+const RECORDS = Number(process.env['SLUICE_KAFKA_RECORDS'] ?? '40000');
 
 let admin: Admin;
 let kafka: Kafka;
