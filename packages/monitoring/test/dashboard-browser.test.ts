@@ -1,18 +1,13 @@
 // Opens the dashboard of a running job in a real browser: Debian's chromium driven by
 // playwright-core. Fails (never skips) when chromium is missing.
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import type { Browser } from 'playwright-core';
 import { afterEach, expect, it } from 'vitest';
 import type { JobHandle } from '@sluice/core';
 import { createLogger, startMonitoring } from '../src/index.js';
 import type { MonitoringServer } from '../src/index.js';
+import { launchChromium, outputFolder } from './helpers/browser.js';
 import { startTestJob, stopJob } from './helpers/running-job.js';
-
-const CHROMIUM = process.env['SLUICE_CHROMIUM'] ?? '/usr/bin/chromium';
-const OUTPUT = fileURLToPath(new URL('../test-results/', import.meta.url));
 
 let job: JobHandle | undefined;
 let server: MonitoringServer | undefined;
@@ -27,27 +22,9 @@ afterEach(async () => {
 });
 
 it('shows the job graph with live rates and a completed checkpoint', async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium is not installed at ${CHROMIUM}; the dashboard browser test needs it. ` +
-        'Install it with: apt-get update && apt-get install -y chromium (or set SLUICE_CHROMIUM to its path).',
-    );
-  }
   job = await startTestJob({ name: 'dashboard-demo', checkpointInterval: 300 });
   server = await startMonitoring(job, { logger: createLogger({ level: 'silent' }) });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -71,8 +48,7 @@ it('shows the job graph with live rates and a completed checkpoint', async () =>
   expect(await page.locator('#job-graph .edge-label').allTextContents()).toEqual(['FORWARD', 'FORWARD', 'REBALANCE']);
   expect(pageErrors).toEqual([]);
 
-  await mkdir(OUTPUT, { recursive: true });
-  const screenshot = `${OUTPUT}dashboard.png`;
+  const screenshot = `${await outputFolder()}dashboard.png`;
   await page.screenshot({ path: screenshot, fullPage: true });
   expect(existsSync(screenshot)).toBe(true);
 });

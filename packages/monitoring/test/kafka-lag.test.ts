@@ -2,17 +2,22 @@
 // sees the per-partition lag the source reports fall to 0 once every record was read.
 import { randomBytes } from 'node:crypto';
 import { InMemoryCheckpointStorage, SimpleStringSchema, StreamExecutionEnvironment } from '@sluice/core';
-import type { JobHandle } from '@sluice/core';
+import type { Counter, JobHandle, RichFunction, RuntimeContext, Sink } from '@sluice/core';
 import { KafkaSource, StartingOffsets } from '@sluice/kafka';
 import { Kafka, logLevel } from 'kafkajs';
+import type { Browser } from 'playwright-core';
 import { afterEach, expect, inject, it } from 'vitest';
 import { createLogger, startMonitoring } from '../src/index.js';
 import type { MonitoringServer } from '../src/index.js';
+import { launchChromium, outputFolder } from './helpers/browser.js';
 import { stopJob, waitFor } from './helpers/running-job.js';
 
 let job: JobHandle | undefined;
 let server: MonitoringServer | undefined;
+let browser: Browser | undefined;
 afterEach(async () => {
+  await browser?.close();
+  browser = undefined;
   await server?.close();
   server = undefined;
   await stopJob(job);
@@ -63,9 +68,22 @@ it('reports Kafka lag per partition on /metrics and it falls to 0', async () => 
     env
       .addSource(source, { name: 'orders' })
       .uid('kafka-source')
-      .addSink({ invoke: () => void (received += 1) })
+      .map((value: string) => value.toUpperCase())
+      .name('uppercase')
+      .uid('uppercase')
+      .rebalance()
+      .addSink({
+        open(context: RuntimeContext) {
+          this.written = context.metricGroup.addGroup('writer').counter('recordsWritten');
+        },
+        invoke(this: { written?: Counter }) {
+          received += 1;
+          this.written?.inc();
+        },
+      } as Sink<string> & RichFunction & { written?: Counter })
       .name('count')
-      .uid('count');
+      .uid('count')
+      .setParallelism(2);
     job = await env.executeAsync(`kafka-lag-${suffix}`);
     server = await startMonitoring(job, { logger: createLogger({ level: 'silent' }) });
 
@@ -97,6 +115,21 @@ it('reports Kafka lag per partition on /metrics and it falls to 0', async () => 
         .map((l) => Number(l.slice(l.lastIndexOf(' ') + 1)));
       return committed.length === 3 && committed.every((c) => c >= 199) ? true : undefined;
     }, 30_000);
+
+    // The dashboard shows the same lag per partition in a real browser.
+    browser = await launchChromium();
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(server.url);
+    const rows = page.locator(`#kafka-lag tbody tr[data-topic="${topic}"]`);
+    await expect.poll(() => rows.count(), { timeout: 20_000, message: 'three Kafka partitions in the lag table' }).toBe(3);
+    expect(await rows.locator('td:last-child').allTextContents()).toEqual(['0', '0', '0']);
+    await expect
+      .poll(() => page.locator('#checkpoints tbody tr[data-status="completed"]').count(), {
+        timeout: 20_000,
+        message: 'a completed checkpoint in the checkpoint table',
+      })
+      .toBeGreaterThan(0);
+    await page.screenshot({ path: `${await outputFolder()}dashboard-kafka.png`, fullPage: true });
   } finally {
     await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
     await admin.disconnect();
