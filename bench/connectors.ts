@@ -34,10 +34,23 @@ const here = dirname(fileURLToPath(import.meta.url));
 const benchRoot = resolve(here, '..');
 const outFile = argValue('--out');
 const imagesDir = argValue('--images');
+/** `--only A,C,D,sluice,flink,...`: run only those scenarios / implementations (for development). */
+const only = new Set((argValue('--only') ?? '').split(',').filter((x) => x !== ''));
+const wanted = (...names: string[]): boolean => names.every((n) => only.size === 0 || only.has(n) || ![...only].some((o) => sameKind(o, n)));
+function sameKind(a: string, b: string): boolean {
+  const scenarios = ['A', 'C', 'D'];
+  return scenarios.includes(a) === scenarios.includes(b);
+}
 const PARTITIONS = 4;
-const REPEATS = quick ? 1 : 3;
+const REPEATS = Number(argValue('--repeats') ?? (quick ? 1 : 3));
 const SIZES = [100, 1024] as const;
-const RECORDS: Record<number, number> = quick ? { 100: 20_000, 1024: 10_000 } : { 100: 300_000, 1024: 100_000 };
+const recordsArg = Number(argValue('--records') ?? Number.NaN);
+/** Input records per size (`--records N`: N of 100 B and N / 3 of 1 KB). */
+const RECORDS: Record<number, number> = Number.isFinite(recordsArg)
+  ? { 100: recordsArg, 1024: Math.round(recordsArg / 3) }
+  : quick
+    ? { 100: 20_000, 1024: 10_000 }
+    : { 100: 300_000, 1024: 100_000 };
 const IMPLS = ['sluice', 'raw', 'flink'] as const;
 type Impl = (typeof IMPLS)[number];
 const SCENARIOS = ['A', 'C'] as const;
@@ -218,7 +231,7 @@ async function measure(ctx: Context, scenario: Scenario, impl: Impl, size: numbe
   const expected = ctx.inputs.get(size)!.ends.reduce((a, b) => a + b, 0);
   if (report.records !== expected) throw new Error(`${impl} ${scenario}: processed ${report.records} of ${expected} records`);
   if (scenario === 'A') {
-    const visible = await countCommitted(ctx.kafka, p.output);
+    const visible = await countCommitted(ctx.kafka, p.output, expectedOutput(expected));
     if (visible !== expectedOutput(expected)) throw new Error(`${impl} A: ${visible} committed output records, expected ${expectedOutput(expected)}`);
   } else {
     const lines = await countFileLines(p.output);
@@ -229,28 +242,28 @@ async function measure(ctx: Context, scenario: Scenario, impl: Impl, size: numbe
   return report;
 }
 
-/** Records a read_committed reader sees in `topic` (end offsets minus transaction markers, counted by reading). */
-async function countCommitted(kafka: Kafka, topic: string): Promise<number> {
-  const admin = kafka.admin();
-  await admin.connect();
-  const offsets = await admin.fetchTopicOffsets(topic);
-  await admin.disconnect();
-  const nonEmpty = offsets.filter((o) => Number(o.high) > 0);
-  if (nonEmpty.length === 0) return 0;
+/**
+ * Records a read_committed reader sees in `topic`: reads from the start until `expected` records
+ * came and nothing more arrived for 2 s, or nothing arrived for 15 s.
+ */
+async function countCommitted(kafka: Kafka, topic: string, expected: number, ids?: Map<number, string[]>): Promise<number> {
   const consumer = kafka.consumer({ groupId: `count-${topic}-${Date.now()}`, readUncommitted: false });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   let seen = 0;
-  const lastOffsets = new Map<number, number>();
   await new Promise<void>((resolveDone) => {
-    let idle = setTimeout(resolveDone, 5000);
+    let idle = setTimeout(resolveDone, 15_000);
     void consumer.run({
       eachBatch: async ({ batch }) => {
         seen += batch.messages.length;
-        lastOffsets.set(batch.partition, Number(batch.lastOffset()));
+        if (ids !== undefined) {
+          for (const m of batch.messages) {
+            const id = (JSON.parse(m.value?.toString() ?? '{}') as { id?: number }).id ?? -1;
+            ids.set(id, [...(ids.get(id) ?? []), `p${batch.partition}@${m.offset}`]);
+          }
+        }
         clearTimeout(idle);
-        const complete = nonEmpty.every((o) => (lastOffsets.get(o.partition) ?? -1) >= Number(o.high) - 1);
-        idle = setTimeout(resolveDone, complete ? 0 : 3000);
+        idle = setTimeout(resolveDone, seen >= expected ? 2000 : 15_000);
       },
     });
   });
@@ -319,7 +332,13 @@ interface Recovery {
   /** Records processed twice (before the kill and again after the restart). */
   replayed: number;
   exactlyOnce: boolean;
+  /** Committed output records after the restart / expected. */
+  output: string;
+  /** Set when the restarted job did not finish within the time limit. */
+  note?: string;
 }
+
+const RESTART_LIMIT_MS = 150_000;
 
 async function recovery(ctx: Context, scenario: Scenario, impl: 'sluice' | 'flink', size: number): Promise<Recovery> {
   const p = await prepare(ctx, scenario, impl);
@@ -362,11 +381,22 @@ async function recovery(ctx: Context, scenario: Scenario, impl: 'sluice' | 'flin
     restartAt = performance.now();
     stopWatch = () => consumer.disconnect();
     const [c2, a2] = impl === 'flink' ? flinkJob(ctx, scenario, size, p, restorePath) : nodeJob(ctx, impl, scenario, size, p, true);
-    const second = await run(c2, a2, { timeoutMs: 10 * 60_000 });
+    const second = await run(c2, a2, { timeoutMs: RESTART_LIMIT_MS });
     await stopWatch();
-    if (second.code !== 0) throw new Error(`recovery ${impl} A restart failed: ${second.stderr.slice(-2000)}`);
+    const ids = new Map<number, string[]>();
+    const visible = await countCommitted(ctx.kafka, p.output, expectedOutput(total), ids);
+    const duplicates = [...ids.entries()].filter(([, at]) => at.length > 1);
+    const output =
+      `${visible.toLocaleString('en-US')} / ${expectedOutput(total).toLocaleString('en-US')}` +
+      (duplicates.length > 0 ? `; ${duplicates.length} ids twice, e.g. ${duplicates.slice(0, 3).map(([id, at]) => `${id} at ${at.join(' and ')}`).join('; ')}` : '');
+    if (second.code !== 0) {
+      return {
+        impl, scenario, killedAfterRecords: lastProgress, firstCommitMs: visibleAt, replayed: Number.NaN,
+        exactlyOnce: visible === expectedOutput(total), output,
+        note: `the restarted job did not finish within ${RESTART_LIMIT_MS / 1000} s (${second.code ?? second.signal})`,
+      };
+    }
     const report = lastJsonLine<RunReport>(second.stdout);
-    const visible = await countCommitted(ctx.kafka, p.output);
     return {
       impl,
       scenario,
@@ -374,6 +404,7 @@ async function recovery(ctx: Context, scenario: Scenario, impl: 'sluice' | 'flin
       firstCommitMs: visibleAt,
       replayed: Math.max(0, lastProgress + report.records - total),
       exactlyOnce: visible === expectedOutput(total),
+      output,
     };
   }
   before = await finishedFiles(p.output);
@@ -384,11 +415,18 @@ async function recovery(ctx: Context, scenario: Scenario, impl: 'sluice' | 'flin
     });
   }, 25);
   const [c2, a2] = impl === 'flink' ? flinkJob(ctx, scenario, size, p, restorePath) : nodeJob(ctx, impl, scenario, size, p, true);
-  const second = await run(c2, a2, { timeoutMs: 10 * 60_000 });
+  const second = await run(c2, a2, { timeoutMs: RESTART_LIMIT_MS });
   clearInterval(poll);
-  if (second.code !== 0) throw new Error(`recovery ${impl} C restart failed: ${second.stderr.slice(-2000)}`);
-  const report = lastJsonLine<RunReport>(second.stdout);
   const lines = await countFileLines(p.output);
+  const output = `${lines.toLocaleString('en-US')} / ${expectedOutput(total).toLocaleString('en-US')}`;
+  if (second.code !== 0) {
+    return {
+      impl, scenario, killedAfterRecords: lastProgress, firstCommitMs: visibleAt, replayed: Number.NaN,
+      exactlyOnce: lines === expectedOutput(total), output,
+      note: `the restarted job did not finish within ${RESTART_LIMIT_MS / 1000} s (${second.code ?? second.signal})`,
+    };
+  }
+  const report = lastJsonLine<RunReport>(second.stdout);
   return {
     impl,
     scenario,
@@ -396,6 +434,7 @@ async function recovery(ctx: Context, scenario: Scenario, impl: 'sluice' | 'flin
     firstCommitMs: visibleAt,
     replayed: Math.max(0, lastProgress + report.records - total),
     exactlyOnce: lines === expectedOutput(total),
+    output,
   };
 }
 
@@ -462,14 +501,19 @@ async function main(): Promise<void> {
     for (let round = 0; round < REPEATS; round += 1) {
       for (const size of SIZES) {
         try {
-          const ceiling = await kafkaTools(ctx, size, kafkaLib);
-          ceilings.set(size, [...(ceilings.get(size) ?? []), ceiling]);
-          log(`round ${round + 1} ${size} B kafka tools: produce ${fmtRate(ceiling.produce)}, consume ${fmtRate(ceiling.consume)}`);
+          if (only.size === 0 || only.has('tools')) {
+            const ceiling = await kafkaTools(ctx, size, kafkaLib);
+            ceilings.set(size, [...(ceilings.get(size) ?? []), ceiling]);
+            log(`round ${round + 1} ${size} B kafka tools: produce ${fmtRate(ceiling.produce)}, consume ${fmtRate(ceiling.consume)}`);
+          }
         } catch (error) {
           failures.push(`kafka tools ${size} B: ${String(error)}`);
         }
         for (const scenario of SCENARIOS) {
           for (const impl of IMPLS) {
+            if (!wanted(scenario, impl)) continue;
+            // The smoke run keeps Flink (≈ 20 s of JVM and MiniCluster start per job) to the 100 B records.
+            if (quick && impl === 'flink' && size !== 100) continue;
             try {
               const report = await measure(ctx, scenario, impl, size);
               results.set(key(scenario, size, impl), [...(results.get(key(scenario, size, impl)) ?? []), report]);
@@ -487,10 +531,11 @@ async function main(): Promise<void> {
     }
     for (const scenario of SCENARIOS) {
       for (const impl of ['sluice', 'flink'] as const) {
+        if (!wanted('D', impl) || (quick && impl === 'flink')) continue;
         try {
           const r = await recovery(ctx, scenario, impl, 100);
           recoveries.push(r);
-          log(`D ${scenario} ${impl}: first commit ${r.firstCommitMs.toFixed(0)} ms after restart, replayed ${r.replayed}, exactly-once ${r.exactlyOnce}`);
+          log(`D ${scenario} ${impl}: first commit ${r.firstCommitMs.toFixed(0)} ms after restart, replayed ${r.replayed}, output ${r.output}, exactly-once ${r.exactlyOnce} ${r.note ?? ''}`);
         } catch (error) {
           failures.push(`D ${scenario} ${impl}: ${error instanceof Error ? error.message : String(error)}`);
           log(`FAILED ${failures.at(-1) ?? ''}`);
@@ -604,10 +649,13 @@ function report(c: Collected): string {
   lines.push('');
   lines.push('The job is killed with SIGKILL once 40 % of the input went through the map, then started again on the same checkpoint directory (Sluice: `restore: latest`; Flink: `execution.state-recovery.path` = newest retained `chk-<n>`). First committed output = restarted process spawn → first record visible to a `read_committed` consumer (A) / first new finished part file (C). Replayed = records processed before the kill (last progress report, ≤ 100 ms stale) + after the restart − input.');
   lines.push('');
-  lines.push('| Scenario | Impl | Killed after (records) | Restart → first committed output | Records replayed | Output exactly once |');
-  lines.push('| --- | --- | --- | --- | --- | --- |');
+  lines.push('| Scenario | Impl | Killed after (records) | Restart → first committed output | Records replayed | Committed output / expected | Exactly once |');
+  lines.push('| --- | --- | --- | --- | --- | --- | --- |');
   for (const r of c.recoveries) {
-    lines.push(`| ${r.scenario} | ${IMPL_NAMES[r.impl]} | ${r.killedAfterRecords.toLocaleString('en-US')} | ${(r.firstCommitMs / 1000).toFixed(2)} s | ${r.replayed.toLocaleString('en-US')} | ${r.exactlyOnce ? 'yes' : '**no**'} |`);
+    lines.push(
+      `| ${r.scenario} | ${IMPL_NAMES[r.impl]} | ${r.killedAfterRecords.toLocaleString('en-US')} | ${r.firstCommitMs > 0 ? `${(r.firstCommitMs / 1000).toFixed(2)} s` : 'none seen'} | ` +
+        `${Number.isFinite(r.replayed) ? r.replayed.toLocaleString('en-US') : 'n/a'} | ${r.output} | ${r.exactlyOnce ? 'yes' : '**no**'}${r.note === undefined ? '' : ` (${r.note})`} |`,
+    );
   }
   lines.push('');
   lines.push('![Throughput per scenario](images/bench-throughput.png)');
