@@ -7,8 +7,10 @@
 // (FileSystemCheckpointStorage).
 //
 // SLUICE_CHAOS_RUNS=<kills> turns the seeded part into a soak of about that many kills per target;
-// SLUICE_CHAOS_SEED=<n> replays scenarios from seed n.
+// SLUICE_CHAOS_SEED=<n> replays scenarios from seed n; SLUICE_CHAOS_LOG=<file> appends one line per
+// finished scenario (progress of a long soak).
 import { randomUUID } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -200,7 +202,10 @@ async function runScenario(
     }
     if (result.exitCode === 0 && result.stdout.includes('JOB_FINISHED')) {
       const finished = await setup.readFinished();
-      return { kills, report: checkExactlyOnce({ ...finished, total: TOTAL }), log };
+      const report = checkExactlyOnce({ ...finished, total: TOTAL });
+      const progress = process.env['SLUICE_CHAOS_LOG'];
+      if (progress) appendFileSync(progress, `${target.name} | ${options.label} | kills ${kills} | ${describeExactlyOnce(report)}\n`);
+      return { kills, report, log };
     }
     throw new Error(`${options.label}: the job failed.\n${log.join('\n')}\nstderr:\n${result.stderr.slice(-5000)}`);
   }
