@@ -124,7 +124,8 @@ export async function readCommittedUntilMarkers(kafka: Kafka, admin: Admin, topi
         if (value === marker) markers += 1;
         else {
           records.push(value);
-          lastPositions.set(value, [...(lastPositions.get(value) ?? []), position]);
+          const pid = message.headers?.['pid']?.toString();
+          lastPositions.set(value, [...(lastPositions.get(value) ?? []), pid === undefined ? position : `${position} (pid ${pid})`]);
         }
         return Promise.resolve();
       },

@@ -45,6 +45,8 @@ function upperCase(options: KafkaToKafkaJobOptions): (value: string) => string |
   };
 }
 
+const values = new SimpleStringSchema();
+
 /** Builds and runs the job to its end. */
 export async function runKafkaToKafkaJob(options: KafkaToKafkaJobOptions): Promise<JobExecutionResult> {
   const env = StreamExecutionEnvironment.create({ parallelism: options.parallelism });
@@ -61,7 +63,13 @@ export async function runKafkaToKafkaJob(options: KafkaToKafkaJobOptions): Promi
   const sink = KafkaSink.builder<string>()
     .setBootstrapServers(options.brokers)
     .setTopic(options.output)
-    .setValueSerializer(new SimpleStringSchema())
+    // the writing process's pid as a header: a duplicate's two copies can be told apart by run
+    .setSerializer({
+      serializeKey: () => null,
+      serializeValue: (value: string) => values.serialize(value),
+      getTargetTopic: () => null,
+      getHeaders: () => ({ pid: String(process.pid) }),
+    })
     .setDeliveryGuarantee(options.deliveryGuarantee)
     .setTransactionalIdPrefix(options.transactionalIdPrefix)
     .setTransactionTimeoutMs(300_000)
