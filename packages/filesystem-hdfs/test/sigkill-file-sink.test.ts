@@ -260,3 +260,16 @@ for (const target of [localTarget, hdfsTarget]) {
     });
   });
 }
+
+describe('the independent exactly-once check can fail', () => {
+  it('finds duplicates when a sink without the checkpoint protocol is killed and restarted (local disk)', { timeout: 120_000 }, async () => {
+    const result = await runScenario(localTarget, {
+      label: 'direct sink',
+      plan: [{ point: 'source.emit', at: 1500 }],
+      extraEnv: { SLUICE_SINK: 'direct', SLUICE_CHECKPOINT_INTERVAL_MS: '200' },
+    });
+    expect(result.kills).toBe(1);
+    expect(result.report.duplicated.length, describeExactlyOnce(result.report)).toBeGreaterThan(0);
+    expect(result.report.missing).toEqual([]);
+  });
+});

@@ -7,7 +7,8 @@
 // SLUICE_WEBHDFS_URL + SLUICE_HDFS_USER (hdfs), SLUICE_OUT (base path of the output in the target
 // file system), SLUICE_CHECKPOINTS (`local` | `target`), SLUICE_SEQ_COUNT, SLUICE_PARALLELISM,
 // SLUICE_CHECKPOINT_INTERVAL_MS, SLUICE_PART_BYTES (DefaultRollingPolicy part size),
-// SLUICE_COMPACT_BYTES (compaction target size; off when unset), SLUICE_PAUSE_EVERY (the source sleeps 1 ms every that many records), SLUICE_KILL_AT (`<point>:<n>`).
+// SLUICE_SINK (`file-sink` | `direct`, an at-least-once control), SLUICE_COMPACT_BYTES (compaction target size; off when unset), SLUICE_PAUSE_EVERY (the source sleeps 1 ms every that many records), SLUICE_KILL_AT (`<point>:<n>`).
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
@@ -23,6 +24,7 @@ import type {
   ListState,
   RichFunction,
   RuntimeContext,
+  Sink,
   Source,
   SourceContext,
   StoredCheckpoint,
@@ -152,6 +154,18 @@ class KillableStorage implements CheckpointStorage {
   }
 }
 
+/**
+ * Control sink (SLUICE_SINK=direct, local target only): appends every record straight into a
+ * visible file, with no checkpoint protocol: after a kill the replayed records appear twice.
+ */
+class DirectAppendSink implements Sink<string> {
+  invoke(line: string): void {
+    const dir = join(jobDir, 'fs', outBase, `r${Number(line) % 3}`);
+    mkdirSync(dir, { recursive: true });
+    appendFileSync(join(dir, `part-9-${process.pid}`), `${line}\n`);
+  }
+}
+
 function targetFileSystem(): FileSystem {
   if (target === 'local') return new LocalFileSystem({ root: join(jobDir, 'fs') });
   return new WebHdfsFileSystem({
@@ -182,7 +196,7 @@ async function main(): Promise<void> {
     .uid('numbers')
     .map((n: number) => String(n))
     .uid('to-text')
-    .addSink(new JobFileSink(built.config))
+    .addSink(setting('SLUICE_SINK', 'file-sink') === 'direct' ? new DirectAppendSink() : new JobFileSink(built.config))
     .uid('file-sink');
   await env.execute('file-sink-sigkill');
 }
