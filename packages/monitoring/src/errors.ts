@@ -23,6 +23,10 @@ export const MonitoringErrorCode = {
   MONITORING_METHOD_NOT_ALLOWED: 'MONITORING_METHOD_NOT_ALLOWED',
   /** HTTP answer: the control action failed (e.g. checkpointing is off, job ended) (409). */
   MONITORING_CONTROL_FAILED: 'MONITORING_CONTROL_FAILED',
+  /** HTTP answer: the request path is malformed (bad percent-encoding) (400). */
+  MONITORING_BAD_REQUEST: 'MONITORING_BAD_REQUEST',
+  /** HTTP answer: an unexpected failure while answering; the server logs it (500). */
+  MONITORING_INTERNAL: 'MONITORING_INTERNAL',
 } as const;
 
 /** A code from {@link MonitoringErrorCode}. */

@@ -30,7 +30,12 @@ describe('monitoringOptionsFromEnv', () => {
         SLUICE_MONITORING_TOKEN: 'abc',
       }),
     ).toEqual({ port: 9249, host: '::1', allowControl: true, token: 'abc' });
-    expect(monitoringOptionsFromEnv({ SLUICE_MONITORING_ALLOW_CONTROL: 'no', SLUICE_MONITORING_PORT: '' })).toEqual({
+    expect(
+      monitoringOptionsFromEnv({
+        SLUICE_MONITORING_ALLOW_CONTROL: 'no',
+        SLUICE_MONITORING_PORT: '',
+      }),
+    ).toEqual({
       allowControl: false,
     });
   });
@@ -45,7 +50,9 @@ describe('startMonitoring', () => {
     });
     try {
       server.addJob(fakeJob('b'));
-      const list = (await (await fetch(`${server.url}/jobs`)).json()) as { jobs: { jobId: string }[] };
+      const list = (await (await fetch(`${server.url}/jobs`)).json()) as {
+        jobs: { jobId: string }[];
+      };
       expect(list.jobs.map((j) => j.jobId)).toEqual(['a', 'b']);
       expect(server.removeJob('a')).toBe(true);
       expect(server.removeJob('a')).toBe(false);
@@ -53,6 +60,11 @@ describe('startMonitoring', () => {
       expect((await fetch(`${server.url}/jobs/b`, { method: 'HEAD' })).status).toBe(200);
       expect((await fetch(`${server.url}/metrics`)).status).toBe(404);
       expect((await fetch(`${server.url}/`)).status).toBe(404);
+      const bad = await fetch(`${server.url}/jobs/%E0%A4%A`);
+      expect(bad.status).toBe(400);
+      expect(((await bad.json()) as { error: { code: string } }).error.code).toBe(
+        'MONITORING_BAD_REQUEST',
+      );
     } finally {
       await server.close();
     }

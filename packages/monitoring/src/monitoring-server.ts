@@ -201,7 +201,7 @@ export async function startMonitoring(
     const parts = path
       .split('/')
       .filter((p) => p !== '')
-      .map(decodeURIComponent);
+      .map(decodePart);
     const read = method === 'GET' || method === 'HEAD';
     const asset = assets.get(path);
     if (asset !== undefined) {
@@ -292,7 +292,12 @@ export async function startMonitoring(
       logger.error({ err: error, path: request.url }, 'monitoring request failed');
       json(
         response,
-        { error: { code: 'MONITORING_INTERNAL', message: 'Internal error; see the job log.' } },
+        {
+          error: {
+            code: MonitoringErrorCode.MONITORING_INTERNAL,
+            message: 'Internal error; see the job log.',
+          },
+        },
         500,
       );
     });
@@ -347,6 +352,18 @@ export async function startMonitoring(
       return closing;
     },
   };
+}
+
+function decodePart(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw new HttpError(
+      400,
+      MonitoringErrorCode.MONITORING_BAD_REQUEST,
+      `Malformed path segment ${part}.`,
+    );
+  }
 }
 
 function methodNotAllowed(method: string, path: string): HttpError {
