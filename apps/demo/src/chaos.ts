@@ -92,12 +92,16 @@ export async function runChaos(
         }
       }, delay);
     }
+    // The child shares the terminal's process group and gets Ctrl-C itself; a signal sent to the
+    // parent alone reaches it as SIGTERM a little later (either way: final checkpoint, then exit).
+    let termTimer: NodeJS.Timeout | undefined;
     const onAbort = (): void => {
-      child.kill('SIGTERM');
+      termTimer = setTimeout(() => child.kill('SIGTERM'), 2000);
     };
     options.signal.addEventListener('abort', onAbort, { once: true });
     const outcome = await exited;
     clearTimeout(killTimer);
+    clearTimeout(termTimer);
     options.signal.removeEventListener('abort', onAbort);
     await new Promise<void>((resolve) => log.end(resolve));
     const done = outcome.finished || finished;

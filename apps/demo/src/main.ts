@@ -63,13 +63,14 @@ async function verify(config: DemoJobConfig, servers: DemoServers): Promise<Summ
   return { inputs: inputIds.size, outputs };
 }
 
-function summaryLine(summary: Summary): string {
+function summaryLine(summary: Summary, interrupted: boolean): string {
   const lost = summary.outputs.reduce((n, o) => n + o.lost, 0);
   const duplicated = summary.outputs.reduce((n, o) => n + o.duplicated, 0);
   return [
     `${summary.inputs} records in`,
     ...summary.outputs.map((o) => `${o.records} ${o.name === 'on Kafka' ? 'out on Kafka' : 'in files'}`),
-    `${lost} lost`,
+    // Stopped early, the job did not read everything: missing records are unprocessed, not lost.
+    interrupted ? `${lost} not processed before the stop` : `${lost} lost`,
     `${duplicated} duplicated`,
   ].join(', ');
 }
@@ -98,12 +99,17 @@ async function main(): Promise<number> {
   // Second Ctrl-C: exit now (the testkit's exit hook kills the servers it started).
   const stop = new AbortController();
   let cancelJob: (() => void) | undefined;
+  // npm forwards the terminal's Ctrl-C to its child as well, so one keypress can arrive two or three
+  // times within milliseconds: a signal counts as "again" only a second after the first.
+  let firstSignalAt = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
+    if (stop.signal.aborted && Date.now() - firstSignalAt < 1000) return;
     if (stop.signal.aborted) {
       print(`\n${signal} again: exiting now.`);
       process.exit(130);
     }
     print(`\n${signal}: stopping (final checkpoint, then the servers; again to exit now) …`);
+    firstSignalAt = Date.now();
     stop.abort();
     cancelJob?.();
   };
@@ -166,8 +172,8 @@ async function main(): Promise<number> {
     }
     const produced = await producing;
     const summary = await verify(config, servers);
-    const line = summaryLine(summary);
     const interrupted = stop.signal.aborted;
+    const line = summaryLine(summary, interrupted);
     print('');
     if (chaos !== undefined) print(`Chaos: ${chaos.kills} SIGKILLs, ${chaos.runs} runs of the job, ${((Date.now() - began) / 1000).toFixed(1)} s`);
     const inconsistent = summary.outputs.reduce((n, o) => n + o.inconsistentUsers, 0);
