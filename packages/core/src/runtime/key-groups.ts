@@ -91,6 +91,22 @@ export function serializeKey<TKey>(key: TKey, serializer: TypeSerializer<TKey>):
   return out.toBytes();
 }
 
+/**
+ * Serializes keys into one reused buffer (no allocation per record). The returned bytes are only
+ * valid until the next call.
+ */
+export class ScratchKeySerializer<TKey> {
+  private readonly out = new DataOutput(64);
+  constructor(private readonly serializer: TypeSerializer<TKey>) {}
+
+  /** The serialized bytes of `key` (a view into the scratch buffer). */
+  bytes(key: TKey): Uint8Array {
+    this.out.reset();
+    this.serializer.serialize(key, this.out);
+    return this.out.peek();
+  }
+}
+
 /** The subtask that owns `keyGroup`: `keyGroup * parallelism / maxParallelism`, rounded down. */
 export function subtaskForKeyGroup(keyGroup: number, options: { parallelism: number; maxParallelism: number }): number {
   return Math.floor((keyGroup * options.parallelism) / options.maxParallelism);

@@ -30,7 +30,7 @@ import { decodeSnapshot, encodeSnapshot } from '../types/snapshot-envelope.js';
 import type { TypeInformation } from '../types/type-information.js';
 import type { SerializerSnapshot, TypeSerializer } from '../types/type-serializer.js';
 import { Types } from '../types/types.js';
-import { keyGroupForBytes, serializeKey } from './key-groups.js';
+import { ScratchKeySerializer, keyGroupForBytes } from './key-groups.js';
 
 /** Kind of a keyed state. */
 export type KeyedStateKind = 'value' | 'list' | 'map' | 'reducing' | 'aggregating';
@@ -182,6 +182,11 @@ export interface HeapKeyedStateBackendOptions {
 }
 
 function bytesToString(bytes: Uint8Array): string {
+  if (bytes.length <= 24) {
+    let text = '';
+    for (let i = 0; i < bytes.length; i += 1) text += String.fromCharCode(bytes[i] as number);
+    return text;
+  }
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 }
 
@@ -202,9 +207,11 @@ export class HeapKeyedStateBackend implements KeyedStateStore {
   private currentKeyString = '';
   private currentKeyGroupValue = 0;
   private hasKey = false;
+  private readonly scratch: ScratchKeySerializer<unknown>;
 
   constructor(options: HeapKeyedStateBackendOptions) {
     this.keySerializer = options.keyType.createSerializer();
+    this.scratch = new ScratchKeySerializer(this.keySerializer);
     this.maxParallelism = options.maxParallelism;
     this.clock = options.clock ?? Date.now;
     if (options.restored !== undefined) this.restore(options.restored);
@@ -212,7 +219,7 @@ export class HeapKeyedStateBackend implements KeyedStateStore {
 
   /** Sets the key the state handles are scoped to. */
   setCurrentKey(key: unknown): void {
-    const bytes = serializeKey(key, this.keySerializer);
+    const bytes = this.scratch.bytes(key);
     this.currentKeyValue = key;
     this.currentKeyString = bytesToString(bytes);
     this.currentKeyGroupValue = keyGroupForBytes(bytes, this.maxParallelism);

@@ -12,7 +12,7 @@ import type { BoundedChannel } from './bounded-channel.js';
 import type { Chain } from './job-graph.js';
 import type { OperatorHost, OperatorInstance, Output, TaskFrame } from './operators.js';
 import type { KeySpec } from './job-graph.js';
-import { keyGroupForBytes, serializeKey, subtaskForKeyGroup } from './key-groups.js';
+import { ScratchKeySerializer, keyGroupForBytes, subtaskForKeyGroup } from './key-groups.js';
 import type { TypeSerializer } from '../types/type-serializer.js';
 import type { StreamEvent } from './stream-event.js';
 import { isPromiseLike } from './stream-event.js';
@@ -80,17 +80,20 @@ export class NetworkOutput implements Output<unknown> {
 
 /** Writes each record to the subtask owning its key group (a `keyBy` exchange). */
 export class KeyGroupOutput extends NetworkOutput {
+  private readonly scratch: ScratchKeySerializer<unknown>;
+
   constructor(
     channels: readonly BoundedChannel<unknown>[],
     frame: TaskFrame,
     private readonly key: { spec: KeySpec; serializer: TypeSerializer<unknown>; maxParallelism: number },
   ) {
     super(channels, frame, 0);
+    this.scratch = new ScratchKeySerializer(key.serializer);
   }
 
   override push(value: unknown): void | Promise<void> {
-    const { spec, serializer, maxParallelism } = this.key;
-    const keyGroup = keyGroupForBytes(serializeKey(spec.selector(value), serializer), maxParallelism);
+    const { spec, maxParallelism } = this.key;
+    const keyGroup = keyGroupForBytes(this.scratch.bytes(spec.selector(value)), maxParallelism);
     const target = subtaskForKeyGroup(keyGroup, { parallelism: this.channels.length, maxParallelism });
     return (this.channels[target] as BoundedChannel<unknown>).push({ kind: 'record', value, timestamp: this.frame.timestamp });
   }

@@ -93,6 +93,16 @@ export class DataOutput {
     return this.buffer.slice(0, this.position);
   }
 
+  /** Starts writing from the beginning again, keeping the allocated buffer (for scratch use). */
+  reset(): void {
+    this.position = 0;
+  }
+
+  /** The bytes written so far without copying: valid only until the next write or `reset`. */
+  peek(): Uint8Array {
+    return this.buffer.subarray(0, this.position);
+  }
+
   private ensure(extra: number): void {
     const needed = this.position + extra;
     if (needed <= this.buffer.length) return;
