@@ -80,12 +80,12 @@ describe('LineFileSource → DirectorySink', () => {
     for (let run = 1; run <= 30; run += 1) {
       const child = spawn(process.execPath, args, {
         stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, CHECKPOINT_INTERVAL_MS: '100', PAUSE_EVERY: '20' },
+        env: { ...process.env, CHECKPOINT_INTERVAL_MS: '100', PAUSE_EVERY: '4' },
       });
       let output = '';
       child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
       child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-      const delay = Math.round(150 + random() * 900);
+      const delay = Math.round(150 + random() * 600); // well before the ~2-3 s the job needs
       const timer = kills < 4 ? setTimeout(() => child.kill('SIGKILL'), delay) : undefined;
       const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
         child.on('exit', (c, s) => resolve([c, s])),
