@@ -131,6 +131,7 @@ class JobRun implements SubtaskHost {
       this.rejectResult = reject;
     });
     this.result.catch(() => undefined);
+    this.registry.group([spec.jobName]).gauge('numRestarts', () => this.attempt);
   }
 
   async prepare(): Promise<void> {

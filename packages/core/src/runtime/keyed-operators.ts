@@ -223,12 +223,13 @@ export class TimestampsAndWatermarksOperator extends OperatorInstance {
     this.period = init.settings?.autoWatermarkInterval ?? 200;
     this.watermarkOutput = {
       emitWatermark: (watermark) => {
+        this.host?.setIdle(false);
         if (watermark <= this.emitted) return;
         this.emitted = watermark;
         const result = this.output.watermark?.(watermark);
         if (isPromiseLike(result)) result.then(undefined, (error: unknown) => this.host?.fail(error as Error));
       },
-      markIdle: () => undefined,
+      markIdle: () => this.host?.setIdle(true),
     };
   }
 

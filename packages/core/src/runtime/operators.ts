@@ -34,6 +34,8 @@ export interface OperatorHost {
   fail(error: Error): void;
   /** True once the job stops. */
   readonly stopping: boolean;
+  /** Declares the subtask's output idle (`true`) or active again (`false`). */
+  setIdle(idle: boolean): void;
 }
 
 /** The record being processed by a subtask: its timestamp and the subtask's watermark. */

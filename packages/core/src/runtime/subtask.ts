@@ -197,6 +197,7 @@ export class Subtask {
       get stopping() {
         return init.host.stopping;
       },
+      setIdle: (idle) => this.setOutputIdle(idle),
     };
     for (const op of this.operators) op.host = host;
     const head = this.operators[0] as OperatorInstance;
