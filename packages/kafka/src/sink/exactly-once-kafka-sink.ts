@@ -118,6 +118,7 @@ export class ExactlyOnceKafkaSink<TRecord> implements Sink<TRecord>, Checkpointe
   private admin: Admin | undefined;
   private subtaskIndex = 0;
   private chain: Promise<unknown> = Promise.resolve();
+  private snapshotting = false;
 
   /** @internal Use `KafkaSink.builder()`. */
   constructor(private readonly config: KafkaSinkConfig<TRecord>) {}
@@ -205,6 +206,13 @@ export class ExactlyOnceKafkaSink<TRecord> implements Sink<TRecord>, Checkpointe
 
   /** Writes into the current transaction. */
   invoke(value: TRecord, context: SinkContext): void | Promise<void> {
+    if (this.snapshotting) {
+      // A record that arrives while the snapshot pre-commits would land in the transaction of the
+      // checkpoint it does not belong to (duplicated after a restore): refuse it loudly.
+      throw new KafkaError('The exactly-once Kafka sink got a record while snapshotState was running; the runtime must not deliver records during a snapshot.', {
+        code: KafkaErrorCode.KAFKA_CLIENT_ERROR,
+      });
+    }
     if (this.manager === undefined || this.current === undefined) {
       throw new KafkaError('The exactly-once Kafka sink got a record before open() or after close().', {
         code: KafkaErrorCode.KAFKA_CLIENT_ERROR,
@@ -224,9 +232,14 @@ export class ExactlyOnceKafkaSink<TRecord> implements Sink<TRecord>, Checkpointe
           checkpointId: context.checkpointId,
         });
       }
-      await manager.preCommit(current.handle);
-      this.pending.set(context.checkpointId, current);
-      this.current = { handle: await manager.beginTransaction(), startTime: Date.now() };
+      this.snapshotting = true;
+      try {
+        await manager.preCommit(current.handle);
+        this.pending.set(context.checkpointId, current);
+        this.current = { handle: await manager.beginTransaction(), startTime: Date.now() };
+      } finally {
+        this.snapshotting = false;
+      }
       this.state.update([
         { pendingTransaction: this.current, pendingCommitTransactions: [...this.pending.values()], context: this.context },
       ]);

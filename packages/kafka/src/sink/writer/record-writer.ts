@@ -101,8 +101,10 @@ export class RecordWriter<TRecord> {
 
   /** Sends everything buffered and waits for every send; then rethrows a failure if one happened. */
   async flush(): Promise<void> {
-    this.sendBuffered();
-    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+    do {
+      this.sendBuffered();
+      while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+    } while (this.buffered > 0);
     this.checkErroneous();
   }
 
