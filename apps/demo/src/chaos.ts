@@ -79,18 +79,31 @@ export async function runChaos(
     });
     print(`▶ run ${runs}: job started (pid ${child.pid ?? '?'})${runs > 1 ? ', resuming from its latest checkpoint' : ''}`);
 
+    // Every other kill lands anywhere from start-up and recovery on; the others come at a random
+    // moment after this run completed its first checkpoint, so the job also dies mid-data with
+    // committed progress behind it (and cannot be stuck restarting from the same checkpoint).
     let killTimer: NodeJS.Timeout | undefined;
+    const started = Date.now();
+    const kill = (): void => {
+      if (child.exitCode === null && child.signalCode === null) {
+        kills += 1;
+        const after = ((Date.now() - started) / 1000).toFixed(1);
+        print(`💥 SIGKILL run ${runs} (pid ${child.pid ?? '?'}) after ${after} s — kill ${kills} of ${options.kills}`);
+        child.kill('SIGKILL');
+        if (kills === options.kills) options.onAllKills?.();
+      }
+    };
     if (kills < options.kills) {
-      // Anywhere from start-up and recovery to a few checkpoints into the data.
-      const delay = Math.round(800 + random() * 6000);
-      killTimer = setTimeout(() => {
-        if (child.exitCode === null && child.signalCode === null) {
-          kills += 1;
-          print(`💥 SIGKILL run ${runs} (pid ${child.pid ?? '?'}) after ${(delay / 1000).toFixed(1)} s — kill ${kills} of ${options.kills}`);
-          child.kill('SIGKILL');
-          if (kills === options.kills) options.onAllKills?.();
-        }
-      }, delay);
+      const draw = random();
+      if (kills % 2 === 0) {
+        killTimer = setTimeout(kill, Math.round(500 + draw * 4500));
+      } else {
+        lines.on('line', (line) => {
+          if (killTimer === undefined && /checkpoint #\d+/.test(line)) {
+            killTimer = setTimeout(kill, Math.round(draw * config.checkpointIntervalMs * 1.5));
+          }
+        });
+      }
     }
     // The child shares the terminal's process group and gets Ctrl-C itself; a signal sent to the
     // parent alone reaches it as SIGTERM a little later (either way: final checkpoint, then exit).
