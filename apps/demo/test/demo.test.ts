@@ -73,14 +73,14 @@ afterAll(() => {
 describe('npm run demo', () => {
   it('prints --help and exits 0', async () => {
     const run = await runDemo(['--help'], 30_000);
-    expect(run.code).toBe(0);
+    expect(run.code, run.output).toBe(0);
     expect(run.output).toContain('--checkpoint-interval');
     expect(run.output).toContain('--chaos');
   });
 
   it('rejects a bad option with a message naming it', async () => {
     const run = await runDemo(['--sink', 'nowhere'], 30_000);
-    expect(run.code).toBe(2);
+    expect(run.code, run.output).toBe(2);
     expect(run.output).toContain("--sink takes kafka, hdfs, local or all (or a comma list), got 'nowhere'");
   });
 
