@@ -190,8 +190,10 @@ function bytesToString(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 }
 
-function stringToBytes(text: string): Uint8Array {
-  return new Uint8Array(Buffer.from(text, 'latin1'));
+/** Writes the bytes a latin1 key string stands for, length-prefixed (as `writeBytes`). */
+function writeLatin1Bytes(text: string, out: DataOutput): void {
+  out.writeVarUint(text.length);
+  for (let i = 0; i < text.length; i += 1) out.writeUint8(text.charCodeAt(i));
 }
 
 /** Keyed state and timers of one subtask, scoped to the current key. */
@@ -362,72 +364,83 @@ export class HeapKeyedStateBackend implements KeyedStateStore {
   /** The keyed section of this subtask's state file; expired TTL entries are left out. */
   snapshot(): KeyedSection {
     const now = this.clock();
-    const groups = new Map<number, { states: Map<string, { table?: StateTable; raw?: RawState; entries: [Uint8Array, Uint8Array, number][] }>; timers: [number, Uint8Array, number][] }>();
-    const groupOf = (kg: number): NonNullable<ReturnType<typeof groups.get>> => {
-      let g = groups.get(kg);
-      if (g === undefined) {
-        g = { states: new Map(), timers: [] };
-        groups.set(kg, g);
-      }
-      return g;
-    };
+    const groupIds = new Set<number>();
     for (const table of this.tables.values()) {
       for (const [kg, entries] of table.groups) {
-        for (const [keyString, entry] of entries) {
-          if (this.expired(table, entry, now)) {
-            entries.delete(keyString);
-            continue;
-          }
-          const out = new DataOutput(32);
-          table.serializer.serialize(entry.value, out);
-          const g = groupOf(kg);
-          let s = g.states.get(table.name);
-          if (s === undefined) {
-            s = { table, entries: [] };
-            g.states.set(table.name, s);
-          }
-          s.entries.push([stringToBytes(keyString), out.toBytes(), entry.ts]);
+        if (table.ttl !== undefined) {
+          for (const [keyString, entry] of entries) if (this.expired(table, entry, now)) entries.delete(keyString);
         }
+        if (entries.size === 0) table.groups.delete(kg);
+        else groupIds.add(kg);
       }
     }
+    const rawByGroup = new Map<number, Map<string, RawEntry[]>>();
     for (const [name, raw] of this.raw) {
       for (const e of raw.entries) {
-        const g = groupOf(e.keyGroup);
-        let s = g.states.get(name);
-        if (s === undefined) {
-          s = { raw, entries: [] };
-          g.states.set(name, s);
+        groupIds.add(e.keyGroup);
+        let byName = rawByGroup.get(e.keyGroup);
+        if (byName === undefined) {
+          byName = new Map();
+          rawByGroup.set(e.keyGroup, byName);
         }
-        s.entries.push([e.keyBytes, e.valueBytes, e.ts]);
+        const list = byName.get(name);
+        if (list === undefined) byName.set(name, [e]);
+        else list.push(e);
       }
     }
+    const timersByGroup = new Map<number, [number, Timer][]>();
     for (const [domain, queue] of [
       [0, this.eventTimers],
       [1, this.processingTimers],
     ] as const) {
-      for (const timer of queue.all()) groupOf(timer.keyGroup).timers.push([domain, stringToBytes(timer.keyString), timer.time]);
+      for (const timer of queue.all()) {
+        groupIds.add(timer.keyGroup);
+        const list = timersByGroup.get(timer.keyGroup);
+        if (list === undefined) timersByGroup.set(timer.keyGroup, [[domain, timer]]);
+        else list.push([domain, timer]);
+      }
     }
+    const snapshots = new Map<string, Uint8Array>();
+    for (const table of this.tables.values()) snapshots.set(table.name, encodeSnapshot(table.serializer.snapshot()));
+    for (const [name, raw] of this.raw) snapshots.set(name, encodeSnapshot(raw.snapshot));
+    const scratch = new DataOutput(64);
     const blobs = new Map<number, Uint8Array>();
-    for (const [kg, g] of [...groups].sort(([a], [b]) => a - b)) {
-      const out = new DataOutput(256);
-      out.writeVarUint(g.states.size);
-      for (const [name, s] of g.states) {
-        out.writeString(name);
-        const kind = s.table?.kind ?? (s.raw as RawState).kind;
-        out.writeUint8(KINDS.indexOf(kind));
-        out.writeBytes(encodeSnapshot(s.table?.serializer.snapshot() ?? (s.raw as RawState).snapshot));
-        out.writeVarUint(s.entries.length);
-        for (const [k, v, ts] of s.entries) {
-          out.writeBytes(k);
-          out.writeBytes(v);
-          out.writeFloat64(ts);
+    for (const kg of [...groupIds].sort((x, y) => x - y)) {
+      const out = new DataOutput(1024);
+      const tables = [...this.tables.values()].filter((table) => table.groups.has(kg));
+      const raws = rawByGroup.get(kg) ?? new Map<string, RawEntry[]>();
+      out.writeVarUint(tables.length + raws.size);
+      for (const table of tables) {
+        const entries = table.groups.get(kg) as Map<string, Entry>;
+        out.writeString(table.name);
+        out.writeUint8(KINDS.indexOf(table.kind));
+        out.writeBytes(snapshots.get(table.name) as Uint8Array);
+        out.writeVarUint(entries.size);
+        for (const [keyString, entry] of entries) {
+          writeLatin1Bytes(keyString, out);
+          scratch.reset();
+          table.serializer.serialize(entry.value, scratch);
+          out.writeBytes(scratch.peek());
+          out.writeFloat64(entry.ts);
         }
       }
-      out.writeVarUint(g.timers.length);
-      for (const [domain, k, time] of g.timers) {
+      for (const [name, entries] of raws) {
+        out.writeString(name);
+        out.writeUint8(KINDS.indexOf((this.raw.get(name) as RawState).kind));
+        out.writeBytes(snapshots.get(name) as Uint8Array);
+        out.writeVarUint(entries.length);
+        for (const e of entries) {
+          out.writeBytes(e.keyBytes);
+          out.writeBytes(e.valueBytes);
+          out.writeFloat64(e.ts);
+        }
+      }
+      const timers = timersByGroup.get(kg) ?? [];
+      out.writeVarUint(timers.length);
+      for (const [domain, timer] of timers) {
         out.writeUint8(domain);
-        out.writeBytes(k);
-        out.writeFloat64(time);
+        writeLatin1Bytes(timer.keyString, out);
+        out.writeFloat64(timer.time);
       }
       blobs.set(kg, out.toBytes());
     }
