@@ -1,8 +1,7 @@
 // BucketingSink (Flink 1.6 parity) on local disk and a real HDFS, one test per reference §9 item
 // 28-32: defaults and names, rolling, snapshot/notify, restore (truncate or valid-length file),
 // date-time bucketing.
-import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   BasePathBucketer,
   BucketingSink,
@@ -12,7 +11,7 @@ import {
   StringWriter,
 } from '../src/index.js';
 import type { Bucketer, FileSystem } from '../src/index.js';
-import { fileSystemTargets } from './helpers/targets.js';
+import { fileSystemTargets, useTarget } from './helpers/targets.js';
 import { redistribute, SinkSubtask } from './helpers/operator-harness.js';
 
 const targets = fileSystemTargets('bucketing');
@@ -53,17 +52,12 @@ describe('BucketingSink defaults (28)', () => {
 
 for (const target of targets) {
   describe(`BucketingSink on ${target.name}`, () => {
+    const target$ = useTarget(target);
     let fs: FileSystem;
-    let root: string;
-    let dispose: () => Promise<void>;
-    beforeAll(async () => {
-      ({ fs, root, dispose } = await target.make());
+    beforeAll(() => {
+      fs = target$.fs;
     });
-    afterAll(async () => {
-      await dispose();
-      await fs.close();
-    });
-    const fresh = (): string => `${root}/${randomUUID()}`;
+    const fresh = (): string => target$.fresh();
     const names = async (dir: string): Promise<string[]> => (await fs.list(dir)).map((e) => e.name);
     const read = async (path: string): Promise<string> => Buffer.from(await fs.readFile(path)).toString('utf8');
     const subtask = (build: () => BucketingSink<string>) => new SinkSubtask(build(), { index: 0, parallelism: 1 });

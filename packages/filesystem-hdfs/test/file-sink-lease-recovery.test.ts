@@ -7,11 +7,9 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { BasePathBucketAssigner, FileSink, OnCheckpointRollingPolicy, SimpleStringEncoder, WebHdfsFileSystem } from '../src/index.js';
 import type { RollingPolicy } from '../src/index.js';
-import { WebHdfsClient } from '../src/webhdfs/webhdfs-client.js';
-import { startJavaAppender } from './helpers/java-writer.js';
+import { startJavaAppender, waitForJavaLease } from './helpers/java-writer.js';
 import type { JavaAppender } from './helpers/java-writer.js';
 import { redistribute, SinkSubtask } from './helpers/operator-harness.js';
-import { waitFor } from './helpers/wait-for.js';
 
 describe('FileSink restore with a lease left by a killed writer (real HDFS)', () => {
   const hdfs = inject('sluiceHdfs');
@@ -54,23 +52,7 @@ describe('FileSink restore with a lease left by a killed writer (real HDFS)', ()
     const writerStarted = Date.now();
     writer = await startJavaAppender({ rpcUrl: hdfs.rpcUrl, user: hdfs.user, path: part.path });
     await writer.write(Buffer.alloc(512 * 1024, 'x')); // some of it reaches the DataNode unflushed
-    const probe = new WebHdfsClient({ url: hdfs.webhdfsUrl, user: hdfs.user, retry: { leaseRecoveryTimeoutMs: 0 } });
-    try {
-      await waitFor(
-        `the Java writer to hold the lease on ${part.path} (stderr: ${writer.stderr()})`,
-        async () => {
-          try {
-            await probe.append(part.path, new Uint8Array(0));
-            return false;
-          } catch (error) {
-            return (error as { cause?: { code?: string } }).cause?.code === 'HDFS_LEASE_HELD';
-          }
-        },
-        { timeoutMs: 60_000, intervalMs: 200 },
-      );
-    } finally {
-      probe.close();
-    }
+    await waitForJavaLease(hdfs, part.path, writer);
     const leaseSeenMs = Date.now() - writerStarted;
     await writer.kill();
     const killedAt = Date.now();

@@ -2,8 +2,7 @@
 // pending → finished on checkpoint completion, resume of in-progress parts on restore (truncate to
 // the persisted length, then append), idempotent commits, scale-in, close without commit, path
 // safety, bulk formats. Reference §9 item 33 (StreamingFileSink).
-import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   BasePathBucketAssigner,
   DefaultRollingPolicy,
@@ -13,7 +12,7 @@ import {
   SimpleStringEncoder,
 } from '../src/index.js';
 import type { BucketAssigner, BulkWriterFactory, FileOutput, FileSystem, RollingPolicy } from '../src/index.js';
-import { fileSystemTargets } from './helpers/targets.js';
+import { fileSystemTargets, useTarget } from './helpers/targets.js';
 import { redistribute, SinkSubtask } from './helpers/operator-harness.js';
 import type { SubtaskSnapshot } from './helpers/operator-harness.js';
 
@@ -49,18 +48,12 @@ const jsonArrayFormat: BulkWriterFactory<string> = {
 
 for (const target of targets) {
   describe(`FileSink on ${target.name}`, () => {
+    const target$ = useTarget(target);
     let fs: FileSystem;
-    let root: string;
-    let dispose: () => Promise<void>;
-    beforeAll(async () => {
-      ({ fs, root, dispose } = await target.make());
+    beforeAll(() => {
+      fs = target$.fs;
     });
-    afterAll(async () => {
-      await dispose();
-      await fs.close();
-    });
-
-    const fresh = (): string => `${root}/${randomUUID()}`;
+    const fresh = (): string => target$.fresh();
 
     /** Finished (visible) files under `dir`, recursively: relative path → content. */
     async function finished(dir: string): Promise<Map<string, string>> {

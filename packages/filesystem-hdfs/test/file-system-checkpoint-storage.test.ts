@@ -3,10 +3,10 @@
 // complete and half-written checkpoints, discard, errors. A job restoring from checkpoints on HDFS
 // runs in sigkill-file-sink.test.ts (seed 1 on HDFS).
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { FileSystemCheckpointStorage, LocalFileSystem } from '../src/index.js';
 import type { FileSystem } from '../src/index.js';
-import { fileSystemTargets } from './helpers/targets.js';
+import { fileSystemTargets, useTarget } from './helpers/targets.js';
 
 const targets = fileSystemTargets('checkpoints');
 
@@ -15,17 +15,13 @@ const text = (data: Uint8Array | undefined): string | undefined => (data === und
 
 for (const target of targets) {
   describe(`FileSystemCheckpointStorage on ${target.name}`, () => {
+    const target$ = useTarget(target);
     let fs: FileSystem;
     let root: string;
-    let dispose: () => Promise<void>;
     let storage: FileSystemCheckpointStorage;
-    beforeAll(async () => {
-      ({ fs, root, dispose } = await target.make());
+    beforeAll(() => {
+      ({ fs, root } = target$);
       storage = new FileSystemCheckpointStorage({ fileSystem: fs, basePath: root });
-    });
-    afterAll(async () => {
-      await dispose();
-      await fs.close();
     });
 
     it('a checkpoint is complete only once its _metadata is committed; state files can be replaced', async () => {

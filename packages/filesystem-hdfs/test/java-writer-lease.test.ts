@@ -4,12 +4,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { WebHdfsFileSystem } from '../src/index.js';
-import { WebHdfsClient } from '../src/webhdfs/webhdfs-client.js';
 import { pattern } from './contract/file-system-contract.js';
-import { startJavaAppender } from './helpers/java-writer.js';
+import { startJavaAppender, waitForJavaLease } from './helpers/java-writer.js';
 import type { JavaAppender } from './helpers/java-writer.js';
 import { TestMetricGroup } from './helpers/test-metrics.js';
-import { waitFor } from './helpers/wait-for.js';
 
 describe('lease held by a killed Java writer (real HDFS)', () => {
   const hdfs = inject('sluiceHdfs');
@@ -39,23 +37,7 @@ describe('lease held by a killed Java writer (real HDFS)', () => {
     writer = await startJavaAppender({ rpcUrl: hdfs.rpcUrl, user: hdfs.user, path });
     const sent = pattern(512 * 1024, 21);
     await writer.write(sent);
-    const probe = new WebHdfsClient({ url: hdfs.webhdfsUrl, user: hdfs.user, retry: { leaseRecoveryTimeoutMs: 0 } });
-    try {
-      await waitFor(
-        `the Java writer to hold the lease on ${path} (stderr: ${writer.stderr()})`,
-        async () => {
-          try {
-            await probe.append(path, new Uint8Array(0));
-            return false;
-          } catch (error) {
-            return (error as { cause?: { code?: string } }).cause?.code === 'HDFS_LEASE_HELD';
-          }
-        },
-        { timeoutMs: 60_000, intervalMs: 200 },
-      );
-    } finally {
-      probe.close();
-    }
+    await waitForJavaLease(hdfs, path, writer);
     await writer.kill();
     const killedAt = Date.now();
 

@@ -6,6 +6,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveHdfsJars } from '@sluice/testkit';
+import { WebHdfsClient } from '../../src/webhdfs/webhdfs-client.js';
+import { waitFor } from './wait-for.js';
 
 /** A running FsShell append whose stdin the test feeds. */
 export interface JavaAppender {
@@ -56,4 +58,32 @@ export async function startJavaAppender(options: { rpcUrl: string; user: string;
     },
     stderr: () => err,
   };
+}
+
+/**
+ * Waits until `writer` holds the lease on `path`: an empty WebHDFS APPEND (no lease retries) is
+ * refused with `HDFS_LEASE_HELD`.
+ */
+export async function waitForJavaLease(
+  target: { webhdfsUrl: string; user: string },
+  path: string,
+  writer: JavaAppender,
+): Promise<void> {
+  const probe = new WebHdfsClient({ url: target.webhdfsUrl, user: target.user, retry: { leaseRecoveryTimeoutMs: 0 } });
+  try {
+    await waitFor(
+      `the Java writer to hold the lease on ${path} (stderr: ${writer.stderr()})`,
+      async () => {
+        try {
+          await probe.append(path, new Uint8Array(0));
+          return false;
+        } catch (error) {
+          return (error as { cause?: { code?: string } }).cause?.code === 'HDFS_LEASE_HELD';
+        }
+      },
+      { timeoutMs: 60_000, intervalMs: 200 },
+    );
+  } finally {
+    probe.close();
+  }
 }

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { LocalFileSystem, WebHdfsFileSystem } from '../../src/index.js';
 import type { FileSystem } from '../../src/index.js';
 
@@ -42,4 +42,37 @@ export function fileSystemTargets(label: string): FileSystemTarget[] {
       },
     },
   ];
+}
+
+/** The file system of the current describe block, set up before its tests and torn down after. */
+export interface TargetHandle {
+  readonly fs: FileSystem;
+  readonly root: string;
+  /** A fresh path under the root. */
+  fresh(): string;
+}
+
+/** Registers beforeAll/afterAll for `target` in the current describe block and returns a handle. */
+export function useTarget(target: FileSystemTarget): TargetHandle {
+  let context: TargetContext | undefined;
+  beforeAll(async () => {
+    context = await target.make();
+  });
+  afterAll(async () => {
+    await context?.dispose();
+    await context?.fs.close();
+  });
+  const current = (): TargetContext => {
+    if (context === undefined) throw new Error(`the ${target.name} target is not set up`);
+    return context;
+  };
+  return {
+    get fs() {
+      return current().fs;
+    },
+    get root() {
+      return current().root;
+    },
+    fresh: () => `${current().root}/${randomUUID()}`,
+  };
 }
