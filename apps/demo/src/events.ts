@@ -1,6 +1,10 @@
 // The demo's data: click events in, per-user running aggregates out, and the generator that
 // produces the events into the input topic.
+import { AvroDeserializationSchema, AvroSerializationSchema } from '@sluice/serialization-avro';
 import { Kafka, logLevel } from 'kafkajs';
+
+/** How the click events are encoded in the input topic. */
+export type EventFormat = 'json' | 'avro';
 
 /** One click: what the generator writes into the input topic (JSON). */
 export interface ClickEvent {
@@ -17,6 +21,49 @@ export interface ClickEvent {
 /** The end marker written last into every input partition; the source ends there. */
 export interface EndMarker {
   readonly end: true;
+}
+
+/**
+ * The Avro schema of the input (`--format avro`): a click, or the end marker (`end: true`, other
+ * fields empty). Raw Avro binary, reader schema = writer schema.
+ */
+export const CLICK_AVRO_SCHEMA = {
+  type: 'record',
+  name: 'Click',
+  namespace: 'dev.sluice.demo',
+  fields: [
+    { name: 'id', type: 'long' },
+    { name: 'user', type: 'string' },
+    { name: 'region', type: 'string' },
+    { name: 'page', type: 'string' },
+    { name: 'amount', type: 'long' },
+    { name: 'at', type: 'long' },
+    { name: 'end', type: 'boolean', default: false },
+  ],
+};
+
+/** The Avro form of a click or end marker. */
+export interface AvroClick extends ClickEvent {
+  readonly end: boolean;
+}
+
+const END_AS_AVRO: AvroClick = { id: -1, user: '', region: '', page: '', amount: 0, at: 0, end: true };
+
+/** Encodes input records (events or the end marker) in `format`. */
+export function inputEncoder(format: EventFormat): (record: ClickEvent | EndMarker) => Buffer {
+  if (format === 'json') return (record) => Buffer.from(JSON.stringify(record));
+  const avro = AvroSerializationSchema.forGeneric<AvroClick>(CLICK_AVRO_SCHEMA);
+  return (record) => Buffer.from(avro.serialize('end' in record ? END_AS_AVRO : { ...record, end: false }));
+}
+
+/** Decodes input records written by {@link inputEncoder}; the end marker decodes to `{ end: true }`. */
+export function inputDecoder(format: EventFormat): (bytes: Uint8Array) => ClickEvent | EndMarker {
+  if (format === 'json') return (bytes) => JSON.parse(Buffer.from(bytes).toString('utf8')) as ClickEvent | EndMarker;
+  const avro = AvroDeserializationSchema.forGeneric<AvroClick>(CLICK_AVRO_SCHEMA);
+  return (bytes) => {
+    const { end, ...event } = avro.deserialize(bytes);
+    return end ? { end: true } : event;
+  };
 }
 
 /** One output record per input event: the user's running aggregate after that event. */
@@ -56,6 +103,8 @@ export interface ProduceOptions {
   readonly records: number;
   /** Events per second; 0 = as fast as possible. */
   readonly rate: number;
+  /** Encoding of the events. */
+  readonly format: EventFormat;
   /** Stops producing early (Ctrl-C); the end markers are written anyway. */
   readonly signal?: AbortSignal;
   /** Called after each acknowledged batch with the number produced so far. */
@@ -107,6 +156,7 @@ export async function produceClicks(options: ProduceOptions): Promise<number> {
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   const started = Date.now();
+  const encode = inputEncoder(options.format);
   let produced = 0;
   try {
     const batch = options.rate === 0 ? 1000 : Math.max(1, Math.min(1000, Math.round(options.rate / 10)));
@@ -114,7 +164,7 @@ export async function produceClicks(options: ProduceOptions): Promise<number> {
       const count = Math.min(batch, options.records - produced);
       const messages = Array.from({ length: count }, (_, i) => {
         const event = clickEvent(produced + i);
-        return { key: event.user, value: JSON.stringify(event) };
+        return { key: event.user, value: encode(event) };
       });
       await producer.send({ topic: options.topic, acks: -1, messages });
       produced += count;
@@ -132,7 +182,7 @@ export async function produceClicks(options: ProduceOptions): Promise<number> {
       acks: -1,
       messages: Array.from({ length: options.partitions }, (_, partition) => ({
         partition,
-        value: JSON.stringify(end),
+        value: encode(end),
       })),
     });
     return produced;

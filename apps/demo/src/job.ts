@@ -20,7 +20,9 @@ import type { FileSystem } from '@sluice/filesystem-hdfs';
 import { DeliveryGuarantee, KafkaSink, KafkaSource, StartingOffsets } from '@sluice/kafka';
 import type { KafkaSerializationSchema } from '@sluice/kafka';
 import { JsonDeserializationSchema } from '@sluice/serialization-json';
-import type { ClickEvent, EndMarker, UserAggregate } from './events.js';
+import { AvroDeserializationSchema } from '@sluice/serialization-avro';
+import { CLICK_AVRO_SCHEMA } from './events.js';
+import type { AvroClick, ClickEvent, EndMarker, EventFormat, UserAggregate } from './events.js';
 
 /** Where the FileSink writes. */
 export type FileTarget =
@@ -32,6 +34,8 @@ export interface DemoJobConfig {
   readonly jobName: string;
   readonly brokers: readonly string[];
   readonly inputTopic: string;
+  /** Encoding of the input events. */
+  readonly format: EventFormat;
   /** Output topic, or undefined when the Kafka sink is off. */
   readonly outputTopic: string | undefined;
   readonly groupId: string;
@@ -50,8 +54,16 @@ export interface JobCounters {
 
 type Parsed = ClickEvent | EndMarker;
 
-/** JSON click events; the end marker `{"end":true}` ends the subtask that reads it. */
-function clickDeserializer(): DeserializationSchema<Parsed> {
+/** Click events (JSON or Avro); the end marker ends the subtask that reads it. */
+function clickDeserializer(format: EventFormat): DeserializationSchema<Parsed> {
+  if (format === 'avro') {
+    const avro = AvroDeserializationSchema.forGeneric<AvroClick>(CLICK_AVRO_SCHEMA);
+    return {
+      deserialize: (bytes) => avro.deserialize(bytes),
+      isEndOfStream: (next) => next !== null && 'end' in next && next.end === true,
+      producedType: avro.producedType as unknown as DeserializationSchema<Parsed>['producedType'],
+    };
+  }
   const json = JsonDeserializationSchema.create<Parsed>();
   return {
     deserialize: (bytes) => json.deserialize(bytes),
@@ -125,7 +137,7 @@ export async function startDemoJob(config: DemoJobConfig, counters: JobCounters)
     .setBootstrapServers([...config.brokers])
     .setTopics(config.inputTopic)
     .setGroupId(config.groupId)
-    .setValueOnlyDeserializer(clickDeserializer())
+    .setValueOnlyDeserializer(clickDeserializer(config.format))
     .setStartingOffsets(StartingOffsets.earliest())
     .build();
 

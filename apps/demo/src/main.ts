@@ -4,7 +4,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runChaos } from './chaos.js';
-import { createTopics, produceClicks } from './events.js';
+import { createTopics, inputDecoder, produceClicks } from './events.js';
 import { startDemoJob } from './job.js';
 import type { DemoJobConfig, FileTarget, JobCounters } from './job.js';
 import { HELP, parseDemoOptions } from './options.js';
@@ -48,10 +48,11 @@ interface Summary {
 
 async function verify(config: DemoJobConfig, servers: DemoServers): Promise<Summary> {
   print('Counting with independent readers …');
-  const inputIds = inputIdsOf(await readTopic(config.brokers, config.inputTopic, { readCommitted: false }));
+  const decode = inputDecoder(config.format);
+  const inputIds = inputIdsOf((await readTopic(config.brokers, config.inputTopic, { readCommitted: false })).map(decode));
   const outputs: OutputCount[] = [];
   if (config.outputTopic !== undefined) {
-    const values = await readTopic(config.brokers, config.outputTopic, { readCommitted: true });
+    const values = (await readTopic(config.brokers, config.outputTopic, { readCommitted: true })).map((v) => v.toString('utf8'));
     outputs.push(countOutput('on Kafka', values, inputIds));
     print(`  Kafka ${config.outputTopic} (kafkajs, read_committed): ${values.length} records, e.g. ${values[0] ?? '-'}`);
   }
@@ -91,7 +92,7 @@ async function main(): Promise<number> {
   await mkdir(runDir, { recursive: true });
   print(
     `Sluice demo ${options.runId}: ${options.records} click events at ${options.rate === 0 ? 'full speed' : `${options.rate}/s`}, ` +
-      `parallelism ${options.parallelism}, checkpoints every ${options.checkpointIntervalMs} ms, sinks ${options.sinks.join('+')}` +
+      `${options.format.toUpperCase()}, parallelism ${options.parallelism}, checkpoints every ${options.checkpointIntervalMs} ms, sinks ${options.sinks.join('+')}` +
       (options.chaos ? `, chaos: ${options.kills} SIGKILLs (seed ${options.seed})` : ''),
   );
 
@@ -123,6 +124,7 @@ async function main(): Promise<number> {
       jobName: `sluice-demo-${options.runId}`,
       brokers: servers.brokers,
       inputTopic: `clicks-${options.runId}`,
+      format: options.format,
       outputTopic: options.sinks.includes('kafka') ? `user-totals-${options.runId}` : undefined,
       groupId: `sluice-demo-${options.runId}`,
       transactionalIdPrefix: `sluice-demo-${options.runId}`,
@@ -145,6 +147,7 @@ async function main(): Promise<number> {
       partitions: options.parallelism,
       records: options.records,
       rate: options.rate,
+      format: options.format,
       signal: stop.signal,
       endAfter: options.chaos ? allKillsDone : undefined,
     });

@@ -1,6 +1,7 @@
 // Command-line flags and environment variables of the demo (node:util parseArgs, no dependency).
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { EventFormat } from './events.js';
 
 /** Where the aggregates go. `hdfs` and `local` are the two file targets of the FileSink. */
 export type SinkTarget = 'kafka' | 'hdfs' | 'local';
@@ -15,6 +16,8 @@ export interface DemoOptions {
   readonly parallelism: number;
   /** Checkpoint interval in ms. */
   readonly checkpointIntervalMs: number;
+  /** Encoding of the input events. */
+  readonly format: EventFormat;
   /** The sinks the job writes to. */
   readonly sinks: readonly SinkTarget[];
   /** Kill the job with SIGKILL at random moments and restart it. */
@@ -43,6 +46,7 @@ Options (each also as an environment variable):
   --checkpoint-interval <ms> checkpoint every <ms>                  SLUICE_DEMO_CHECKPOINT_MS  (default 2000)
   --sink <list>              kafka | hdfs | local | all, or a comma SLUICE_DEMO_SINK           (default all = kafka,hdfs)
                              list such as kafka,local
+  --format <json|avro>       encoding of the input events           SLUICE_DEMO_FORMAT         (default json)
   --chaos                    run the job as a child process, SIGKILL it at random moments, restart it,
                              then count the output with independent readers (0 lost, 0 duplicated)
   --kills <n>                SIGKILLs in chaos mode                 SLUICE_DEMO_KILLS          (default 4)
@@ -95,6 +99,7 @@ export function parseDemoOptions(argv: readonly string[], env: NodeJS.ProcessEnv
       parallelism: { type: 'string' },
       'checkpoint-interval': { type: 'string' },
       sink: { type: 'string' },
+      format: { type: 'string' },
       chaos: { type: 'boolean' },
       kills: { type: 'string' },
       seed: { type: 'string' },
@@ -108,6 +113,8 @@ export function parseDemoOptions(argv: readonly string[], env: NodeJS.ProcessEnv
     flag ?? (env[variable] !== undefined && env[variable] !== '' ? env[variable] : fallback);
   const seedRaw = pick(values.seed, 'SLUICE_DEMO_SEED', String(Math.floor(Math.random() * 1_000_000)));
   const baseDir = env.INIT_CWD ?? process.cwd();
+  const format = pick(values.format, 'SLUICE_DEMO_FORMAT', 'json');
+  if (format !== 'json' && format !== 'avro') throw new DemoOptionError(`--format takes json or avro, got '${format}'.`);
   return {
     records: integer('--records', pick(values.records, 'SLUICE_DEMO_RECORDS', '20000'), 1),
     rate: integer('--rate', pick(values.rate, 'SLUICE_DEMO_RATE', '1000'), 0),
@@ -117,6 +124,7 @@ export function parseDemoOptions(argv: readonly string[], env: NodeJS.ProcessEnv
       pick(values['checkpoint-interval'], 'SLUICE_DEMO_CHECKPOINT_MS', '2000'),
       50,
     ),
+    format,
     sinks: parseSinks(pick(values.sink, 'SLUICE_DEMO_SINK', 'all')),
     chaos: values.chaos ?? env.SLUICE_DEMO_CHAOS === '1',
     kills: integer('--kills', pick(values.kills, 'SLUICE_DEMO_KILLS', '4'), 0),

@@ -4,7 +4,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import type { UserAggregate } from './events.js';
+import type { ClickEvent, EndMarker, UserAggregate } from './events.js';
 
 /** What a reader found: record ids in the order read. */
 export interface OutputCount {
@@ -33,7 +33,7 @@ export async function readTopic(
   brokers: readonly string[],
   topic: string,
   options: { readonly readCommitted: boolean },
-): Promise<string[]> {
+): Promise<Buffer[]> {
   const kafka = new Kafka({ brokers: [...brokers], clientId: 'sluice-demo-reader', logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
@@ -45,7 +45,7 @@ export async function readTopic(
   await producer.send({ topic, acks: -1, messages: partitions.map((partition) => ({ partition, value: marker })) });
   await producer.disconnect();
 
-  const values: string[] = [];
+  const values: Buffer[] = [];
   const positions = new Set<string>();
   let markers = 0;
   const consumer = kafka.consumer({
@@ -61,8 +61,8 @@ export async function readTopic(
         const position = `${partition}:${message.offset}`;
         if (positions.has(position)) return; // re-delivered after a rebalance: same log position
         positions.add(position);
-        const value = message.value?.toString('utf8') ?? '';
-        if (value === marker) markers += 1;
+        const value = message.value ?? Buffer.alloc(0);
+        if (value.toString('utf8') === marker) markers += 1;
         else values.push(value);
       },
     });
@@ -122,12 +122,9 @@ export function countOutput(name: string, lines: readonly string[], inputIds: Re
   return { name, records: lines.length, lost, duplicated, inconsistentUsers };
 }
 
-/** Ids of the input events read from the input topic (the end markers left out). */
-export function inputIdsOf(values: readonly string[]): Set<number> {
+/** Ids of the decoded input events (the end markers left out). */
+export function inputIdsOf(events: readonly (ClickEvent | EndMarker)[]): Set<number> {
   const ids = new Set<number>();
-  for (const value of values) {
-    const event = JSON.parse(value) as { id?: number; end?: boolean };
-    if (event.end !== true && typeof event.id === 'number') ids.add(event.id);
-  }
+  for (const event of events) if (!('end' in event)) ids.add(event.id);
   return ids;
 }

@@ -96,9 +96,9 @@ describe('npm run demo', () => {
     await expectNoServersLeft(run.pid);
   });
 
-  it('--chaos: SIGKILLs the job at least 3 times and still counts every record once', async () => {
+  it('--chaos (Avro input): SIGKILLs the job at least 3 times and still counts every record once', async () => {
     const run = await runDemo(
-      ['--chaos', '--kills', '3', '--seed', '11', '--records', '4000', '--rate', '800', '--checkpoint-interval', '500', '--sink', 'kafka,local'],
+      ['--chaos', '--kills', '3', '--seed', '11', '--records', '4000', '--rate', '800', '--checkpoint-interval', '500', '--sink', 'kafka,local', '--format', 'avro'],
       170_000,
     );
     expect(run.output).toContain('Chaos: 3 SIGKILLs');
