@@ -11,7 +11,14 @@ import type { CheckpointListener, CheckpointedFunction } from '../api/state.js';
 import { hasMethod } from '../api/functions.js';
 import { ConfigError } from '../errors.js';
 import type { InputPartitioning, KeySpec, OperatorKind } from '../runtime/job-graph.js';
-import type { KeyedProcessFunctionLike, OutputTag } from '../api/keyed-process-function.js';
+import type {
+  KeyedProcessContext,
+  KeyedProcessFunction,
+  KeyedProcessFunctionLike,
+  KeyedRuntimeContext,
+  OutputTag,
+} from '../api/keyed-process-function.js';
+import type { ValueState } from '../api/keyed-state.js';
 import type { WatermarkStrategy } from '../api/watermark-strategy.js';
 import type { TypeInformation } from '../types/type-information.js';
 import { Types } from '../types/types.js';
@@ -285,19 +292,21 @@ export class KeyedStream<TRecord, TKey> {
    */
   reduce(reducer: (accumulated: TRecord, value: TRecord) => TRecord, type?: TypeInformation<TRecord>): DataStream<TRecord> {
     const valueType = (type ?? Types.json()) as TypeInformation<TRecord>;
-    let state: { value(): TRecord | undefined; update(v: TRecord): void } | undefined;
-    const fn: KeyedProcessFunctionLike<TKey, TRecord, TRecord> = {
-      open: (context) => {
-        state = context.getState({ name: 'reduce', type: valueType });
-      },
-      processElement: (value, _ctx, out) => {
-        const s = state as NonNullable<typeof state>;
-        const current = s.value();
+    // State handles live in fields: each subtask runs its own copy of the function object.
+    class ReduceFunction implements KeyedProcessFunction<TKey, TRecord, TRecord> {
+      state: ValueState<TRecord> | undefined;
+      open(context: KeyedRuntimeContext): void {
+        this.state = context.getState({ name: 'reduce', type: valueType });
+      }
+      processElement(value: TRecord, _ctx: KeyedProcessContext<TKey>, out: Collector<TRecord>): void {
+        const state = this.state as ValueState<TRecord>;
+        const current = state.value();
         const next = current === undefined ? value : reducer(current, value);
-        s.update(next);
+        state.update(next);
         out.collect(next);
-      },
-    };
+      }
+    }
+    const fn = new ReduceFunction();
     return this.process(fn).name('Reduce');
   }
 }
