@@ -1,5 +1,6 @@
-// Runs the example as a user does (`node dist/main.js --topic … --brokers …`), writes lines into the
-// topic as a console producer would, waits until they are printed, then stops it with Ctrl-C.
+// Runs the example as a user does (`node dist/main.js --topic … --brokers …`), types two lines into
+// the example's console producer (`node dist/produce.js`), waits until they are printed, then
+// stops the job with Ctrl-C.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
@@ -8,6 +9,7 @@ import { injectKafka } from '@sluice/testkit';
 
 const kafka = injectKafka(inject);
 const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+const producerMain = fileURLToPath(new URL('../dist/produce.js', import.meta.url));
 
 async function waitFor(what: string, condition: () => boolean): Promise<void> {
   const deadline = Date.now() + 60_000;
@@ -40,12 +42,16 @@ it('prints every record of the topic and stops on Ctrl-C', async () => {
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   try {
-    const producer = client.producer();
-    await producer.connect();
-    for (const line of ['hello', 'sluice']) {
-      await producer.send({ topic, messages: [{ value: line }] });
-    }
-    await producer.disconnect();
+    // Type two lines into the example's console producer.
+    const produce = spawn(process.execPath, [producerMain, '--topic', topic, '--brokers', kafka.bootstrapServers.join(',')], {
+      stdio: ['pipe', 'ignore', 'pipe'],
+    });
+    let produceErr = '';
+    produce.stderr.on('data', (chunk: Buffer) => (produceErr += chunk.toString('utf8')));
+    produce.stdin.end('hello\nsluice\n');
+    const produced = await new Promise<number | null>((resolve) => produce.on('exit', (code) => resolve(code)));
+    expect(produced, produceErr).toBe(0);
+    expect(produceErr).toContain('2 records sent');
     await waitFor(`both lines on stdout (stdout: ${stdout}, stderr: ${stderr})`, () => stdout.includes('sluice\n'));
     expect(stdout).toBe('hello\nsluice\n');
     child.kill('SIGINT');
