@@ -4,7 +4,9 @@
  * checkpoint per subtask, transactional ids from a per-subtask pool, recover-commit of
  * checkpointed transactions through {@link TransactionRecovery}, and the abort sweeps on start.
  */
-import { ConfigResourceTypes } from 'kafkajs';
+// kafkajs is CommonJS and Node's ESM loader does not see `ConfigResourceTypes` as a named
+// export (vitest does, so only plain `node` caught it): take it from the default export.
+import kafkajs from 'kafkajs';
 import type { Admin, Kafka, Transaction } from 'kafkajs';
 import { KafkaError, KafkaErrorCode, wrapKafkaJsError } from '../../errors.js';
 import type { KafkaLogger } from '../../internal/logger.js';
@@ -14,6 +16,8 @@ import type { CapturingProducer } from './kafkajs-internals.js';
 import type { KafkaTransactionContext, KafkaTransactionState, NextTransactionalIdHint } from './transaction-state.js';
 import { TransactionRecovery } from './transaction-recovery.js';
 import { TransactionalIdPool, TransactionalIdsGenerator, transactionalIdPrefix } from './transactional-ids.js';
+
+const { ConfigResourceTypes } = kafkajs;
 
 /** Options of {@link KafkaTransactionManager}. */
 export interface KafkaTransactionManagerOptions<TRecord> {
