@@ -226,7 +226,10 @@ async function measure(ctx: Context, scenario: Scenario, impl: Impl, size: numbe
   const p = await prepare(ctx, scenario, impl);
   const [command, commandArgs] = impl === 'flink' ? flinkJob(ctx, scenario, size, p) : nodeJob(ctx, impl, scenario, size, p);
   const result = await run(command, commandArgs, { timeoutMs: 15 * 60_000 });
-  if (result.code !== 0) throw new Error(`${impl} ${scenario} ${size} B failed (${result.code ?? result.signal}):\n${result.stderr.slice(-3000)}`);
+  if (result.code !== 0) {
+    const cause = result.stderr.split('\n').find((line) => /Error|error:/.test(line)) ?? '';
+    throw new Error(`${impl} ${scenario} ${size} B failed (${result.code ?? result.signal}): ${cause}\n${result.stderr.slice(-3000)}`);
+  }
   const report = lastJsonLine<RunReport>(result.stdout);
   const expected = ctx.inputs.get(size)!.ends.reduce((a, b) => a + b, 0);
   if (report.records !== expected) throw new Error(`${impl} ${scenario}: processed ${report.records} of ${expected} records`);
@@ -597,7 +600,7 @@ function report(c: Collected): string {
   );
   lines.push('');
   lines.push('- **A**: Kafka → parse → filter/map → Kafka, EXACTLY_ONCE (Sluice `KafkaSink`, Flink `KafkaSink` with a 15 min transaction timeout; the raw loop: kafkajs transactional producer, one transaction per second with `sendOffsets`).');
-  lines.push('- **C**: Kafka → row-format `FileSink` (`SimpleStringEncoder`, default bucket assigner and rolling policy) on local disk; the raw loop appends each batch to one file per partition, fsyncs and commits offsets every second.');
+  lines.push('- **C**: Kafka → row-format `FileSink` (`SimpleStringEncoder`, default date-time bucket assigner, `OnCheckpointRollingPolicy` so that every checkpoint commits a finished part) on local disk; the raw loop appends each batch to one file per partition, fsyncs and commits offsets every second.');
   lines.push('- **B** (keyBy aggregate): pending keyBy in `@sluice/core`. **C-hdfs**: not measured in this run.');
   lines.push('- Throughput = records after the first fifth of the input (warm-up) / time from that point to the end of the job (output committed). Startup = process start → first record in the map. CPU = user + system seconds of the job process over the whole run (JVM: `getProcessCpuTime`), per million input records. Peak RSS = `maxRSS` / `VmHWM`.');
   lines.push('');
