@@ -2,6 +2,8 @@ export { TESTKIT_ERROR_CODES, TestkitError, isTestkitError } from './errors.js';
 export type { TestkitErrorCode, TestkitErrorOptions } from './errors.js';
 export { ARTIFACTS, VERSIONS } from './versions.js';
 export { resolveKafkaJars, startKafka } from './kafka/start-kafka.js';
+export { createKafkaTopic } from './kafka/create-topic.js';
+export type { CreateKafkaTopicOptions } from './kafka/create-topic.js';
 export type {
   KafkaConnectionInfo,
   KafkaSecurityInfo,

@@ -10,6 +10,7 @@ import {
   injectKafka,
   isTestkitError,
   kafkaGlobalSetup,
+  createKafkaTopic,
   startKafka,
 } from '../src/index.js';
 import type { KafkaServer } from '../src/index.js';
@@ -44,7 +45,10 @@ async function createTopic(topic: string, config: Partial<KafkaConfig> = {}): Pr
     // Not waitForLeaders: right after creation Kafka 4 may answer metadata with
     // UNKNOWN_TOPIC_OR_PARTITION, which kafkajs' leader wait does not retry. Wait until the
     // partition is really hosted (ListOffsets answers) instead.
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }] });
+    await admin.createTopics({
+      waitForLeaders: false,
+      topics: [{ topic, numPartitions: 1, replicationFactor: 1 }],
+    });
     await waitFor(async () => (await admin.fetchTopicOffsets(topic)).length === 1, {
       description: `topic ${topic} to be hosted`,
       timeoutMs: 30_000,
@@ -126,6 +130,20 @@ describe('startKafka', () => {
     expect(values).toEqual(['v1', 'v2']);
   });
 
+  it('createKafkaTopic returns once every partition is hosted', async () => {
+    const topic = unique('created');
+    await createKafkaTopic({ brokers: kafka.bootstrapServers, topic, partitions: 3 });
+    const admin = client().admin();
+    await admin.connect();
+    try {
+      expect((await admin.fetchTopicOffsets(topic)).map((p) => p.partition).sort()).toEqual([
+        0, 1, 2,
+      ]);
+    } finally {
+      await admin.disconnect();
+    }
+  });
+
   it('supports transactions: read_committed sees the committed records only', async () => {
     const topic = unique('txn');
     await createTopic(topic);
@@ -200,7 +218,7 @@ describe('startKafka', () => {
       await admin.connect();
       try {
         const topic = unique(`sasl-${mechanism}`);
-        expect(await admin.createTopics({ topics: [{ topic }] })).toBe(true);
+        expect(await admin.createTopics({ waitForLeaders: false, topics: [{ topic }] })).toBe(true);
         expect(await admin.listTopics()).toContain(topic);
       } finally {
         await admin.disconnect();

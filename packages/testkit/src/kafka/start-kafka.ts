@@ -183,7 +183,10 @@ async function waitUntilReady(options: {
         await admin.connect();
         // Not waitForLeaders: kafkajs does not retry the UNKNOWN_TOPIC_OR_PARTITION that Kafka 4
         // may answer right after creation. Ready means the partition is hosted: ListOffsets answers.
-        await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }] });
+        await admin.createTopics({
+          waitForLeaders: false,
+          topics: [{ topic, numPartitions: 1, replicationFactor: 1 }],
+        });
         const offsets = await admin.fetchTopicOffsets(topic);
         return offsets.length === 1;
       },
