@@ -40,6 +40,7 @@ import {
 } from './transactions/transaction-state.js';
 import type { KafkaTransactionContext, KafkaTransactionState, NextTransactionalIdHint } from './transactions/transaction-state.js';
 import { RecordWriter } from './writer/record-writer.js';
+import { trace } from '../internal/trace.js';
 
 /** A transaction handle with the time it began (Flink's `TransactionHolder`). */
 export interface KafkaTransactionHolder {
@@ -187,11 +188,16 @@ export class ExactlyOnceKafkaSink<TRecord> implements Sink<TRecord>, Checkpointe
       });
     }
     const hint = this.restoredHints[0];
+    trace('sink.open', { subtask: this.subtaskIndex, hints: this.restoredHints, elements: this.restoredElements });
     if (hint === undefined) await manager.abortSafeScaleDownRange();
     else this.hint = hint;
     let recoveredContext = false;
     for (const element of this.restoredElements) {
-      for (const holder of element.pendingCommitTransactions) await manager.recoverAndCommit(holder.handle);
+      for (const holder of element.pendingCommitTransactions) {
+        trace('sink.recoverAndCommit', { subtask: this.subtaskIndex, handle: holder.handle });
+        await manager.recoverAndCommit(holder.handle);
+      }
+      trace('sink.recoverAndAbort', { subtask: this.subtaskIndex, handle: element.pendingTransaction.handle });
       await manager.recoverAndAbort(element.pendingTransaction.handle);
       if (element.context !== undefined) {
         await manager.finishRecoveringContext(element.context);
@@ -202,6 +208,7 @@ export class ExactlyOnceKafkaSink<TRecord> implements Sink<TRecord>, Checkpointe
     if (!recoveredContext) this.context = manager.initializeUserContext(this.hint);
     this.pending.clear();
     this.current = { handle: await manager.beginTransaction(), startTime: Date.now() };
+    trace('sink.begin-first', { subtask: this.subtaskIndex, handle: this.current.handle });
   }
 
   /** Writes into the current transaction. */
@@ -235,8 +242,10 @@ export class ExactlyOnceKafkaSink<TRecord> implements Sink<TRecord>, Checkpointe
       this.snapshotting = true;
       try {
         await manager.preCommit(current.handle);
+        trace('sink.preCommitted', { subtask: this.subtaskIndex, cp: context.checkpointId, handle: current.handle });
         this.pending.set(context.checkpointId, current);
         this.current = { handle: await manager.beginTransaction(), startTime: Date.now() };
+        trace('sink.begin', { subtask: this.subtaskIndex, cp: context.checkpointId, handle: this.current.handle });
       } finally {
         this.snapshotting = false;
       }
@@ -267,7 +276,9 @@ export class ExactlyOnceKafkaSink<TRecord> implements Sink<TRecord>, Checkpointe
             { checkpointId: id, ageMs: age },
           );
         }
+        trace('sink.commit', { subtask: this.subtaskIndex, notified: checkpointId, cp: id, handle: holder.handle });
         await manager.commit(holder.handle);
+        trace('sink.committed', { subtask: this.subtaskIndex, cp: id, handle: holder.handle });
         this.pending.delete(id);
       }
     });

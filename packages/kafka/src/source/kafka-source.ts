@@ -36,6 +36,7 @@ import { OFFSET_STATE_NAME, offsetStateType } from './partition-state/offset-sta
 import { KafkaOffsetSentinel, isSentinel, lastEmittedBefore, readPositionOf } from './partition-state/offsets.js';
 import { partitionAssignerOwns } from './partition-state/ownership.js';
 import { resolveStartOffsets } from './starting-offsets.js';
+import { trace } from '../internal/trace.js';
 import type { StartingOffsets } from './starting-offsets.js';
 // Circular on purpose: each module uses the other only when called, never at load time.
 import { KafkaSourceBuilder } from './kafka-source-builder.js';
@@ -123,6 +124,7 @@ export class KafkaSource<TRecord>
     if (this.state === undefined) return;
     const offsets = [...this.progress.values()].map((p) => ({ topic: p.topic, partition: p.partition, offset: p.offset }));
     this.state.update(offsets);
+    trace('source.snapshot', { subtask: this.subtaskIndex, cp: context.checkpointId, offsets });
     if (this.commitMode === OffsetCommitMode.ON_CHECKPOINTS) this.committer?.onSnapshot(context.checkpointId, offsets);
   }
 
@@ -176,6 +178,7 @@ export class KafkaSource<TRecord>
       for (const tp of owned) initial.set(partitionKey(tp), { ...tp, offset: start.get(partitionKey(tp))! });
     }
     const resolved = await this.resolveSentinels([...initial.values()]);
+    trace('source.open', { subtask: this.subtaskIndex, restored: this.restored, resolved });
     for (const entry of resolved) {
       this.progress.set(partitionKey(entry), {
         topic: entry.topic,

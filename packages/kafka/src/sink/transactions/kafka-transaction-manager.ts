@@ -12,9 +12,11 @@ import { KafkaError, KafkaErrorCode, wrapKafkaJsError } from '../../errors.js';
 import type { KafkaLogger } from '../../internal/logger.js';
 import type { RecordWriter } from '../writer/record-writer.js';
 import { createCapturingProducer } from './kafkajs-internals.js';
+
 import type { CapturingProducer } from './kafkajs-internals.js';
 import type { KafkaTransactionContext, KafkaTransactionState, NextTransactionalIdHint } from './transaction-state.js';
 import { TransactionRecovery } from './transaction-recovery.js';
+import { trace } from '../../internal/trace.js';
 import { TransactionalIdPool, TransactionalIdsGenerator, transactionalIdPrefix } from './transactional-ids.js';
 
 const { ConfigResourceTypes } = kafkajs;
@@ -89,6 +91,7 @@ export class KafkaTransactionManager<TRecord> {
 
   /** No hint in state (first run, or a failure before the first checkpoint): abort every id an earlier run may have used. */
   async abortSafeScaleDownRange(): Promise<void> {
+    trace('manager.abortSafeScaleDownRange', { subtask: this.options.subtaskIndex, ids: this.ids.idsToAbort() });
     for (const id of this.ids.idsToAbort()) await this.recovery.fenceAndAbort(id, this.options.transactionTimeoutMs);
   }
 

@@ -23,8 +23,9 @@
  * and fails with `KAFKA_CLIENT_UNSUPPORTED` otherwise.
  */
 import { createRequire } from 'node:module';
-import type { Kafka, Producer, ProducerConfig } from 'kafkajs';
+import type { Consumer, ConsumerConfig, Kafka, Producer, ProducerConfig } from 'kafkajs';
 import { KafkaError, KafkaErrorCode } from '../../errors.js';
+import { filterFetchResponse } from '../../internal/read-committed.js';
 
 /** The only kafkajs version whose internals were checked. */
 export const SUPPORTED_KAFKAJS_VERSION = '2.2.4';
@@ -256,6 +257,54 @@ export function createCapturingProducer(kafka: Kafka, config: ProducerConfig): C
   try {
     const producer = kafka.producer(config);
     return { producer, identity: () => identity };
+  } finally {
+    target[symbol] = original;
+  }
+}
+
+const FETCH_FILTERED = Symbol('sluice:kafka:read-committed-fetch');
+
+/**
+ * Creates `kafka.consumer(config)` whose own cluster filters aborted transactional records
+ * correctly (see `internal/read-committed.ts`: kafkajs 2.2.4's own filter lets some through when
+ * transactions of several producers interleave). Use it for every `read_committed` consumer.
+ */
+export function createReadCommittedConsumer(kafka: Kafka, config: ConsumerConfig): Consumer {
+  assertKafkaJsInternals(kafka);
+  const symbol = createClusterSymbol(kafka);
+  const target = kafka as unknown as Record<symbol, CreateCluster>;
+  const original = target[symbol]!;
+  const instrument = (broker: unknown): void => {
+    const b = broker as { fetch?: (request: unknown) => Promise<unknown>; [FETCH_FILTERED]?: true };
+    if (b[FETCH_FILTERED] === true) return;
+    if (typeof b.fetch !== 'function') throw unsupported('its Broker has no fetch()');
+    const fetch = b.fetch.bind(broker);
+    Object.defineProperties(broker, {
+      [FETCH_FILTERED]: { value: true },
+      fetch: {
+        configurable: true,
+        writable: true,
+        value: async (request: unknown) => {
+          const response = await fetch(request);
+          filterFetchResponse(response);
+          return response;
+        },
+      },
+    });
+  };
+  target[symbol] = (options) => {
+    const cluster = checkCluster(original.call(kafka, options)) as InternalCluster & { findBroker?: (request: unknown) => Promise<unknown> };
+    if (typeof cluster.findBroker !== 'function') throw unsupported('its Cluster has no findBroker()');
+    const findBroker = cluster.findBroker.bind(cluster);
+    cluster.findBroker = async (request: unknown) => {
+      const broker = await findBroker(request);
+      instrument(broker);
+      return broker;
+    };
+    return cluster;
+  };
+  try {
+    return kafka.consumer(config);
   } finally {
     target[symbol] = original;
   }

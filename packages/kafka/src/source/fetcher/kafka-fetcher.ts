@@ -14,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { AssignerProtocol } from 'kafkajs';
 import type { Consumer, Kafka, PartitionAssigner } from 'kafkajs';
 import { wrapKafkaJsError } from '../../errors.js';
+import { createReadCommittedConsumer } from '../../sink/transactions/kafkajs-internals.js';
 import type { TopicPartition } from '../../internal/topic-partition.js';
 import type { KafkaConsumerRecord } from '../kafka-deserialization-schema.js';
 
@@ -100,14 +101,19 @@ export class KafkaFetcher {
   async start(): Promise<void> {
     const { options } = this;
     const fetchGroup = `${options.groupId}.sluice-fetch.${options.subtaskIndex}.${randomBytes(6).toString('hex')}`;
-    const consumer = options.kafka.consumer({
+    const consumerConfig = {
       groupId: fetchGroup,
       partitionAssigners: [fixedAssigner(options.partitions)],
       readUncommitted: !options.readCommitted,
       maxWaitTimeInMs: options.maxWaitTimeMs,
       allowAutoTopicCreation: false,
       retry: { retries: 5 },
-    });
+    };
+    // read_committed: kafkajs's own aborted-record filter leaks records of interleaved aborted
+    // transactions (see internal/read-committed.ts); this consumer filters them correctly.
+    const consumer = options.readCommitted
+      ? createReadCommittedConsumer(options.kafka, consumerConfig)
+      : options.kafka.consumer(consumerConfig);
     this.consumer = consumer;
     // Seeks go in at every (re)join, before the first fetch of that generation. kafkajs's run()
     // may resolve before the group is joined (it retries the join in the background), so seeking
