@@ -107,6 +107,16 @@ export class ScratchKeySerializer<TKey> {
   }
 }
 
+/** `bytes` as a string of one char per byte (latin1), usable as a `Map` key. */
+export function latin1String(bytes: Uint8Array): string {
+  if (bytes.length <= 24) {
+    let text = '';
+    for (let i = 0; i < bytes.length; i += 1) text += String.fromCharCode(bytes[i] as number);
+    return text;
+  }
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+}
+
 /** The subtask that owns `keyGroup`: `keyGroup * parallelism / maxParallelism`, rounded down. */
 export function subtaskForKeyGroup(keyGroup: number, options: { parallelism: number; maxParallelism: number }): number {
   return Math.floor((keyGroup * options.parallelism) / options.maxParallelism);

@@ -107,7 +107,13 @@ export class KeyedProcessOperator extends OperatorInstance {
     this.pending = undefined;
     let result: void | Promise<void>;
     try {
-      this.keyed.setCurrentKey(this.key.selector(value));
+      const frame = this.frame;
+      const routed = frame.routedKeyBytes;
+      if (routed === undefined) this.keyed.setCurrentKey(this.key.selector(value));
+      else {
+        frame.routedKeyBytes = undefined;
+        this.keyed.setCurrentKeyRouted(this.key.selector(value), { keyBytes: routed, keyGroup: frame.routedKeyGroup ?? 0 });
+      }
       result = this.process.processElement(value, this.ctx, this.collector);
     } catch (error) {
       throw this.fail('processElement', error);

@@ -30,7 +30,7 @@ import { decodeSnapshot, encodeSnapshot } from '../types/snapshot-envelope.js';
 import type { TypeInformation } from '../types/type-information.js';
 import type { SerializerSnapshot, TypeSerializer } from '../types/type-serializer.js';
 import { Types } from '../types/types.js';
-import { ScratchKeySerializer, keyGroupForBytes } from './key-groups.js';
+import { ScratchKeySerializer, keyGroupForBytes, latin1String } from './key-groups.js';
 
 /** Kind of a keyed state. */
 export type KeyedStateKind = 'value' | 'list' | 'map' | 'reducing' | 'aggregating';
@@ -181,14 +181,7 @@ export interface HeapKeyedStateBackendOptions {
   readonly clock?: () => number;
 }
 
-function bytesToString(bytes: Uint8Array): string {
-  if (bytes.length <= 24) {
-    let text = '';
-    for (let i = 0; i < bytes.length; i += 1) text += String.fromCharCode(bytes[i] as number);
-    return text;
-  }
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
-}
+const bytesToString = latin1String;
 
 /** Writes the bytes a latin1 key string stands for, length-prefixed (as `writeBytes`). */
 function writeLatin1Bytes(text: string, out: DataOutput): void {
@@ -225,6 +218,14 @@ export class HeapKeyedStateBackend implements KeyedStateStore {
     this.currentKeyValue = key;
     this.currentKeyString = bytesToString(bytes);
     this.currentKeyGroupValue = keyGroupForBytes(bytes, this.maxParallelism);
+    this.hasKey = true;
+  }
+
+  /** Sets the current key when its serialized bytes and key group are known (from a keyBy exchange). */
+  setCurrentKeyRouted(key: unknown, routed: { keyBytes: string; keyGroup: number }): void {
+    this.currentKeyValue = key;
+    this.currentKeyString = routed.keyBytes;
+    this.currentKeyGroupValue = routed.keyGroup;
     this.hasKey = true;
   }
 

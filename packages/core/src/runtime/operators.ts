@@ -42,6 +42,9 @@ export interface OperatorHost {
 export interface TaskFrame {
   timestamp: number | undefined;
   watermark: number;
+  /** Set while a record from a keyBy exchange enters the chain head: its key group and key bytes. */
+  routedKeyGroup?: number;
+  routedKeyBytes?: string | undefined;
 }
 
 /** What every operator instance has. */

@@ -8,6 +8,10 @@ export interface RecordEvent<TRecord> {
   readonly kind: 'record';
   readonly value: TRecord;
   readonly timestamp: number | undefined;
+  /** On a keyBy exchange: the key group the producer computed (spares the consumer a second hash). */
+  readonly keyGroup?: number;
+  /** On a keyBy exchange: the serialized key as a latin1 string. */
+  readonly keyBytes?: string;
 }
 
 /** Checkpoint barrier `checkpointId`: splits the stream into "before" and "after" the checkpoint. */

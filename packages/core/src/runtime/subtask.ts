@@ -12,7 +12,7 @@ import type { BoundedChannel } from './bounded-channel.js';
 import type { Chain } from './job-graph.js';
 import type { OperatorHost, OperatorInstance, Output, TaskFrame } from './operators.js';
 import type { KeySpec } from './job-graph.js';
-import { ScratchKeySerializer, keyGroupForBytes, subtaskForKeyGroup } from './key-groups.js';
+import { ScratchKeySerializer, keyGroupForBytes, latin1String, subtaskForKeyGroup } from './key-groups.js';
 import type { TypeSerializer } from '../types/type-serializer.js';
 import type { StreamEvent } from './stream-event.js';
 import { isPromiseLike } from './stream-event.js';
@@ -93,9 +93,16 @@ export class KeyGroupOutput extends NetworkOutput {
 
   override push(value: unknown): void | Promise<void> {
     const { spec, maxParallelism } = this.key;
-    const keyGroup = keyGroupForBytes(this.scratch.bytes(spec.selector(value)), maxParallelism);
+    const bytes = this.scratch.bytes(spec.selector(value));
+    const keyGroup = keyGroupForBytes(bytes, maxParallelism);
     const target = subtaskForKeyGroup(keyGroup, { parallelism: this.channels.length, maxParallelism });
-    return (this.channels[target] as BoundedChannel<unknown>).push({ kind: 'record', value, timestamp: this.frame.timestamp });
+    return (this.channels[target] as BoundedChannel<unknown>).push({
+      kind: 'record',
+      value,
+      timestamp: this.frame.timestamp,
+      keyGroup,
+      keyBytes: latin1String(bytes),
+    });
   }
 }
 
@@ -232,6 +239,25 @@ export class Subtask {
     }
     const result = action();
     if (result === undefined || !isPromiseLike(result)) return undefined;
+    this.track(result);
+    return result;
+  }
+
+  /** Pushes a record from a keyBy exchange, handing the chain head its precomputed key group. */
+  private pushRouted(event: { value: unknown; timestamp: number | undefined; keyGroup: number; keyBytes: string }): void | Promise<void> {
+    if (this.tail !== undefined) {
+      return this.exec(() => {
+        this.frame.routedKeyGroup = event.keyGroup;
+        this.frame.routedKeyBytes = event.keyBytes;
+        this.frame.timestamp = event.timestamp;
+        return this.head.push(event.value);
+      });
+    }
+    this.frame.routedKeyGroup = event.keyGroup;
+    this.frame.routedKeyBytes = event.keyBytes;
+    this.frame.timestamp = event.timestamp;
+    const result = this.head.push(event.value);
+    if (result === undefined) return undefined;
     this.track(result);
     return result;
   }
@@ -465,7 +491,10 @@ export class Subtask {
               idle[channel] = false;
               this.updateIdle(idle, ended);
             }
-            const result = this.pushRecord(event.value, event.timestamp);
+            const result =
+              event.keyBytes !== undefined && event.keyGroup !== undefined
+                ? this.pushRouted(event as { value: unknown; timestamp: number | undefined; keyGroup: number; keyBytes: string })
+                : this.pushRecord(event.value, event.timestamp);
             if (result !== undefined) await result;
             break;
           }
