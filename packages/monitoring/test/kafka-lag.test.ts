@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { InMemoryCheckpointStorage, SimpleStringSchema, StreamExecutionEnvironment } from '@sluice/core';
 import type { Counter, JobHandle, RichFunction, RuntimeContext, Sink } from '@sluice/core';
 import { KafkaSource, StartingOffsets } from '@sluice/kafka';
+import { createKafkaTopic } from '@sluice/testkit';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Browser } from 'playwright-core';
 import { afterEach, expect, inject, it } from 'vitest';
@@ -44,7 +45,7 @@ it('reports Kafka lag per partition on /metrics and it falls to 0', async () => 
   const admin = kafka.admin();
   await admin.connect();
   try {
-    await admin.createTopics({ topics: [{ topic, numPartitions: 3, replicationFactor: 1 }], waitForLeaders: true });
+    await createKafkaTopic({ brokers, topic, partitions: 3 });
     const producer = kafka.producer();
     await producer.connect();
     const total = 600;
