@@ -2,7 +2,7 @@
 // random points (during start-up and recovery, and mid-data, which includes between pre-commit
 // and commit) and restarted with the same job name and checkpoint directory until it finishes; an
 // independent read_committed reader then sees every input record exactly once.
-// SLUICE_KAFKA_KILLS (default 8) and SLUICE_KAFKA_SEED replay or lengthen a run (soak).
+// SLUICE_KAFKA_KILLS (default 20) and SLUICE_KAFKA_SEED replay or lengthen a run (soak).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,9 +12,9 @@ import { DeliveryGuarantee } from '../src/sink/kafka-sink.js';
 import { brokers, createTopic, kafkaClient, uniqueName } from './helpers.js';
 import { killAllChildren, killAndRestartUntilDone } from './sigkill-runner.js';
 
-const KILLS = Number(process.env['SLUICE_KAFKA_KILLS'] ?? '8');
+const KILLS = Number(process.env['SLUICE_KAFKA_KILLS'] ?? '20');
 const SEED = Number(process.env['SLUICE_KAFKA_SEED'] ?? '20261127');
-const RECORDS = Number(process.env['SLUICE_KAFKA_RECORDS'] ?? '40000');
+const RECORDS = Number(process.env['SLUICE_KAFKA_RECORDS'] ?? '80000');
 
 let admin: Admin;
 let kafka: Kafka;
@@ -74,4 +74,4 @@ it(`EXACTLY_ONCE survives ${KILLS} SIGKILLs at seeded random points (seed ${SEED
     missing: 0,
     total: RECORDS,
   });
-}, 600_000);
+}, Math.max(600_000, KILLS * 10_000));
