@@ -21,6 +21,7 @@ const flag = quick ? ['--quick'] : [];
 const started = Date.now();
 const steps: [string, string[]][] = [
   ['core-throughput.js', [...flag, '--out', out]],
+  ['core-keyed.js', [...flag, '--out', out]],
   ['connectors.js', [...flag, '--out', out, '--images', images]],
 ];
 let failed = false;
@@ -31,5 +32,7 @@ for (const [script, args] of steps) {
     console.error(`${script} failed (${result.status ?? result.signal})`);
   }
 }
-console.error(`bench: ${((Date.now() - started) / 1000).toFixed(0)} s${quick ? ` (quick; results in ${out})` : `; results in ${out}`}`);
+console.error(
+  `bench: ${((Date.now() - started) / 1000).toFixed(0)} s${quick ? ` (quick; results in ${out})` : `; results in ${out}`}`,
+);
 process.exitCode = failed ? 1 : 0;

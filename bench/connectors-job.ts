@@ -50,10 +50,15 @@ const progress = setInterval(() => process.stdout.write(`progress ${seen}\n`), 1
 async function runSluice(): Promise<void> {
   // Imported here, so the raw kafkajs loop never loads (or depends on the build state of) Sluice.
   const { SimpleStringSchema, StreamExecutionEnvironment } = await import('@sluice/core');
-  const { FileSink, LocalFileSystem, OnCheckpointRollingPolicy, SimpleStringEncoder, WebHdfsFileSystem } = await import(
-    '@sluice/filesystem-hdfs'
-  );
-  const { DeliveryGuarantee, KafkaSink, KafkaSource, StartingOffsets } = await import('@sluice/kafka');
+  const {
+    FileSink,
+    LocalFileSystem,
+    OnCheckpointRollingPolicy,
+    SimpleStringEncoder,
+    WebHdfsFileSystem,
+  } = await import('@sluice/filesystem-hdfs');
+  const { DeliveryGuarantee, KafkaSink, KafkaSource, StartingOffsets } =
+    await import('@sluice/kafka');
   const env = StreamExecutionEnvironment.create({ parallelism: 2, onWarning: () => {} });
   env.enableCheckpointing(1000);
   env
@@ -117,8 +122,12 @@ async function runSluice(): Promise<void> {
       const end = spec.endOffsets[Number(match[1])] ?? 0;
       if (typeof value === 'number' && value >= end - 1) done += 1;
     }
-    const id = Object.entries(metrics).find(([name]) => name.endsWith('lastCompletedCheckpointId'))?.[1];
-    const duration = Object.entries(metrics).find(([name]) => name.endsWith('lastCheckpointDuration'))?.[1];
+    const id = Object.entries(metrics).find(([name]) =>
+      name.endsWith('lastCompletedCheckpointId'),
+    )?.[1];
+    const duration = Object.entries(metrics).find(([name]) =>
+      name.endsWith('lastCheckpointDuration'),
+    )?.[1];
     if (typeof id === 'number' && id !== lastCheckpoint && typeof duration === 'number') {
       lastCheckpoint = id;
       checkpointMs.push(duration);
@@ -137,13 +146,22 @@ async function runSluice(): Promise<void> {
 
 /** The "no framework" loop: one kafkajs consumer, eachBatch → transactional sendBatch / file append. */
 async function runRaw(): Promise<void> {
-  const kafka = new Kafka({ clientId: 'bench-raw', brokers: spec.bootstrap, logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({
+    clientId: 'bench-raw',
+    brokers: spec.bootstrap,
+    logLevel: logLevel.NOTHING,
+  });
   const consumer = kafka.consumer({ groupId: spec.groupId, readUncommitted: false });
   const next = spec.endOffsets.map(() => 0);
   const finished = (): boolean => next.every((offset, p) => offset >= (spec.endOffsets[p] ?? 0));
   let lastCommit = performance.now();
   const offsetsFor = () => ({
-    topics: [{ topic: spec.input, partitions: next.map((offset, partition) => ({ partition, offset: String(offset) })) }],
+    topics: [
+      {
+        topic: spec.input,
+        partitions: next.map((offset, partition) => ({ partition, offset: String(offset) })),
+      },
+    ],
   });
   let done!: () => void;
   const allDone = new Promise<void>((resolve) => {
@@ -216,7 +234,9 @@ async function runRaw(): Promise<void> {
       if (end || performance.now() - lastCommit >= 1000) {
         const started = performance.now();
         await Promise.all([...files.values()].map((f) => f.sync()));
-        await consumer.commitOffsets(offsetsFor().topics[0]!.partitions.map((p) => ({ ...p, topic: spec.input })));
+        await consumer.commitOffsets(
+          offsetsFor().topics[0]!.partitions.map((p) => ({ ...p, topic: spec.input })),
+        );
         checkpointMs.push(performance.now() - started);
         lastCommit = performance.now();
         if (end) done();
@@ -239,7 +259,10 @@ async function main(): Promise<void> {
     records: seen,
     seconds: (end - firstAt) / 1000,
     steadyRecords: warmMark === 0 ? seen : seen - warmAt,
-    steadySeconds: ((warmMark === 0 ? firstAt : warmMark) === 0 ? 0 : end - (warmMark === 0 ? firstAt : warmMark)) / 1000,
+    steadySeconds:
+      ((warmMark === 0 ? firstAt : warmMark) === 0
+        ? 0
+        : end - (warmMark === 0 ? firstAt : warmMark)) / 1000,
     startupMs: firstAt,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
     peakRssBytes: process.resourceUsage().maxRSS * 1024,

@@ -36,7 +36,8 @@ const outFile = argValue('--out');
 const imagesDir = argValue('--images');
 /** `--only A,C,D,sluice,flink,...`: run only those scenarios / implementations (for development). */
 const only = new Set((argValue('--only') ?? '').split(',').filter((x) => x !== ''));
-const wanted = (...names: string[]): boolean => names.every((n) => only.size === 0 || only.has(n) || ![...only].some((o) => sameKind(o, n)));
+const wanted = (...names: string[]): boolean =>
+  names.every((n) => only.size === 0 || only.has(n) || ![...only].some((o) => sameKind(o, n)));
 function sameKind(a: string, b: string): boolean {
   const scenarios = ['A', 'C', 'D'];
   return scenarios.includes(a) === scenarios.includes(b);
@@ -55,7 +56,11 @@ const IMPLS = ['sluice', 'raw', 'flink'] as const;
 type Impl = (typeof IMPLS)[number];
 const SCENARIOS = ['A', 'C'] as const;
 type Scenario = (typeof SCENARIOS)[number];
-const IMPL_NAMES: Record<Impl, string> = { sluice: 'Sluice', raw: 'raw kafkajs loop', flink: 'Apache Flink 2.2.1' };
+const IMPL_NAMES: Record<Impl, string> = {
+  sluice: 'Sluice',
+  raw: 'raw kafkajs loop',
+  flink: 'Apache Flink 2.2.1',
+};
 
 const children = new Set<ChildProcess>();
 const log = (line: string): void => {
@@ -66,10 +71,17 @@ const log = (line: string): void => {
 function run(
   command: string,
   commandArgs: readonly string[],
-  options: { cwd?: string; timeoutMs?: number; onLine?: (line: string, child: ChildProcess) => void } = {},
+  options: {
+    cwd?: string;
+    timeoutMs?: number;
+    onLine?: (line: string, child: ChildProcess) => void;
+  } = {},
 ): Promise<{ stdout: string; stderr: string; code: number | null; signal: NodeJS.Signals | null }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, commandArgs, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, commandArgs, {
+      cwd: options.cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     children.add(child);
     let stdout = '';
     let stderr = '';
@@ -108,10 +120,17 @@ function killChildren(): void {
 
 // ---- setup -----------------------------------------------------------------------------------
 
-async function produceInput(kafka: Kafka, topic: string, size: number, count: number): Promise<number[]> {
+async function produceInput(
+  kafka: Kafka,
+  input: { topic: string; size: number; count: number },
+): Promise<number[]> {
+  const { topic, size, count } = input;
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS }], waitForLeaders: true });
+  await admin.createTopics({
+    topics: [{ topic, numPartitions: PARTITIONS }],
+    waitForLeaders: true,
+  });
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
   const batch = 2_000;
@@ -136,7 +155,10 @@ async function produceInput(kafka: Kafka, topic: string, size: number, count: nu
 async function createTopic(kafka: Kafka, topic: string): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS }], waitForLeaders: true });
+  await admin.createTopics({
+    topics: [{ topic, numPartitions: PARTITIONS }],
+    waitForLeaders: true,
+  });
   await admin.disconnect();
 }
 
@@ -146,7 +168,8 @@ async function buildFlink(): Promise<string> {
   if (offline.code !== 0) {
     log('offline Maven build failed (jars not in ~/.m2 yet?): building online');
     const online = await run('mvn', ['-q', '-B', 'package'], { cwd: project });
-    if (online.code !== 0) throw new Error(`Flink project build failed:\n${online.stdout}\n${online.stderr}`);
+    if (online.code !== 0)
+      throw new Error(`Flink project build failed:\n${online.stdout}\n${online.stderr}`);
   }
   return `${join(project, 'target', 'classes')}:${join(project, 'target', 'lib', '*')}`;
 }
@@ -160,6 +183,13 @@ interface Context {
   work: string;
   inputs: Map<number, { topic: string; ends: number[] }>;
   seq: number;
+}
+
+/** One cell of the matrix: scenario × record size × implementation. */
+interface Cell<I extends Impl = Impl> {
+  scenario: Scenario;
+  size: number;
+  impl: I;
 }
 
 interface Prepared {
@@ -183,7 +213,12 @@ async function prepare(ctx: Context, scenario: Scenario, impl: Impl): Promise<Pr
   return { output, checkpointDir, groupId: `bench-${name}` };
 }
 
-function nodeJob(ctx: Context, impl: 'sluice' | 'raw', scenario: Scenario, size: number, p: Prepared, restore = false): [string, string[]] {
+function nodeJob(
+  ctx: Context,
+  job: Cell<'sluice' | 'raw'> & { p: Prepared },
+  restore = false,
+): [string, string[]] {
+  const { impl, scenario, size, p } = job;
   const input = ctx.inputs.get(size)!;
   const spec: JobSpec = {
     impl,
@@ -196,11 +231,15 @@ function nodeJob(ctx: Context, impl: 'sluice' | 'raw', scenario: Scenario, size:
     endOffsets: input.ends,
     restore,
   };
-  const extra = process.env['SLUICE_BENCH_CPU_PROF'] === '1' && impl === 'sluice' ? ['--cpu-prof', `--cpu-prof-dir=${join(benchRoot, 'dist', 'profiles')}`] : [];
+  const extra =
+    process.env['SLUICE_BENCH_CPU_PROF'] === '1' && impl === 'sluice'
+      ? ['--cpu-prof', `--cpu-prof-dir=${join(benchRoot, 'dist', 'profiles')}`]
+      : [];
   return [process.execPath, [...extra, join(here, 'connectors-job.js'), JSON.stringify(spec)]];
 }
 
-function flinkJob(ctx: Context, scenario: Scenario, size: number, p: Prepared, restorePath = ''): [string, string[]] {
+function flinkJob(ctx: Context, job: Cell & { p: Prepared }, restorePath = ''): [string, string[]] {
+  const { scenario, size, p } = job;
   const input = ctx.inputs.get(size)!;
   const total = input.ends.reduce((a, b) => a + b, 0);
   return [
@@ -222,23 +261,38 @@ function flinkJob(ctx: Context, scenario: Scenario, size: number, p: Prepared, r
   ];
 }
 
-async function measure(ctx: Context, scenario: Scenario, impl: Impl, size: number): Promise<RunReport> {
+async function measure(ctx: Context, cell: Cell): Promise<RunReport> {
+  const { scenario, impl, size } = cell;
   const p = await prepare(ctx, scenario, impl);
-  const [command, commandArgs] = impl === 'flink' ? flinkJob(ctx, scenario, size, p) : nodeJob(ctx, impl, scenario, size, p);
+  const [command, commandArgs] =
+    impl === 'flink'
+      ? flinkJob(ctx, { impl, scenario, size, p })
+      : nodeJob(ctx, { impl, scenario, size, p });
   const result = await run(command, commandArgs, { timeoutMs: 15 * 60_000 });
   if (result.code !== 0) {
     const cause = result.stderr.split('\n').find((line) => /Error|error:/.test(line)) ?? '';
-    throw new Error(`${impl} ${scenario} ${size} B failed (${result.code ?? result.signal}): ${cause}\n${result.stderr.slice(-3000)}`);
+    throw new Error(
+      `${impl} ${scenario} ${size} B failed (${result.code ?? result.signal}): ${cause}\n${result.stderr.slice(-3000)}`,
+    );
   }
   const report = lastJsonLine<RunReport>(result.stdout);
   const expected = ctx.inputs.get(size)!.ends.reduce((a, b) => a + b, 0);
-  if (report.records !== expected) throw new Error(`${impl} ${scenario}: processed ${report.records} of ${expected} records`);
+  if (report.records !== expected)
+    throw new Error(`${impl} ${scenario}: processed ${report.records} of ${expected} records`);
   if (scenario === 'A') {
-    const visible = await countCommitted(ctx.kafka, p.output, expectedOutput(expected));
-    if (visible !== expectedOutput(expected)) throw new Error(`${impl} A: ${visible} committed output records, expected ${expectedOutput(expected)}`);
+    const visible = await countCommitted(ctx.kafka, p.output, {
+      expected: expectedOutput(expected),
+    });
+    if (visible !== expectedOutput(expected))
+      throw new Error(
+        `${impl} A: ${visible} committed output records, expected ${expectedOutput(expected)}`,
+      );
   } else {
     const lines = await countFileLines(p.output);
-    if (lines !== expectedOutput(expected)) throw new Error(`${impl} C: ${lines} lines in finished files, expected ${expectedOutput(expected)}`);
+    if (lines !== expectedOutput(expected))
+      throw new Error(
+        `${impl} C: ${lines} lines in finished files, expected ${expectedOutput(expected)}`,
+      );
   }
   if (scenario === 'C') await rm(p.output, { recursive: true, force: true });
   await rm(p.checkpointDir, { recursive: true, force: true });
@@ -249,8 +303,16 @@ async function measure(ctx: Context, scenario: Scenario, impl: Impl, size: numbe
  * Records a read_committed reader sees in `topic`: reads from the start until `expected` records
  * came and nothing more arrived for 2 s, or nothing arrived for 15 s.
  */
-async function countCommitted(kafka: Kafka, topic: string, expected: number, ids?: Map<number, string[]>): Promise<number> {
-  const consumer = kafka.consumer({ groupId: `count-${topic}-${Date.now()}`, readUncommitted: false });
+async function countCommitted(
+  kafka: Kafka,
+  topic: string,
+  options: { expected: number; ids?: Map<number, string[]> },
+): Promise<number> {
+  const { expected, ids } = options;
+  const consumer = kafka.consumer({
+    groupId: `count-${topic}-${Date.now()}`,
+    readUncommitted: false,
+  });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   let seen = 0;
@@ -289,7 +351,9 @@ async function countFileLines(dir: string): Promise<number> {
 
 async function finishedFiles(dir: string): Promise<number> {
   if (!existsSync(dir)) return 0;
-  return (await readdir(dir, { withFileTypes: true, recursive: true })).filter((e) => e.isFile() && !e.name.startsWith('.')).length;
+  return (await readdir(dir, { withFileTypes: true, recursive: true })).filter(
+    (e) => e.isFile() && !e.name.startsWith('.'),
+  ).length;
 }
 
 // ---- ceiling: Kafka's own perf tools ---------------------------------------------------------
@@ -306,21 +370,53 @@ async function kafkaTools(ctx: Context, size: number, kafkaLib: string): Promise
   await createTopic(ctx.kafka, topic);
   const bootstrap = ctx.server.bootstrapServers.join(',');
   const produced = await run('java', [
-    '-Xmx512m', '-cp', classpath, 'org.apache.kafka.tools.ProducerPerformance',
-    '--topic', topic, '--num-records', String(count), '--record-size', String(size), '--throughput', '-1',
-    '--producer-props', `bootstrap.servers=${bootstrap}`, 'acks=all',
+    '-Xmx512m',
+    '-cp',
+    classpath,
+    'org.apache.kafka.tools.ProducerPerformance',
+    '--topic',
+    topic,
+    '--num-records',
+    String(count),
+    '--record-size',
+    String(size),
+    '--throughput',
+    '-1',
+    '--producer-props',
+    `bootstrap.servers=${bootstrap}`,
+    'acks=all',
   ]);
   const producedLine = produced.stdout.trim().split('\n').at(-1) ?? '';
   const produce = Number(/([\d.]+) records\/sec/.exec(producedLine)?.[1] ?? Number.NaN);
   const consumed = await run('java', [
-    '-Xmx512m', '-cp', classpath, 'org.apache.kafka.tools.ConsumerPerformance',
-    '--bootstrap-server', bootstrap, '--topic', ctx.inputs.get(size)!.topic, '--messages', String(count),
-    '--group', `ceiling-${ctx.seq}`, '--timeout', '60000',
+    '-Xmx512m',
+    '-cp',
+    classpath,
+    'org.apache.kafka.tools.ConsumerPerformance',
+    '--bootstrap-server',
+    bootstrap,
+    '--topic',
+    ctx.inputs.get(size)!.topic,
+    '--messages',
+    String(count),
+    '--group',
+    `ceiling-${ctx.seq}`,
+    '--timeout',
+    '60000',
   ]);
   // CSV: start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec
-  const row = consumed.stdout.trim().split('\n').at(-1)?.split(',').map((s) => s.trim()) ?? [];
+  const row =
+    consumed.stdout
+      .trim()
+      .split('\n')
+      .at(-1)
+      ?.split(',')
+      .map((s) => s.trim()) ?? [];
   const consume = Number(row[9] ?? row[5] ?? Number.NaN);
-  if (!Number.isFinite(produce) || !Number.isFinite(consume)) log(`perf tools output not understood:\n${produced.stdout}\n${consumed.stdout}\n${consumed.stderr.slice(-1000)}`);
+  if (!Number.isFinite(produce) || !Number.isFinite(consume))
+    log(
+      `perf tools output not understood:\n${produced.stdout}\n${consumed.stdout}\n${consumed.stderr.slice(-1000)}`,
+    );
   return { produce, consume };
 }
 
@@ -343,12 +439,16 @@ interface Recovery {
 
 const RESTART_LIMIT_MS = 150_000;
 
-async function recovery(ctx: Context, scenario: Scenario, impl: 'sluice' | 'flink', size: number): Promise<Recovery> {
+async function recovery(ctx: Context, cell: Cell<'sluice' | 'flink'>): Promise<Recovery> {
+  const { scenario, impl, size } = cell;
   const p = await prepare(ctx, scenario, impl);
   const total = ctx.inputs.get(size)!.ends.reduce((a, b) => a + b, 0);
   const killAt = Math.floor(total * 0.4);
   let lastProgress = 0;
-  const [command, commandArgs] = impl === 'flink' ? flinkJob(ctx, scenario, size, p) : nodeJob(ctx, impl, scenario, size, p);
+  const [command, commandArgs] =
+    impl === 'flink'
+      ? flinkJob(ctx, { impl, scenario, size, p })
+      : nodeJob(ctx, { impl, scenario, size, p });
   const first = await run(command, commandArgs, {
     timeoutMs: 10 * 60_000,
     onLine: (line, child) => {
@@ -359,7 +459,10 @@ async function recovery(ctx: Context, scenario: Scenario, impl: 'sluice' | 'flin
       if (lastProgress >= killAt && child.exitCode === null) child.kill('SIGKILL');
     },
   });
-  if (first.signal !== 'SIGKILL') throw new Error(`recovery ${impl} ${scenario}: the first run was not killed (${first.code}): ${first.stderr.slice(-2000)}`);
+  if (first.signal !== 'SIGKILL')
+    throw new Error(
+      `recovery ${impl} ${scenario}: the first run was not killed (${first.code}): ${first.stderr.slice(-2000)}`,
+    );
   // What is visible before the restart.
   let restorePath = '';
   if (impl === 'flink') restorePath = await newestFlinkCheckpoint(p.checkpointDir);
@@ -383,19 +486,35 @@ async function recovery(ctx: Context, scenario: Scenario, impl: 'sluice' | 'flin
     while (performance.now() - lastMessage < 2000) await new Promise((r) => setTimeout(r, 200));
     restartAt = performance.now();
     stopWatch = () => consumer.disconnect();
-    const [c2, a2] = impl === 'flink' ? flinkJob(ctx, scenario, size, p, restorePath) : nodeJob(ctx, impl, scenario, size, p, true);
+    const [c2, a2] =
+      impl === 'flink'
+        ? flinkJob(ctx, { impl, scenario, size, p }, restorePath)
+        : nodeJob(ctx, { impl, scenario, size, p }, true);
     const second = await run(c2, a2, { timeoutMs: RESTART_LIMIT_MS });
     await stopWatch();
     const ids = new Map<number, string[]>();
-    const visible = await countCommitted(ctx.kafka, p.output, expectedOutput(total), ids);
+    const visible = await countCommitted(ctx.kafka, p.output, {
+      expected: expectedOutput(total),
+      ids,
+    });
     const duplicates = [...ids.entries()].filter(([, at]) => at.length > 1);
     const output =
       `${visible.toLocaleString('en-US')} / ${expectedOutput(total).toLocaleString('en-US')}` +
-      (duplicates.length > 0 ? `; ${duplicates.length} ids twice, e.g. ${duplicates.slice(0, 3).map(([id, at]) => `${id} at ${at.join(' and ')}`).join('; ')}` : '');
+      (duplicates.length > 0
+        ? `; ${duplicates.length} ids twice, e.g. ${duplicates
+            .slice(0, 3)
+            .map(([id, at]) => `${id} at ${at.join(' and ')}`)
+            .join('; ')}`
+        : '');
     if (second.code !== 0) {
       return {
-        impl, scenario, killedAfterRecords: lastProgress, firstCommitMs: visibleAt, replayed: Number.NaN,
-        exactlyOnce: visible === expectedOutput(total), output,
+        impl,
+        scenario,
+        killedAfterRecords: lastProgress,
+        firstCommitMs: visibleAt,
+        replayed: Number.NaN,
+        exactlyOnce: visible === expectedOutput(total),
+        output,
         note: `the restarted job did not finish within ${RESTART_LIMIT_MS / 1000} s (${second.code ?? second.signal})`,
       };
     }
@@ -417,15 +536,23 @@ async function recovery(ctx: Context, scenario: Scenario, impl: 'sluice' | 'flin
       if (n > before && visibleAt === 0) visibleAt = performance.now() - restartAt;
     });
   }, 25);
-  const [c2, a2] = impl === 'flink' ? flinkJob(ctx, scenario, size, p, restorePath) : nodeJob(ctx, impl, scenario, size, p, true);
+  const [c2, a2] =
+    impl === 'flink'
+      ? flinkJob(ctx, { impl, scenario, size, p }, restorePath)
+      : nodeJob(ctx, { impl, scenario, size, p }, true);
   const second = await run(c2, a2, { timeoutMs: RESTART_LIMIT_MS });
   clearInterval(poll);
   const lines = await countFileLines(p.output);
   const output = `${lines.toLocaleString('en-US')} / ${expectedOutput(total).toLocaleString('en-US')}`;
   if (second.code !== 0) {
     return {
-      impl, scenario, killedAfterRecords: lastProgress, firstCommitMs: visibleAt, replayed: Number.NaN,
-      exactlyOnce: lines === expectedOutput(total), output,
+      impl,
+      scenario,
+      killedAfterRecords: lastProgress,
+      firstCommitMs: visibleAt,
+      replayed: Number.NaN,
+      exactlyOnce: lines === expectedOutput(total),
+      output,
       note: `the restarted job did not finish within ${RESTART_LIMIT_MS / 1000} s (${second.code ?? second.signal})`,
     };
   }
@@ -469,7 +596,8 @@ function fmtRate(value: number): string {
   return value >= 1e6 ? `${(value / 1e6).toFixed(2)} M/s` : `${(value / 1e3).toFixed(1)} k/s`;
 }
 
-const ratio = (a: number, b: number): string => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}×` : 'n/a');
+const ratio = (a: number, b: number): string =>
+  Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}×` : 'n/a';
 
 async function main(): Promise<void> {
   const loads: number[] = [];
@@ -490,16 +618,26 @@ async function main(): Promise<void> {
   process.once('SIGTERM', onSignal);
   try {
     log(`quick=${quick}; starting Kafka and building the Flink job`);
-    const [started, flinkClasspath, kafkaLib] = await Promise.all([startKafka(), buildFlink(), resolveKafkaJars()]);
+    const [started, flinkClasspath, kafkaLib] = await Promise.all([
+      startKafka(),
+      buildFlink(),
+      resolveKafkaJars(),
+    ]);
     server = started;
-    const kafka = new Kafka({ clientId: 'bench', brokers: server.bootstrapServers, logLevel: logLevel.NOTHING });
+    const kafka = new Kafka({
+      clientId: 'bench',
+      brokers: server.bootstrapServers,
+      logLevel: logLevel.NOTHING,
+    });
     const ctx: Context = { kafka, server, flinkClasspath, work, inputs: new Map(), seq: 0 };
     for (const size of SIZES) {
       const topic = `in-${size}`;
       const t0 = performance.now();
-      const ends = await produceInput(kafka, topic, size, RECORDS[size] ?? 0);
+      const ends = await produceInput(kafka, { topic, size, count: RECORDS[size] ?? 0 });
       ctx.inputs.set(size, { topic, ends });
-      log(`input ${topic}: ${ends.join('+')} records in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      log(
+        `input ${topic}: ${ends.join('+')} records in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+      );
     }
     for (let round = 0; round < REPEATS; round += 1) {
       for (const size of SIZES) {
@@ -507,7 +645,9 @@ async function main(): Promise<void> {
           if (only.size === 0 || only.has('tools')) {
             const ceiling = await kafkaTools(ctx, size, kafkaLib);
             ceilings.set(size, [...(ceilings.get(size) ?? []), ceiling]);
-            log(`round ${round + 1} ${size} B kafka tools: produce ${fmtRate(ceiling.produce)}, consume ${fmtRate(ceiling.consume)}`);
+            log(
+              `round ${round + 1} ${size} B kafka tools: produce ${fmtRate(ceiling.produce)}, consume ${fmtRate(ceiling.consume)}`,
+            );
           }
         } catch (error) {
           failures.push(`kafka tools ${size} B: ${String(error)}`);
@@ -518,14 +658,19 @@ async function main(): Promise<void> {
             // The smoke run keeps Flink (≈ 20 s of JVM and MiniCluster start per job) to the 100 B records.
             if (quick && impl === 'flink' && size !== 100) continue;
             try {
-              const report = await measure(ctx, scenario, impl, size);
-              results.set(key(scenario, size, impl), [...(results.get(key(scenario, size, impl)) ?? []), report]);
+              const report = await measure(ctx, { scenario, impl, size });
+              results.set(key(scenario, size, impl), [
+                ...(results.get(key(scenario, size, impl)) ?? []),
+                report,
+              ]);
               log(
                 `round ${round + 1} ${scenario} ${size} B ${impl}: ${fmtRate(steadyRate(report))} steady, ` +
                   `startup ${report.startupMs.toFixed(0)} ms, cpu ${report.cpuSeconds.toFixed(1)} s, rss ${(report.peakRssBytes / 2 ** 20).toFixed(0)} MiB`,
               );
             } catch (error) {
-              failures.push(`round ${round + 1} ${scenario} ${size} B ${impl}: ${error instanceof Error ? error.message : String(error)}`);
+              failures.push(
+                `round ${round + 1} ${scenario} ${size} B ${impl}: ${error instanceof Error ? error.message : String(error)}`,
+              );
               log(`FAILED ${failures.at(-1) ?? ''}`);
             }
           }
@@ -536,11 +681,15 @@ async function main(): Promise<void> {
       for (const impl of ['sluice', 'flink'] as const) {
         if (!wanted('D', impl) || (quick && impl === 'flink')) continue;
         try {
-          const r = await recovery(ctx, scenario, impl, 100);
+          const r = await recovery(ctx, { scenario, impl, size: 100 });
           recoveries.push(r);
-          log(`D ${scenario} ${impl}: first commit ${r.firstCommitMs.toFixed(0)} ms after restart, replayed ${r.replayed}, output ${r.output}, exactly-once ${r.exactlyOnce} ${r.note ?? ''}`);
+          log(
+            `D ${scenario} ${impl}: first commit ${r.firstCommitMs.toFixed(0)} ms after restart, replayed ${r.replayed}, output ${r.output}, exactly-once ${r.exactlyOnce} ${r.note ?? ''}`,
+          );
         } catch (error) {
-          failures.push(`D ${scenario} ${impl}: ${error instanceof Error ? error.message : String(error)}`);
+          failures.push(
+            `D ${scenario} ${impl}: ${error instanceof Error ? error.message : String(error)}`,
+          );
           log(`FAILED ${failures.at(-1) ?? ''}`);
         }
       }
@@ -557,7 +706,9 @@ async function main(): Promise<void> {
   process.stdout.write(`${markdown}\n`);
   if (outFile !== undefined) await writeSection(outFile, 'connectors', markdown);
   if (imagesDir !== undefined) await charts(imagesDir, results, ceilings);
-  log(`done in ${minutes.toFixed(1)} min${failures.length > 0 ? `, ${failures.length} failures` : ''}`);
+  log(
+    `done in ${minutes.toFixed(1)} min${failures.length > 0 ? `, ${failures.length} failures` : ''}`,
+  );
   if (failures.length > 0) process.exitCode = 1;
 }
 
@@ -570,8 +721,15 @@ interface Collected {
   minutes: number;
 }
 
-function stat(c: Collected, scenario: Scenario, size: number, impl: Impl, pick: (r: RunReport) => number): { median: number; spread: number; n: number } {
-  const values = (c.results.get(key(scenario, size, impl)) ?? []).map(pick).filter((v) => Number.isFinite(v));
+function stat(
+  c: Collected,
+  cell: Cell,
+  pick: (r: RunReport) => number,
+): { median: number; spread: number; n: number } {
+  const { scenario, size, impl } = cell;
+  const values = (c.results.get(key(scenario, size, impl)) ?? [])
+    .map(pick)
+    .filter((v) => Number.isFinite(v));
   return { median: median(values), spread: spreadPercent(values), n: values.length };
 }
 
@@ -589,7 +747,7 @@ function report(c: Collected): string {
     `Machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM (${(freemem() / 2 ** 30).toFixed(0)} GiB free at the end), ` +
       `Node ${process.version}, Java 17, Kafka ${VERSIONS.kafka} (one KRaft broker from @sluice/testkit, on the same machine), Flink 2.2.1 + flink-connector-kafka 5.0.0-2.2. ` +
       `**1-minute load average during the run: median ${median(c.loads).toFixed(1)}, min ${Math.min(...c.loads).toFixed(1)}, max ${Math.max(...c.loads).toFixed(1)}** ` +
-      '(sampled every 5 s; the machine was shared with other engineers\' test suites, so absolute numbers are noise: compare the ratios, measured in the same run with the implementations interleaved).',
+      "(sampled every 5 s; the machine was shared with other engineers' test suites, so absolute numbers are noise: compare the ratios, measured in the same run with the implementations interleaved).",
   );
   lines.push('');
   lines.push(
@@ -599,23 +757,35 @@ function report(c: Collected): string {
       `${REPEATS} run${REPEATS > 1 ? 's' : ''} per cell, each in a fresh process; the output of every run is checked (read_committed count / lines in finished files).`,
   );
   lines.push('');
-  lines.push('- **A**: Kafka → parse → filter/map → Kafka, EXACTLY_ONCE (Sluice `KafkaSink`, Flink `KafkaSink` with a 15 min transaction timeout; the raw loop: kafkajs transactional producer, one transaction per second with `sendOffsets`).');
-  lines.push('- **C**: Kafka → row-format `FileSink` (`SimpleStringEncoder`, default date-time bucket assigner, `OnCheckpointRollingPolicy` so that every checkpoint commits a finished part) on local disk; the raw loop appends each batch to one file per partition, fsyncs and commits offsets every second.');
-  lines.push('- **B** (keyBy aggregate): pending keyBy in `@sluice/core`. **C-hdfs**: not measured in this run.');
-  lines.push('- Throughput = records after the first fifth of the input (warm-up) / time from that point to the end of the job (output committed). Startup = process start → first record in the map. CPU = user + system seconds of the job process over the whole run (JVM: `getProcessCpuTime`), per million input records. Peak RSS = `maxRSS` / `VmHWM`.');
+  lines.push(
+    '- **A**: Kafka → parse → filter/map → Kafka, EXACTLY_ONCE (Sluice `KafkaSink`, Flink `KafkaSink` with a 15 min transaction timeout; the raw loop: kafkajs transactional producer, one transaction per second with `sendOffsets`).',
+  );
+  lines.push(
+    '- **C**: Kafka → row-format `FileSink` (`SimpleStringEncoder`, default date-time bucket assigner, `OnCheckpointRollingPolicy` so that every checkpoint commits a finished part) on local disk; the raw loop appends each batch to one file per partition, fsyncs and commits offsets every second.',
+  );
+  lines.push(
+    '- **B** (keyBy aggregate): pending keyBy in `@sluice/core`. **C-hdfs**: not measured in this run.',
+  );
+  lines.push(
+    '- Throughput = records after the first fifth of the input (warm-up) / time from that point to the end of the job (output committed). Startup = process start → first record in the map. CPU = user + system seconds of the job process over the whole run (JVM: `getProcessCpuTime`), per million input records. Peak RSS = `maxRSS` / `VmHWM`.',
+  );
   lines.push('');
   lines.push('### Throughput (median of runs, spread = (max − min) / median)');
   lines.push('');
-  lines.push('| Scenario | Record | Sluice | raw kafkajs | Flink | Sluice / raw | Sluice / Flink | Kafka tools consume / produce |');
+  lines.push(
+    '| Scenario | Record | Sluice | raw kafkajs | Flink | Sluice / raw | Sluice / Flink | Kafka tools consume / produce |',
+  );
   lines.push('| --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const scenario of SCENARIOS) {
     for (const size of SIZES) {
-      const s = stat(c, scenario, size, 'sluice', steadyRate);
-      const r = stat(c, scenario, size, 'raw', steadyRate);
-      const f = stat(c, scenario, size, 'flink', steadyRate);
+      const s = stat(c, { scenario, size, impl: 'sluice' }, steadyRate);
+      const r = stat(c, { scenario, size, impl: 'raw' }, steadyRate);
+      const f = stat(c, { scenario, size, impl: 'flink' }, steadyRate);
       const ceil = c.ceilings.get(size) ?? [];
       const cell = (x: { median: number; spread: number; n: number }): string =>
-        x.n === 0 ? 'failed' : `${fmtRate(x.median)} ± ${x.spread.toFixed(0)} % (${((x.median * size) / 2 ** 20).toFixed(1)} MB/s)`;
+        x.n === 0
+          ? 'failed'
+          : `${fmtRate(x.median)} ± ${x.spread.toFixed(0)} % (${((x.median * size) / 2 ** 20).toFixed(1)} MB/s)`;
       lines.push(
         `| ${scenario} | ${size} B | ${cell(s)} | ${cell(r)} | ${cell(f)} | **${ratio(s.median, r.median)}** | **${ratio(s.median, f.median)}** | ` +
           `${fmtRate(median(ceil.map((x) => x.consume)))} / ${fmtRate(median(ceil.map((x) => x.produce)))} |`,
@@ -625,21 +795,33 @@ function report(c: Collected): string {
   lines.push('');
   lines.push('### Resources (median of runs)');
   lines.push('');
-  lines.push('| Scenario | Record | Impl | Startup to first record | CPU s per M records | Peak RSS | Checkpoint / commit duration (median of all) | Sluice / peer: startup, CPU per record, RSS |');
+  lines.push(
+    '| Scenario | Record | Impl | Startup to first record | CPU s per M records | Peak RSS | Checkpoint / commit duration (median of all) | Sluice / peer: startup, CPU per record, RSS |',
+  );
   lines.push('| --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const scenario of SCENARIOS) {
     for (const size of SIZES) {
       const base = {
-        startup: stat(c, scenario, size, 'sluice', (r) => r.startupMs).median,
-        cpu: stat(c, scenario, size, 'sluice', (r) => (r.cpuSeconds / r.records) * 1e6).median,
-        rss: stat(c, scenario, size, 'sluice', (r) => r.peakRssBytes).median,
+        startup: stat(c, { scenario, size, impl: 'sluice' }, (r) => r.startupMs).median,
+        cpu: stat(c, { scenario, size, impl: 'sluice' }, (r) => (r.cpuSeconds / r.records) * 1e6)
+          .median,
+        rss: stat(c, { scenario, size, impl: 'sluice' }, (r) => r.peakRssBytes).median,
       };
       for (const impl of IMPLS) {
-        const startup = stat(c, scenario, size, impl, (r) => r.startupMs).median;
-        const cpuPerM = stat(c, scenario, size, impl, (r) => (r.cpuSeconds / r.records) * 1e6).median;
-        const rss = stat(c, scenario, size, impl, (r) => r.peakRssBytes).median;
-        const checkpoints = (c.results.get(key(scenario, size, impl)) ?? []).flatMap((r) => r.checkpointMs ?? []);
-        const vs = impl === 'sluice' ? '—' : `${ratio(base.startup, startup)}, ${ratio(base.cpu, cpuPerM)}, ${ratio(base.rss, rss)}`;
+        const startup = stat(c, { scenario, size, impl: impl }, (r) => r.startupMs).median;
+        const cpuPerM = stat(
+          c,
+          { scenario, size, impl: impl },
+          (r) => (r.cpuSeconds / r.records) * 1e6,
+        ).median;
+        const rss = stat(c, { scenario, size, impl: impl }, (r) => r.peakRssBytes).median;
+        const checkpoints = (c.results.get(key(scenario, size, impl)) ?? []).flatMap(
+          (r) => r.checkpointMs ?? [],
+        );
+        const vs =
+          impl === 'sluice'
+            ? '—'
+            : `${ratio(base.startup, startup)}, ${ratio(base.cpu, cpuPerM)}, ${ratio(base.rss, rss)}`;
         lines.push(
           `| ${scenario} | ${size} B | ${IMPL_NAMES[impl]} | ${Number.isFinite(startup) ? `${(startup / 1000).toFixed(2)} s` : 'n/a'} | ${Number.isFinite(cpuPerM) ? cpuPerM.toFixed(1) : 'n/a'} | ` +
             `${Number.isFinite(rss) ? `${(rss / 2 ** 20).toFixed(0)} MiB` : 'n/a'} | ${checkpoints.length > 0 ? `${median(checkpoints).toFixed(0)} ms (${checkpoints.length})` : 'not observed'} | ${vs} |`,
@@ -650,9 +832,13 @@ function report(c: Collected): string {
   lines.push('');
   lines.push('### D: recovery after SIGKILL (100 B records)');
   lines.push('');
-  lines.push('The job is killed with SIGKILL once 40 % of the input went through the map, then started again on the same checkpoint directory (Sluice: `restore: latest`; Flink: `execution.state-recovery.path` = newest retained `chk-<n>`). First committed output = restarted process spawn → first record visible to a `read_committed` consumer (A) / first new finished part file (C). Replayed = records processed before the kill (last progress report, ≤ 100 ms stale) + after the restart − input.');
+  lines.push(
+    'The job is killed with SIGKILL once 40 % of the input went through the map, then started again on the same checkpoint directory (Sluice: `restore: latest`; Flink: `execution.state-recovery.path` = newest retained `chk-<n>`). First committed output = restarted process spawn → first record visible to a `read_committed` consumer (A) / first new finished part file (C). Replayed = records processed before the kill (last progress report, ≤ 100 ms stale) + after the restart − input.',
+  );
   lines.push('');
-  lines.push('| Scenario | Impl | Killed after (records) | Restart → first committed output | Records replayed | Committed output / expected | Exactly once |');
+  lines.push(
+    '| Scenario | Impl | Killed after (records) | Restart → first committed output | Records replayed | Committed output / expected | Exactly once |',
+  );
   lines.push('| --- | --- | --- | --- | --- | --- | --- |');
   for (const r of c.recoveries) {
     lines.push(
@@ -674,26 +860,44 @@ function report(c: Collected): string {
   return lines.join('\n');
 }
 
-async function charts(dir: string, results: Map<Key, RunReport[]>, ceilings: Map<number, Ceiling[]>): Promise<void> {
+async function charts(
+  dir: string,
+  results: Map<Key, RunReport[]>,
+  ceilings: Map<number, Ceiling[]>,
+): Promise<void> {
   await mkdir(dir, { recursive: true });
   const colors: Record<Impl, string> = { sluice: '#2b7bba', raw: '#9bbf3b', flink: '#e6772e' };
-  const med = (scenario: Scenario, size: number, impl: Impl, pick: (r: RunReport) => number): number =>
-    median((results.get(key(scenario, size, impl)) ?? []).map(pick));
+  const med = (cell: Cell, pick: (r: RunReport) => number): number =>
+    median((results.get(key(cell.scenario, cell.size, cell.impl)) ?? []).map(pick));
   const groups = SCENARIOS.flatMap((scenario) => SIZES.map((size) => ({ scenario, size })));
   await writePng(join(dir, 'bench-throughput.png'), {
     title: 'Steady-state throughput, exactly-once, 1 s checkpoints (same run)',
     unit: 'input records / s',
     series: IMPLS.map((impl) => ({ name: IMPL_NAMES[impl], color: colors[impl] })),
-    groups: groups.map(({ scenario, size }) => ({ label: `${scenario} · ${size} B`, values: IMPLS.map((impl) => med(scenario, size, impl, steadyRate)) })),
-    ceiling: { name: 'Kafka ConsumerPerformance (ceiling)', values: groups.map(({ size }) => median((ceilings.get(size) ?? []).map((x) => x.consume))) },
+    groups: groups.map(({ scenario, size }) => ({
+      label: `${scenario} · ${size} B`,
+      values: IMPLS.map((impl) => med({ scenario, size, impl }, steadyRate)),
+    })),
+    ceiling: {
+      name: 'Kafka ConsumerPerformance (ceiling)',
+      values: groups.map(({ size }) => median((ceilings.get(size) ?? []).map((x) => x.consume))),
+    },
   });
   await writePng(join(dir, 'bench-resources.png'), {
     title: 'Startup to first record (s) and peak RSS (100 MiB units), scenario A/C, 100 B',
     unit: 's  |  100 MiB',
     series: IMPLS.map((impl) => ({ name: IMPL_NAMES[impl], color: colors[impl] })),
     groups: SCENARIOS.flatMap((scenario) => [
-      { label: `${scenario} startup (s)`, values: IMPLS.map((impl) => med(scenario, 100, impl, (r) => r.startupMs / 1000)) },
-      { label: `${scenario} RSS (100 MiB)`, values: IMPLS.map((impl) => med(scenario, 100, impl, (r) => r.peakRssBytes / (100 * 2 ** 20))) },
+      {
+        label: `${scenario} startup (s)`,
+        values: IMPLS.map((impl) => med({ scenario, size: 100, impl }, (r) => r.startupMs / 1000)),
+      },
+      {
+        label: `${scenario} RSS (100 MiB)`,
+        values: IMPLS.map((impl) =>
+          med({ scenario, size: 100, impl }, (r) => r.peakRssBytes / (100 * 2 ** 20)),
+        ),
+      },
     ]),
   });
 }

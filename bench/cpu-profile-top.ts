@@ -51,7 +51,10 @@ const top = (map: Map<string, number>, n: number): string[] =>
   [...map.entries()]
     .sort((a, b) => b[1] - a[1])
     .slice(0, n)
-    .map(([name, us]) => `${((us / total) * 100).toFixed(1).padStart(5)} %  ${(us / 1000).toFixed(0).padStart(6)} ms  ${name}`);
+    .map(
+      ([name, us]) =>
+        `${((us / total) * 100).toFixed(1).padStart(5)} %  ${(us / 1000).toFixed(0).padStart(6)} ms  ${name}`,
+    );
 console.log(`busy (non-idle) samples: ${(total / 1000).toFixed(0)} ms\n\nby package:`);
 console.log(top(byPackage, 12).join('\n'));
 console.log('\nby function (self time):');
