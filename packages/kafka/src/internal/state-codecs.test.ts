@@ -35,22 +35,24 @@ const frozen = [
     type: nextTransactionalIdHintType,
     value: { lastParallelism: 4, nextFreeTransactionalId: 20 },
   },
+  // The sink's state elements use core's TwoPhaseCommitSink layout (sluice.two-phase-commit-state
+  // v1) with the Kafka transaction state and context inside. They replaced the package's own
+  // sluice.kafka.two-phase-commit-state v1 before the first release (no checkpoint of it exists).
   {
-    file: 'two-phase-commit-state.v1.hex',
+    file: 'two-phase-commit-state.core-v1.hex',
     type: kafkaTwoPhaseCommitStateType,
     value: {
-      pendingTransaction: { handle: { transactionalId: 'p-sink-1', producerId: 7, epoch: 0 }, startTime: 1700000000500 },
-      pendingCommitTransactions: [{ handle: { transactionalId: 'p-sink-0', producerId: 6, epoch: 3 }, startTime: 1700000000000 }],
+      pendingTransaction: { handle: { transactionalId: 'p-sink-1', producerId: 7, epoch: 0 }, transactionStartTime: 1700000000500 },
+      pendingCommitTransactions: [{ handle: { transactionalId: 'p-sink-0', producerId: 6, epoch: 3 }, transactionStartTime: 1700000000000 }],
       context: { transactionalIds: ['p-sink-0', 'p-sink-1'] },
     },
   },
   {
-    file: 'two-phase-commit-state.v1.no-context.hex',
+    file: 'two-phase-commit-state.core-v1.no-context.hex',
     type: kafkaTwoPhaseCommitStateType,
     value: {
-      pendingTransaction: { handle: { transactionalId: null, producerId: -1, epoch: -1 }, startTime: 0 },
+      pendingTransaction: { handle: { transactionalId: null, producerId: -1, epoch: -1 }, transactionStartTime: 0 },
       pendingCommitTransactions: [],
-      context: undefined,
     },
   },
 ] as const;
