@@ -1,6 +1,7 @@
 /**
  * One measured run of a connector scenario in its own Node process (started by connectors.ts):
  * Sluice or the raw kafkajs loop, scenario A (Kafka → parse → filter/map → Kafka, exactly-once)
+ * B (Kafka → parse → keyBy user → running count and sum per user → Kafka, exactly-once)
  * or C (Kafka → row files on local disk or HDFS, exactly-once), 1 s checkpoints / commits.
  *
  *   node dist/connectors-job.js '<JSON JobSpec>'
@@ -12,12 +13,19 @@ import { mkdir, open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
+import type {
+  Collector,
+  KeyedProcessContext,
+  KeyedProcessFunction,
+  KeyedRuntimeContext,
+  ValueState,
+} from '@sluice/core';
 import type { RunReport } from './bench-lib.js';
-import { transform } from './workload.js';
+import { aggregateOutput, parseForAggregate, transform } from './workload.js';
 
 export interface JobSpec {
   impl: 'sluice' | 'raw';
-  scenario: 'A' | 'C' | 'C-hdfs';
+  scenario: 'A' | 'B' | 'C' | 'C-hdfs';
   bootstrap: string[];
   input: string;
   /** Topic (A) or directory (C: local path; C-hdfs: HDFS path). */
@@ -49,7 +57,24 @@ const progress = setInterval(() => process.stdout.write(`progress ${seen}\n`), 1
 
 async function runSluice(): Promise<void> {
   // Imported here, so the raw kafkajs loop never loads (or depends on the build state of) Sluice.
-  const { SimpleStringSchema, StreamExecutionEnvironment } = await import('@sluice/core');
+  const { SimpleStringSchema, StreamExecutionEnvironment, Types } = await import('@sluice/core');
+
+  /** Running count and sum of cents per user in two ValueStates; emits the user's new totals. */
+  class RunningTotal implements KeyedProcessFunction<string, string, string> {
+    private count: ValueState<number> | undefined;
+    private cents: ValueState<number> | undefined;
+    open(context: KeyedRuntimeContext): void {
+      this.count = context.getState({ name: 'count', type: Types.number(), defaultValue: 0 });
+      this.cents = context.getState({ name: 'cents', type: Types.number(), defaultValue: 0 });
+    }
+    processElement(line: string, ctx: KeyedProcessContext<string>, out: Collector<string>): void {
+      const count = (this.count?.value() ?? 0) + 1;
+      const cents = (this.cents?.value() ?? 0) + Number(line.slice(line.indexOf('\t') + 1));
+      this.count?.update(count);
+      this.cents?.update(cents);
+      out.collect(aggregateOutput(ctx.getCurrentKey(), count, cents));
+    }
+  }
   const {
     FileSink,
     LocalFileSystem,
@@ -72,15 +97,26 @@ async function runSluice(): Promise<void> {
     .setValueOnlyDeserializer(new SimpleStringSchema())
     .setStartingOffsets(StartingOffsets.earliest())
     .build();
-  const records = env
-    .addSource(source)
-    .uid('input')
-    .map((text: string) => {
-      count();
-      return transform(text);
-    })
-    .filter((text: string) => text !== '');
-  if (spec.scenario === 'A') {
+  const input = env.addSource(source).uid('input');
+  const records =
+    spec.scenario === 'B'
+      ? input
+          .map((text: string) => {
+            count();
+            const parsed = parseForAggregate(text);
+            return parsed === undefined ? '' : `${parsed.user}\t${parsed.cents}`;
+          })
+          .filter((line: string) => line !== '')
+          .keyBy((line: string) => line.slice(0, line.indexOf('\t')), Types.string())
+          .process(new RunningTotal())
+          .uid('aggregate')
+      : input
+          .map((text: string) => {
+            count();
+            return transform(text);
+          })
+          .filter((text: string) => text !== '');
+  if (spec.scenario === 'A' || spec.scenario === 'B') {
     records
       .addSink(
         KafkaSink.builder<string>()
@@ -168,7 +204,21 @@ async function runRaw(): Promise<void> {
     done = resolve;
   });
 
-  if (spec.scenario === 'A') {
+  if (spec.scenario === 'A' || spec.scenario === 'B') {
+    // B keeps the per-user totals in a Map (not checkpointed: the raw loop would lose them on a crash).
+    const totals = new Map<string, { count: number; cents: number }>();
+    const work =
+      spec.scenario === 'A'
+        ? transform
+        : (text: string): string => {
+            const parsed = parseForAggregate(text);
+            if (parsed === undefined) return '';
+            const total = totals.get(parsed.user) ?? { count: 0, cents: 0 };
+            total.count += 1;
+            total.cents += parsed.cents;
+            totals.set(parsed.user, total);
+            return aggregateOutput(parsed.user, total.count, total.cents);
+          };
     const producer = kafka.producer({
       transactionalId: `${spec.groupId}-raw`,
       idempotent: true,
@@ -185,7 +235,7 @@ async function runRaw(): Promise<void> {
         const messages: { value: string }[] = [];
         for (const message of batch.messages) {
           count();
-          const out = transform(message.value?.toString() ?? '');
+          const out = work(message.value?.toString() ?? '');
           if (out !== '') messages.push({ value: out });
         }
         if (messages.length > 0) await transaction.send({ topic: spec.output, messages });

@@ -45,3 +45,15 @@ export function transform(text: string): string {
 export function expectedOutput(n: number): number {
   return n - Math.ceil(n / 10);
 }
+
+/** Scenario B's input to the keyed step: the user and the amount in cents, or undefined when filtered out. */
+export function parseForAggregate(text: string): { user: string; cents: number } | undefined {
+  const record = JSON.parse(text) as InputRecord;
+  if (record.id % 10 === 0) return undefined;
+  return { user: record.user, cents: Math.round(record.amount * 100) };
+}
+
+/** Scenario B's output record: the running count and sum of a user. */
+export function aggregateOutput(user: string, count: number, cents: number): string {
+  return JSON.stringify({ user, count, cents });
+}

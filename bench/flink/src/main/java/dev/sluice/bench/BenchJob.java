@@ -28,7 +28,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 /**
  * The Sluice benchmark jobs written for Apache Flink, run in a local MiniCluster.
  *
- * <p>Arguments: {@code <scenario A|C> <bootstrap> <input topic> <output topic or directory>
+ * <p>Arguments: {@code <scenario A|B|C> <bootstrap> <input topic> <output topic or directory>
  * <checkpoint dir> <group id> [restore path]}. The source is bounded at the input's end offsets,
  * so the job ends when everything was read and the final checkpoint committed the output. Prints
  * one JSON line with the measurements on stdout.
@@ -74,15 +74,25 @@ public final class BenchJob {
             .setValueOnlyDeserializer(new SimpleStringSchema())
             .build();
 
+    DataStream<String> stream =
+        env.fromSource(source, WatermarkStrategy.noWatermarks(), "input").uid("input");
     DataStream<String> records =
-        env.fromSource(source, WatermarkStrategy.noWatermarks(), "input")
-            .uid("input")
-            .map(new Transform())
-            .uid("transform")
-            .filter(value -> !value.isEmpty())
-            .uid("filter");
+        scenario.equals("B")
+            ? stream
+                .map(new ParseForAggregate())
+                .uid("parse")
+                .filter(value -> !value.isEmpty())
+                .uid("filter")
+                .keyBy(value -> value.substring(0, value.indexOf('\t')))
+                .process(new RunningTotal())
+                .uid("aggregate")
+            : stream
+                .map(new Transform())
+                .uid("transform")
+                .filter(value -> !value.isEmpty())
+                .uid("filter");
 
-    if (scenario.equals("A")) {
+    if (scenario.equals("A") || scenario.equals("B")) {
       Properties producer = new Properties();
       producer.setProperty("transaction.timeout.ms", "900000");
       KafkaSink<String> sink =
@@ -158,6 +168,62 @@ public final class BenchJob {
     System.exit(0);
   }
 
+  static void count() {
+    long n = SEEN.incrementAndGet();
+    if (n == 1) FIRST_NANOS.compareAndSet(0, System.nanoTime());
+    if (n == warmAt) WARM_NANOS.compareAndSet(0, System.nanoTime());
+  }
+
+  /** Scenario B: parse, drop ids divisible by 10 (""), emit "user\tcents". */
+  static final class ParseForAggregate
+      implements org.apache.flink.api.common.functions.MapFunction<String, String> {
+    private transient ObjectMapper mapper;
+
+    @Override
+    public String map(String text) throws Exception {
+      count();
+      if (mapper == null) mapper = new ObjectMapper();
+      ObjectNode node = (ObjectNode) mapper.readTree(text);
+      if (node.get("id").asLong() % 10 == 0) return "";
+      return node.get("user").asText() + "\t" + Math.round(node.get("amount").asDouble() * 100);
+    }
+  }
+
+  /** Scenario B: running count and sum of cents per user in keyed ValueStates; emits JSON totals. */
+  static final class RunningTotal
+      extends org.apache.flink.streaming.api.functions.KeyedProcessFunction<String, String, String> {
+    private transient org.apache.flink.api.common.state.ValueState<Long> count;
+    private transient org.apache.flink.api.common.state.ValueState<Long> cents;
+    private transient ObjectMapper mapper;
+
+    @Override
+    public void open(org.apache.flink.api.common.functions.OpenContext context) {
+      count =
+          getRuntimeContext()
+              .getState(new org.apache.flink.api.common.state.ValueStateDescriptor<>("count", Long.class));
+      cents =
+          getRuntimeContext()
+              .getState(new org.apache.flink.api.common.state.ValueStateDescriptor<>("cents", Long.class));
+      mapper = new ObjectMapper();
+    }
+
+    @Override
+    public void processElement(String line, Context ctx, org.apache.flink.util.Collector<String> out)
+        throws Exception {
+      long n = (count.value() == null ? 0 : count.value()) + 1;
+      long c =
+          (cents.value() == null ? 0 : cents.value())
+              + Long.parseLong(line.substring(line.indexOf('\t') + 1));
+      count.update(n);
+      cents.update(c);
+      ObjectNode node = mapper.createObjectNode();
+      node.put("user", ctx.getCurrentKey());
+      node.put("count", n);
+      node.put("cents", c);
+      out.collect(mapper.writeValueAsString(node));
+    }
+  }
+
   /**
    * Parse → filter/map: drops records whose id is divisible by 10 (returns ""), adds the amount in
    * cents and an upper-cased country, re-encodes as JSON. Counts records for the measurements.
@@ -167,9 +233,7 @@ public final class BenchJob {
 
     @Override
     public String map(String text) throws Exception {
-      long n = SEEN.incrementAndGet();
-      if (n == 1) FIRST_NANOS.compareAndSet(0, System.nanoTime());
-      if (n == warmAt) WARM_NANOS.compareAndSet(0, System.nanoTime());
+      count();
       if (mapper == null) mapper = new ObjectMapper();
       ObjectNode node = (ObjectNode) mapper.readTree(text);
       if (node.get("id").asLong() % 10 == 0) return "";
