@@ -26,6 +26,8 @@ describe('RemoteException mapping', () => {
     [400, remote('IllegalArgumentException', 'Invalid value for webhdfs parameter'), 'HDFS_ILLEGAL_ARGUMENT', false],
     [403, remote('IOException', 'Failed: org.apache.hadoop.hdfs.protocol.AlreadyBeingCreatedException: held'), 'HDFS_LEASE_HELD', true],
     [403, remote('IOException', 'Specified block size 1000 is less than configured minimum'), 'HDFS_IO', false],
+    [403, remote('IOException', 'File /a could only be written to 0 of the 1 minReplication nodes. There are 1 datanode(s) running and 1 node(s) are excluded in this operation.'), 'HDFS_UNREACHABLE', true],
+    [403, remote('IOException', 'All datanodes [DatanodeInfoWithStorage[127.0.0.1:42307,DS-1,DISK]] are bad. Aborting...'), 'HDFS_UNREACHABLE', true],
     [500, remote('NullPointerException', ''), 'HDFS_IO', false],
     [404, '<html>Not Found</html>', 'HDFS_FILE_NOT_FOUND', false],
     [401, 'Authentication required', 'HDFS_ACCESS_DENIED', false],

@@ -89,8 +89,14 @@ function lookup(remote: RemoteExceptionInfo): { code: HdfsErrorCode; retriable: 
       : { code: HdfsErrorCode.HDFS_IO, retriable: true };
   }
   if (/safe mode/i.test(remote.message)) return { code: HdfsErrorCode.HDFS_SAFE_MODE, retriable: true };
+  // The write pipeline has no usable DataNode right now (e.g. just after a DataNode restart, while the
+  // NameNode still excludes it): transient.
+  if (DATANODE_PIPELINE_FAILURE.test(remote.message)) return { code: HdfsErrorCode.HDFS_UNREACHABLE, retriable: true };
   return undefined;
 }
+
+/** Messages of a write pipeline without a usable DataNode (seen across a DataNode restart). */
+const DATANODE_PIPELINE_FAILURE = /could only be (?:written|replicated) to 0 of the \d+ minReplication nodes|All datanodes .* are bad/;
 
 function byStatus(status: number): { code: HdfsErrorCode; retriable: boolean } {
   if (status === 404) return { code: HdfsErrorCode.HDFS_FILE_NOT_FOUND, retriable: false };

@@ -511,6 +511,8 @@ export class WebHdfsClient {
       }
       if (res.statusCode !== spec.okStatus) {
         const err = await this.answerError({ op: spec.op, path: spec.path, server, res });
+        // A DataNode that failed mid-pipeline may have kept a prefix of the body: resolved by the caller.
+        if (spec.op === 'APPEND' && err.code === HdfsErrorCode.HDFS_UNREACHABLE && size !== undefined && size > 0) ambiguous.add(err);
         throw err;
       }
       res.resume();
