@@ -123,6 +123,18 @@ function killChildren(): void {
 
 // ---- setup -----------------------------------------------------------------------------------
 
+/** Retries a send a few times: right after topic creation the broker may still answer UNKNOWN_TOPIC_OR_PARTITION. */
+async function sendWithRetry(send: () => Promise<unknown>): Promise<unknown> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await send();
+    } catch (error) {
+      if (attempt >= 8) throw error;
+      await new Promise((r) => setTimeout(r, 250 * attempt));
+    }
+  }
+}
+
 async function produceInput(
   kafka: Kafka,
   input: { topic: string; size: number; count: number },
@@ -139,11 +151,11 @@ async function produceInput(
   const batch = 2_000;
   const inFlight: Promise<unknown>[] = [];
   for (let start = 0; start < count; start += batch) {
-    const messages = [];
+    const messages: { partition: number; value: string }[] = [];
     for (let id = start; id < Math.min(count, start + batch); id += 1) {
       messages.push({ partition: id % PARTITIONS, value: makeRecord(id, size) });
     }
-    inFlight.push(producer.send({ topic, acks: -1, messages }));
+    inFlight.push(sendWithRetry(() => producer.send({ topic, acks: -1, messages })));
     if (inFlight.length >= 4) await inFlight.shift();
   }
   await Promise.all(inFlight);
@@ -742,7 +754,7 @@ function report(c: Collected): string {
   lines.push(`## ${title}`);
   lines.push('');
   lines.push(
-    `Command: \`npm run bench${quick ? ' -- --quick' : ''}\` (this section: \`node bench/dist/connectors.js${quick ? ' --quick' : ''} --out docs/benchmarks.md --images docs/images\`). ` +
+    `Command: \`npm run bench${quick ? ' -- --quick' : ''}\` (this section: \`node bench/dist/connectors.js ${args.join(' ').replaceAll(`${resolve(benchRoot, '..')}/`, '')}\`). ` +
       `Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${c.minutes.toFixed(0)} min.`,
   );
   lines.push('');
