@@ -27,3 +27,6 @@ export type { KafkaSinkFunction } from './sink/kafka-sink-builder.js';
 export type { KafkaSerializationSchema } from './sink/kafka-serialization-schema.js';
 export { FixedPartitioner } from './sink/partitioners/fixed-partitioner.js';
 export type { KafkaTransactionState } from './sink/transactions/transaction-state.js';
+// A kafkajs consumer that reads exactly-once output correctly (kafkajs 2.2.4's own read_committed
+// filter lets some aborted records through when transactions of several producers interleave).
+export { createReadCommittedConsumer } from './sink/transactions/kafkajs-internals.js';

@@ -267,7 +267,16 @@ const FETCH_FILTERED = Symbol('sluice:kafka:read-committed-fetch');
 /**
  * Creates `kafka.consumer(config)` whose own cluster filters aborted transactional records
  * correctly (see `internal/read-committed.ts`: kafkajs 2.2.4's own filter lets some through when
- * transactions of several producers interleave). Use it for every `read_committed` consumer.
+ * transactions of several producers interleave). Use it for every `read_committed` consumer,
+ * e.g. to read what a `KafkaSink` with `DeliveryGuarantee.EXACTLY_ONCE` wrote:
+ *
+ * ```ts
+ * const consumer = createReadCommittedConsumer(new Kafka({ brokers }), { groupId: 'reader' });
+ * ```
+ *
+ * `readUncommitted` is forced to false. Requires kafkajs 2.2.4 exactly (checked; a
+ * `KAFKA_CLIENT_UNSUPPORTED` error otherwise). `kafka` and `config` are kafkajs's own types,
+ * passed through.
  */
 export function createReadCommittedConsumer(kafka: Kafka, config: ConsumerConfig): Consumer {
   assertKafkaJsInternals(kafka);
@@ -304,7 +313,7 @@ export function createReadCommittedConsumer(kafka: Kafka, config: ConsumerConfig
     return cluster;
   };
   try {
-    return kafka.consumer(config);
+    return kafka.consumer({ ...config, readUncommitted: false });
   } finally {
     target[symbol] = original;
   }
