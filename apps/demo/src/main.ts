@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { runChaos } from './chaos.js';
 import { createTopics, inputDecoder, produceClicks } from './events.js';
 import { startDemoJob } from './job.js';
+import { createLogger, startMonitoring } from '@sluice/monitoring';
 import type { DemoJobConfig, FileTarget, JobCounters } from './job.js';
 import { HELP, parseDemoOptions } from './options.js';
 import type { DemoOptions } from './options.js';
@@ -163,6 +164,14 @@ async function main(): Promise<number> {
       cancelJob = () => void handle.cancel().catch(() => undefined);
       if (stop.signal.aborted) cancelJob();
       const unwatch = watchProgress(handle, counters, print);
+      const monitoring =
+        options.dashboardPort === undefined
+          ? undefined
+          : await startMonitoring(handle, {
+              port: options.dashboardPort,
+              logger: createLogger({ level: 'warn', json: false, destination: process.stderr }),
+            });
+      if (monitoring !== undefined) print(`Dashboard: ${monitoring.url}/ (Prometheus metrics at ${monitoring.url}/metrics)`);
       try {
         const result = await handle.result;
         print(
@@ -171,6 +180,7 @@ async function main(): Promise<number> {
         );
       } finally {
         unwatch();
+        await monitoring?.close();
       }
     }
     const produced = await producing;

@@ -28,6 +28,8 @@ export interface DemoOptions {
   readonly seed: number;
   /** Local directory for checkpoints, local output and logs. */
   readonly workDir: string;
+  /** Port of the web dashboard on 127.0.0.1 (0 = a free port), or `undefined` for no dashboard. */
+  readonly dashboardPort: number | undefined;
   /** Run id: part of topic names, paths and the job name, so runs never mix. */
   readonly runId: string;
   /** Print the help text and exit. */
@@ -52,6 +54,8 @@ Options (each also as an environment variable):
   --kills <n>                SIGKILLs in chaos mode                 SLUICE_DEMO_KILLS          (default 4)
   --seed <n>                 seed of the chaos plan                 SLUICE_DEMO_SEED           (default: random)
   --work-dir <dir>           checkpoints, local output, logs        SLUICE_DEMO_DIR            (default ./.sluice/demo)
+  --dashboard-port <n>       web dashboard on 127.0.0.1:<n>, 0 = a  SLUICE_DEMO_DASHBOARD_PORT (default 0)
+                             free port, off = none (not in --chaos)
   -h, --help                 this text
 
 Servers: Kafka and HDFS are started from @sluice/testkit (Java 17+ and Maven needed; jars are cached in
@@ -89,6 +93,13 @@ function parseSinks(raw: string): SinkTarget[] {
   return [...sinks];
 }
 
+function parseDashboardPort(raw: string): number | undefined {
+  if (raw === 'off') return undefined;
+  const port = integer('--dashboard-port', raw, 0);
+  if (port > 65535) throw new DemoOptionError(`--dashboard-port must be a port (0-65535) or off, got '${raw}'.`);
+  return port;
+}
+
 /** Parses `argv` (without node and script) with `env` as fallback. */
 export function parseDemoOptions(argv: readonly string[], env: NodeJS.ProcessEnv): DemoOptions {
   const { values } = parseArgs({
@@ -104,6 +115,7 @@ export function parseDemoOptions(argv: readonly string[], env: NodeJS.ProcessEnv
       kills: { type: 'string' },
       seed: { type: 'string' },
       'work-dir': { type: 'string' },
+      'dashboard-port': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -130,6 +142,7 @@ export function parseDemoOptions(argv: readonly string[], env: NodeJS.ProcessEnv
     kills: integer('--kills', pick(values.kills, 'SLUICE_DEMO_KILLS', '4'), 0),
     seed: integer('--seed', seedRaw, 0),
     workDir: resolve(baseDir, pick(values['work-dir'], 'SLUICE_DEMO_DIR', '.sluice/demo')),
+    dashboardPort: parseDashboardPort(pick(values['dashboard-port'], 'SLUICE_DEMO_DASHBOARD_PORT', '0')),
     runId: `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${Math.random().toString(36).slice(2, 6)}`,
     help: values.help ?? false,
   };

@@ -92,6 +92,7 @@ describe('npm run demo', () => {
     expect(run.output).toContain('3000 records in, 3000 out on Kafka, 3000 in files, 0 lost, 0 duplicated');
     expect(run.output).toMatch(/checkpoint #\d+ \(\d+ ms\)/);
     expect(run.output).toContain('files (FsShell -cat): 3000 records');
+    expect(run.output).toMatch(/Dashboard: http:\/\/127\.0\.0\.1:\d+\/ \(Prometheus metrics at /);
     expect(run.code, run.output).toBe(0);
     await expectNoServersLeft(run.pid);
   });
