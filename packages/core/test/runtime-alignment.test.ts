@@ -7,20 +7,7 @@ import type { FunctionInitializationContext, FunctionSnapshotContext, ListState 
 import { CheckpointingMode } from '../src/datastream/checkpoint-config.js';
 import { StreamExecutionEnvironment } from '../src/datastream/stream-execution-environment.js';
 import { InMemoryCheckpointStorage } from '../src/runtime/in-memory-checkpoint-storage.js';
-import type { DataInput, DataOutput } from '../src/types/data-view.js';
-import type { TypeInformation } from '../src/types/type-information.js';
-
-const numbers: TypeInformation<number> = {
-  name: 'number',
-  createSerializer: () => ({
-    typeId: 'test.float64',
-    version: 1,
-    serialize: (value: number, out: DataOutput) => out.writeFloat64(value),
-    deserialize: (input: DataInput) => input.readFloat64(),
-    snapshot: () => ({ typeId: 'test.float64', version: 1 }),
-    readerFor: () => (input: DataInput) => input.readFloat64(),
-  }),
-};
+import { numbers } from './helpers/numbers.js';
 
 type Snap = { id: number; uid: string; subtask: number; value: number };
 

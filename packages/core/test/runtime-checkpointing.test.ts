@@ -8,20 +8,7 @@ import type { FunctionInitializationContext, FunctionSnapshotContext, ListState 
 import { StreamExecutionEnvironment } from '../src/datastream/stream-execution-environment.js';
 import { CoreErrorCode } from '../src/errors.js';
 import { InMemoryCheckpointStorage } from '../src/runtime/in-memory-checkpoint-storage.js';
-import type { DataInput, DataOutput } from '../src/types/data-view.js';
-import type { TypeInformation } from '../src/types/type-information.js';
-
-const numbers: TypeInformation<number> = {
-  name: 'number',
-  createSerializer: () => ({
-    typeId: 'test.float64',
-    version: 1,
-    serialize: (value: number, out: DataOutput) => out.writeFloat64(value),
-    deserialize: (input: DataInput) => input.readFloat64(),
-    snapshot: () => ({ typeId: 'test.float64', version: 1 }),
-    readerFor: () => (input: DataInput) => input.readFloat64(),
-  }),
-};
+import { numbers } from './helpers/numbers.js';
 
 async function waitFor(what: string, condition: () => boolean, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

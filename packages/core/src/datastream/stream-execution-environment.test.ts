@@ -2,23 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { Source, SourceContext } from '../api/functions.js';
 import type { FunctionInitializationContext, ListState } from '../api/state.js';
 import { CoreErrorCode } from '../errors.js';
-import type { DataInput, DataOutput } from '../types/data-view.js';
-import type { TypeInformation } from '../types/type-information.js';
 import { InMemoryCheckpointStorage } from '../runtime/in-memory-checkpoint-storage.js';
 import { CheckpointingMode } from './checkpoint-config.js';
 import { StreamExecutionEnvironment } from './stream-execution-environment.js';
-
-const numbers: TypeInformation<number> = {
-  name: 'number',
-  createSerializer: () => ({
-    typeId: 'test.float64',
-    version: 1,
-    serialize: (value: number, out: DataOutput) => out.writeFloat64(value),
-    deserialize: (input: DataInput) => input.readFloat64(),
-    snapshot: () => ({ typeId: 'test.float64', version: 1 }),
-    readerFor: () => (input: DataInput) => input.readFloat64(),
-  }),
-};
+import { numbers } from '../../test/helpers/numbers.js';
 
 function rangeSource(count: number): Source<number> {
   return {
