@@ -6,26 +6,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
 import { waitFor } from '../src/internal/wait-for.js';
+import { running, viteNode } from './helpers.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 let cliPid: number | undefined;
-
-function viteNode(): string {
-  for (let dir = here; dir !== dirname(dir); dir = dirname(dir)) {
-    const candidate = join(dir, 'node_modules', '.bin', 'vite-node');
-    if (existsSync(candidate)) return candidate;
-  }
-  throw new Error('vite-node not found in node_modules/.bin');
-}
-
-function running(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
 afterAll(() => {
   if (cliPid !== undefined && running(cliPid)) process.kill(cliPid, 'SIGKILL');

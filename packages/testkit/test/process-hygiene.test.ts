@@ -17,30 +17,13 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupStaleServers } from '../src/internal/pid-file.js';
 import { waitFor } from '../src/internal/wait-for.js';
+import { running, viteNode } from './helpers.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 let base: string;
 let sleepSource: string;
 const children: ChildProcess[] = [];
 const jvms: number[] = [];
-
-function viteNode(): string {
-  for (let dir = here; dir !== dirname(dir); dir = dirname(dir)) {
-    const candidate = join(dir, 'node_modules', '.bin', 'vite-node');
-    if (existsSync(candidate)) return candidate;
-  }
-  throw new Error('vite-node not found in node_modules/.bin');
-}
-
-/** True while the process exists and is not a zombie. */
-function running(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
 beforeAll(() => {
   base = mkdtempSync(join(tmpdir(), 'sluice-testkit-hygiene-'));
