@@ -1,8 +1,11 @@
 // Helpers of the integration tests: the shared broker, unique names, kafkajs clients, waiting.
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Admin, Consumer, EachMessagePayload } from 'kafkajs';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { createReadCommittedConsumer } from '../src/sink/transactions/kafkajs-internals.js';
 
 /** The broker started by global-setup.ts. */
@@ -25,6 +28,67 @@ export async function createTopic(admin: Admin, options: { partitions?: number; 
   const topic = options.name ?? uniqueName('topic');
   await admin.createTopics({ topics: [{ topic, numPartitions: options.partitions ?? 1, replicationFactor: 1 }], waitForLeaders: true });
   return topic;
+}
+
+/** What {@link useKafkaAdminAndDir} sets up for a test file. */
+export interface KafkaAdminAndDir {
+  readonly kafka: Kafka;
+  readonly admin: Admin;
+  readonly dir: string;
+}
+
+/**
+ * Registers `beforeAll`/`afterAll` hooks of a test file: a kafkajs client with a connected admin
+ * and a fresh temporary directory (prefix `dirPrefix`). `beforeCleanup` runs first in `afterAll`;
+ * then the admin disconnects and the directory is removed. Read the fields inside tests.
+ */
+export function useKafkaAdminAndDir(dirPrefix: string, beforeCleanup?: () => void): KafkaAdminAndDir {
+  let kafka: Kafka | undefined;
+  let admin: Admin | undefined;
+  let dir: string | undefined;
+  beforeAll(async () => {
+    kafka = kafkaClient();
+    admin = kafka.admin();
+    await admin.connect();
+    dir = await mkdtemp(join(tmpdir(), dirPrefix));
+  });
+  afterAll(async () => {
+    beforeCleanup?.();
+    await admin?.disconnect();
+    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+  });
+  const set = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('useKafkaAdminAndDir: read inside a test, after beforeAll');
+    return value;
+  };
+  return {
+    get kafka() {
+      return set(kafka);
+    },
+    get admin() {
+      return set(admin);
+    },
+    get dir() {
+      return set(dir);
+    },
+  };
+}
+
+/**
+ * Produces `values` to a 2-partition `topic` in batches of 5000 (record i to partition i % 2),
+ * then an `END` marker to each partition.
+ */
+export async function produceToTwoPartitionsWithEndMarkers(kafka: Kafka, topic: string, values: readonly string[]): Promise<void> {
+  const producer = kafka.producer();
+  await producer.connect();
+  for (let start = 0; start < values.length; start += 5000) {
+    await producer.send({
+      topic,
+      messages: values.slice(start, start + 5000).map((value, i) => ({ value, partition: (start + i) % 2 })),
+    });
+  }
+  await producer.send({ topic, messages: [{ value: 'END', partition: 0 }, { value: 'END', partition: 1 }] });
+  await producer.disconnect();
 }
 
 /** Polls `check` until it returns true or `timeoutMs` passes; the error says what was awaited. */

@@ -1,47 +1,23 @@
 // AT_LEAST_ONCE Kafka → Kafka job SIGKILLed at seeded random points and restarted: nothing is
 // lost; duplicates are allowed and reported.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Admin, Kafka } from 'kafkajs';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { DeliveryGuarantee } from '../src/sink/kafka-sink.js';
-import { brokers, createTopic, kafkaClient, uniqueName } from './helpers.js';
+import { brokers, createTopic, produceToTwoPartitionsWithEndMarkers, uniqueName, useKafkaAdminAndDir } from './helpers.js';
 import { killAllChildren, killAndRestartUntilDone } from './sigkill-runner.js';
 
 const KILLS = Number(process.env['SLUICE_KAFKA_ALO_KILLS'] ?? '4');
 const SEED = Number(process.env['SLUICE_KAFKA_SEED'] ?? '20261127');
 const RECORDS = 40_000;
 
-let admin: Admin;
-let kafka: Kafka;
-let dir: string;
-beforeAll(async () => {
-  kafka = kafkaClient();
-  admin = kafka.admin();
-  await admin.connect();
-  dir = await mkdtemp(join(tmpdir(), 'sluice-kafka-alo-'));
-});
-afterAll(async () => {
-  killAllChildren();
-  await admin.disconnect();
-  await rm(dir, { recursive: true, force: true });
-});
+const setup = useKafkaAdminAndDir('sluice-kafka-alo-', killAllChildren);
 
 it(`AT_LEAST_ONCE survives ${KILLS} SIGKILLs (seed ${SEED}): nothing lost, duplicates counted`, async () => {
+  const { kafka, admin, dir } = setup;
   const input = await createTopic(admin, { partitions: 2 });
   const output = await createTopic(admin, { partitions: 2 });
   const values = Array.from({ length: RECORDS }, (_, i) => `a${i}`);
-  const producer = kafka.producer();
-  await producer.connect();
-  for (let start = 0; start < values.length; start += 5000) {
-    await producer.send({
-      topic: input,
-      messages: values.slice(start, start + 5000).map((value, i) => ({ value, partition: (start + i) % 2 })),
-    });
-  }
-  await producer.send({ topic: input, messages: [{ value: 'END', partition: 0 }, { value: 'END', partition: 1 }] });
-  await producer.disconnect();
+  await produceToTwoPartitionsWithEndMarkers(kafka, input, values);
   const report = await killAndRestartUntilDone({
     job: {
       brokers: brokers(),

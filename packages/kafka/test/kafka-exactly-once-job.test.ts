@@ -1,33 +1,19 @@
 // EXACTLY_ONCE Kafka → Kafka in a real job (in process): read_committed sees every record once.
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { resolveKafkaJars } from '@sluice/testkit';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Admin, Kafka } from 'kafkajs';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { DeliveryGuarantee } from '../src/sink/kafka-sink.js';
-import { brokers, createTopic, kafkaClient, readCommittedUntilMarkers, uniqueName } from './helpers.js';
+import { brokers, createTopic, readCommittedUntilMarkers, uniqueName, useKafkaAdminAndDir } from './helpers.js';
 import { runKafkaToKafkaJob } from './jobs/kafka-to-kafka-job.js';
 
 const execFileAsync = promisify(execFile);
 
-let admin: Admin;
-let kafka: Kafka;
-let dir: string;
-beforeAll(async () => {
-  kafka = kafkaClient();
-  admin = kafka.admin();
-  await admin.connect();
-  dir = await mkdtemp(join(tmpdir(), 'sluice-kafka-eo-'));
-});
-afterAll(async () => {
-  await admin.disconnect();
-  await rm(dir, { recursive: true, force: true });
-});
+const setup = useKafkaAdminAndDir('sluice-kafka-eo-');
 
 it('EXACTLY_ONCE job: every input record appears once for a read_committed reader, kafkajs and Java console consumer (checklist 21)', async () => {
+  const { kafka, admin, dir } = setup;
   const input = await createTopic(admin, { partitions: 2 });
   const output = await createTopic(admin, { partitions: 2 });
   const values = Array.from({ length: 200 }, (_, i) => `r${i}`);

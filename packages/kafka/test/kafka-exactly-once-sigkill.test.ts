@@ -3,48 +3,24 @@
 // and commit) and restarted with the same job name and checkpoint directory until it finishes; an
 // independent read_committed reader then sees every input record exactly once.
 // SLUICE_KAFKA_KILLS (default 20) and SLUICE_KAFKA_SEED replay or lengthen a run (soak).
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Admin, Kafka } from 'kafkajs';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { DeliveryGuarantee } from '../src/sink/kafka-sink.js';
-import { brokers, createTopic, kafkaClient, uniqueName } from './helpers.js';
+import { brokers, createTopic, produceToTwoPartitionsWithEndMarkers, uniqueName, useKafkaAdminAndDir } from './helpers.js';
 import { killAllChildren, killAndRestartUntilDone } from './sigkill-runner.js';
 
 const KILLS = Number(process.env['SLUICE_KAFKA_KILLS'] ?? '20');
 const SEED = Number(process.env['SLUICE_KAFKA_SEED'] ?? '20261127');
 const RECORDS = Number(process.env['SLUICE_KAFKA_RECORDS'] ?? '80000');
 
-let admin: Admin;
-let kafka: Kafka;
-let dir: string;
-beforeAll(async () => {
-  kafka = kafkaClient();
-  admin = kafka.admin();
-  await admin.connect();
-  dir = await mkdtemp(join(tmpdir(), 'sluice-kafka-sigkill-'));
-});
-afterAll(async () => {
-  killAllChildren();
-  await admin.disconnect();
-  await rm(dir, { recursive: true, force: true });
-});
+const setup = useKafkaAdminAndDir('sluice-kafka-sigkill-', killAllChildren);
 
 it(`EXACTLY_ONCE survives ${KILLS} SIGKILLs at seeded random points (seed ${SEED}): read_committed sees every record exactly once`, async () => {
+  const { kafka, admin, dir } = setup;
   const input = await createTopic(admin, { partitions: 2 });
   const output = await createTopic(admin, { partitions: 2 });
   const values = Array.from({ length: RECORDS }, (_, i) => `k${i}`);
-  const producer = kafka.producer();
-  await producer.connect();
-  for (let start = 0; start < values.length; start += 5000) {
-    await producer.send({
-      topic: input,
-      messages: values.slice(start, start + 5000).map((value, i) => ({ value, partition: (start + i) % 2 })),
-    });
-  }
-  await producer.send({ topic: input, messages: [{ value: 'END', partition: 0 }, { value: 'END', partition: 1 }] });
-  await producer.disconnect();
+  await produceToTwoPartitionsWithEndMarkers(kafka, input, values);
   const report = await killAndRestartUntilDone({
     job: {
       brokers: brokers(),
