@@ -802,7 +802,7 @@ function report(c: Collected): string {
       const ceil = c.ceilings.get(size) ?? [];
       const cell = (x: { median: number; spread: number; n: number }): string =>
         x.n === 0
-          ? 'failed'
+          ? 'not run'
           : `${fmtRate(x.median)} ± ${x.spread.toFixed(0)} % (${((x.median * size) / 2 ** 20).toFixed(1)} MB/s)`;
       lines.push(
         `| ${scenario} | ${size} B | ${cell(s)} | ${cell(r)} | ${cell(f)} | **${ratio(s.median, r.median)}** | **${ratio(s.median, f.median)}** | ` +
