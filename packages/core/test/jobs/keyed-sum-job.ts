@@ -11,16 +11,13 @@
  * `SLUICE_WINDOW_MS`, `SLUICE_PARALLELISM` (keyed operator and sink; may change between runs:
  * rescale), `SLUICE_CHECKPOINT_INTERVAL_MS`, `SLUICE_PAUSE_EVERY`, `SLUICE_KILL_AT` (see kill-points.ts).
  */
-import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { open, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type {
   CheckpointedFunction,
   Collector,
   FunctionInitializationContext,
-  FunctionSnapshotContext,
   KeyedProcessContext,
   KeyedProcessFunction,
   KeyedRuntimeContext,
@@ -33,13 +30,8 @@ import type {
   SourceContext,
   ValueState,
 } from '../../src/index.js';
-import {
-  LocalCheckpointStorage,
-  StreamExecutionEnvironment,
-  TwoPhaseCommitSink,
-  Types,
-  WatermarkStrategies,
-} from '../../src/index.js';
+import { StreamExecutionEnvironment, Types, WatermarkStrategies } from '../../src/index.js';
+import { FileTransactionSink, KillableCheckpointStorage } from './file-transaction-sink.js';
 import { killPoint } from './kill-points.js';
 
 function env(name: string, fallback: string): string {
@@ -122,100 +114,6 @@ class RunningSumWithWindows implements KeyedProcessFunction<string, number, stri
   }
 }
 
-/** A transaction is `pending/<id>.tmp` (fsynced at preCommit), committed by a rename into `committed/`. */
-class FileTransactionSink extends TwoPhaseCommitSink<string, string> {
-  private readonly buffers = new Map<string, string[]>();
-  private nonce: string | undefined;
-  private counter = 0;
-
-  constructor() {
-    super({ transactionType: Types.string() });
-  }
-
-  protected async beginTransaction(): Promise<string> {
-    this.nonce ??= `${this.getRuntimeContext().subtaskIndex}-${process.pid}-${randomUUID().slice(0, 8)}`;
-    const id = `${this.nonce}-${this.counter++}`;
-    await writeFile(join(pendingDir, `${id}.tmp`), '');
-    this.buffers.set(id, []);
-    return id;
-  }
-
-  protected invokeInTransaction(txn: string, value: string): void {
-    const buffer = this.buffers.get(txn);
-    if (buffer === undefined) throw new Error(`no buffer for transaction ${txn}`);
-    buffer.push(value);
-    killPoint('sink.invoke');
-  }
-
-  protected async preCommit(txn: string): Promise<void> {
-    const lines = this.buffers.get(txn) ?? [];
-    const file = await open(join(pendingDir, `${txn}.tmp`), 'a');
-    try {
-      if (lines.length > 0) await file.write(`${lines.join('\n')}\n`);
-      killPoint('sink.precommit');
-      await file.sync();
-    } finally {
-      await file.close();
-    }
-    this.buffers.delete(txn);
-  }
-
-  protected async commit(txn: string): Promise<void> {
-    killPoint('sink.commit');
-    await this.moveToCommitted(txn);
-    killPoint('sink.commit-renamed');
-  }
-
-  protected override async recoverAndCommit(txn: string): Promise<void> {
-    killPoint('sink.recover-commit');
-    await this.moveToCommitted(txn);
-  }
-
-  protected async abort(txn: string): Promise<void> {
-    this.buffers.delete(txn);
-    await unlink(join(pendingDir, `${txn}.tmp`)).catch((error: unknown) => {
-      if ((error as { code?: unknown }).code !== 'ENOENT') throw error;
-    });
-  }
-
-  override async snapshotState(context: FunctionSnapshotContext): Promise<void> {
-    await super.snapshotState(context);
-    killPoint('sink.snapshot-done');
-  }
-
-  override async notifyCheckpointComplete(checkpointId: number): Promise<void> {
-    killPoint('sink.notify');
-    await super.notifyCheckpointComplete(checkpointId);
-  }
-
-  private async moveToCommitted(txn: string): Promise<void> {
-    const target = join(committedDir, `${txn}.txt`);
-    try {
-      await rename(join(pendingDir, `${txn}.tmp`), target);
-    } catch (error) {
-      if ((error as { code?: unknown }).code !== 'ENOENT') throw error;
-      const done = await stat(target).then(
-        () => true,
-        () => false,
-      );
-      if (!done) throw new Error(`transaction ${txn} is neither pending nor committed: data lost`);
-    }
-  }
-}
-
-/** Local storage with kill points inside the checkpoint protocol. */
-class KillableCheckpointStorage extends LocalCheckpointStorage {
-  override async writeFile(checkpointPath: string, file: { name: string; bytes: Uint8Array }): Promise<void> {
-    await super.writeFile(checkpointPath, file);
-    killPoint('storage.state-written');
-  }
-
-  override async commitMetadata(checkpointPath: string, bytes: Uint8Array): Promise<void> {
-    await super.commitMetadata(checkpointPath, bytes);
-    killPoint('storage.metadata-committed');
-  }
-}
-
 async function main(): Promise<void> {
   mkdirSync(pendingDir, { recursive: true });
   mkdirSync(committedDir, { recursive: true });
@@ -233,7 +131,7 @@ async function main(): Promise<void> {
     .keyBy((value) => `k${value % keys}`, Types.string())
     .process(new RunningSumWithWindows())
     .uid('running-sum')
-    .addSink(new FileTransactionSink())
+    .addSink(new FileTransactionSink({ pendingDir, committedDir }))
     .uid('sink');
   await environment.execute(jobName);
 }

@@ -3,7 +3,8 @@
  * `test/sigkill-exactly-once.test.ts` and SIGKILLed at random or injected points.
  *
  * The source and both sinks are written here the way a plugin author would write them, on the
- * public SDK: the exactly-once sink extends `TwoPhaseCommitSink` (a transaction is a temp file in
+ * public SDK: the exactly-once sink (file-transaction-sink.ts, shared with keyed-sum-job.ts) extends
+ * `TwoPhaseCommitSink` (a transaction is a temp file in
  * `pending/`, committed by renaming it into `committed/`); the at-least-once control sink appends
  * straight into `committed/`.
  *
@@ -22,7 +23,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, mkdirSync } from 'node:fs';
-import { open, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type {
@@ -37,10 +38,10 @@ import type {
   Source,
   SourceContext,
 } from '../../src/index.js';
-import { CheckpointingMode, LocalCheckpointStorage, StreamExecutionEnvironment } from '../../src/index.js';
-// Not in the public barrel yet: imported from their modules inside the package.
-import { TwoPhaseCommitSink } from '../../src/api/two-phase-commit-sink.js';
+import { CheckpointingMode, StreamExecutionEnvironment } from '../../src/index.js';
+// Not in the public barrel yet: imported from its module inside the package.
 import { Types } from '../../src/types/types.js';
+import { FileTransactionSink, KillableCheckpointStorage } from './file-transaction-sink.js';
 import { killPoint } from './kill-points.js';
 
 function env(name: string, fallback?: string): string {
@@ -187,99 +188,6 @@ class FileLinesSource implements Source<number>, CheckpointedFunction, RichFunct
 }
 
 /**
- * Exactly-once file sink: a transaction is `pending/<id>.tmp`, filled at preCommit (then
- * fsynced) and committed by renaming it to `committed/<id>.txt`. A commit whose temp file is gone
- * but whose target exists was already done (idempotent).
- */
-class FileTransactionSink extends TwoPhaseCommitSink<string, string> {
-  private readonly buffers = new Map<string, string[]>();
-  /** Set at the first transaction: the runtime copies the sink per subtask before that. */
-  private nonce: string | undefined;
-  private counter = 0;
-
-  constructor() {
-    super({ transactionType: Types.string() });
-  }
-
-  protected async beginTransaction(): Promise<string> {
-    // The runtime context is there: TwoPhaseCommitSink begins transactions from open() on.
-    this.nonce ??= `${this.getRuntimeContext().subtaskIndex}-${process.pid}-${randomUUID().slice(0, 8)}`;
-    const id = `${this.nonce}-${this.counter++}`;
-    await writeFile(join(pendingDir, `${id}.tmp`), '');
-    this.buffers.set(id, []);
-    return id;
-  }
-
-  protected async invokeInTransaction(txn: string, value: string): Promise<void> {
-    // With SLUICE_ASYNC=1 the record is written after an await: a runtime that let a snapshot
-    // run meanwhile would put it into a pre-committed transaction (caught as "no buffer").
-    if (asyncSteps) await new Promise<void>((resolve) => setImmediate(resolve));
-    const buffer = this.buffers.get(txn);
-    if (buffer === undefined) throw new Error(`no buffer for transaction ${txn}`);
-    buffer.push(value);
-    killPoint('sink.invoke');
-  }
-
-  protected async preCommit(txn: string): Promise<void> {
-    const lines = this.buffers.get(txn) ?? [];
-    const file = await open(join(pendingDir, `${txn}.tmp`), 'a');
-    try {
-      if (lines.length > 0) await file.write(`${lines.join('\n')}\n`);
-      killPoint('sink.precommit');
-      await file.sync();
-    } finally {
-      await file.close();
-    }
-    this.buffers.delete(txn);
-    // Broken on purpose (control): output visible before its checkpoint completes.
-    if (sinkMode === 'eager-commit') await this.moveToCommitted(txn);
-  }
-
-  protected async commit(txn: string): Promise<void> {
-    killPoint('sink.commit');
-    await this.moveToCommitted(txn);
-    killPoint('sink.commit-renamed');
-  }
-
-  protected override async recoverAndCommit(txn: string): Promise<void> {
-    killPoint('sink.recover-commit');
-    await this.moveToCommitted(txn);
-  }
-
-  protected async abort(txn: string): Promise<void> {
-    this.buffers.delete(txn);
-    await unlink(join(pendingDir, `${txn}.tmp`)).catch((error: unknown) => {
-      if (!isMissing(error)) throw error;
-    });
-  }
-
-  override async snapshotState(context: FunctionSnapshotContext): Promise<void> {
-    await super.snapshotState(context);
-    killPoint('sink.snapshot-done');
-  }
-
-  override async notifyCheckpointComplete(checkpointId: number): Promise<void> {
-    killPoint('sink.notify');
-    await super.notifyCheckpointComplete(checkpointId);
-  }
-
-  private async moveToCommitted(txn: string): Promise<void> {
-    const target = join(committedDir, `${txn}.txt`);
-    try {
-      await rename(join(pendingDir, `${txn}.tmp`), target);
-    } catch (error) {
-      if (!isMissing(error)) throw error;
-      // Already committed by an earlier attempt? Then there is nothing to do.
-      const committed = await stat(target).then(
-        () => true,
-        () => false,
-      );
-      if (!committed) throw new Error(`transaction ${txn} is neither pending nor committed: data lost`);
-    }
-  }
-}
-
-/**
  * At-least-once control sink: appends each record straight into `committed/`. After a kill the
  * records written since the last completed checkpoint are replayed, so they appear twice.
  */
@@ -299,26 +207,6 @@ class DirectFileSink implements Sink<string>, CheckpointListener {
   }
 }
 
-/** Wraps local checkpoint storage to add kill points inside the checkpoint protocol. */
-class KillableCheckpointStorage extends LocalCheckpointStorage {
-  override async writeFile(
-    checkpointPath: string,
-    file: { name: string; bytes: Uint8Array },
-  ): Promise<void> {
-    await super.writeFile(checkpointPath, file);
-    killPoint('storage.state-written');
-  }
-
-  override async commitMetadata(checkpointPath: string, bytes: Uint8Array): Promise<void> {
-    await super.commitMetadata(checkpointPath, bytes);
-    killPoint('storage.metadata-committed');
-  }
-}
-
-function isMissing(error: unknown): boolean {
-  return (error as { code?: unknown } | null)?.code === 'ENOENT';
-}
-
 /** The map step; asynchronous with SLUICE_ASYNC=1. */
 function toText(value: number): string | Promise<string> {
   return asyncSteps ? Promise.resolve(String(value)) : String(value);
@@ -333,7 +221,16 @@ async function main(): Promise<void> {
   environment
     .getCheckpointConfig()
     .setCheckpointStorage(new KillableCheckpointStorage({ directory: join(jobDir, 'checkpoints') }));
-  const sink: Sink<string> = sinkMode === 'direct' ? new DirectFileSink() : new FileTransactionSink();
+  const sink: Sink<string> =
+    sinkMode === 'direct'
+      ? new DirectFileSink()
+      : new FileTransactionSink({
+          pendingDir,
+          committedDir,
+          // With SLUICE_ASYNC=1 each record is written after an await.
+          invoke: asyncSteps ? 'async-yield' : 'async',
+          eagerCommit: sinkMode === 'eager-commit',
+        });
   const source = inputFile === undefined ? new SequenceSource() : new FileLinesSource(inputFile);
   const numbers = environment.addSource(source, { name: 'seq' }).uid('seq');
   if (sinkParallelism === undefined) {
