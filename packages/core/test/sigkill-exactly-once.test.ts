@@ -7,13 +7,11 @@
  * `SLUICE_CHAOS_RUNS=<kills>` turns the seeded part into a soak of about that many kills;
  * `SLUICE_CHAOS_SEED=<n>` replays the scenarios from seed n.
  */
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  bundleJob,
-  ChildTracker,
   describeKill,
   drawKill,
   seededRandom,
@@ -22,6 +20,7 @@ import {
 } from './jobs/chaos-harness.js';
 import { checkCommittedOutput, describeReport, isExactlyOnce } from './jobs/exactly-once-checker.js';
 import { KILL_POINTS } from './jobs/kill-points.js';
+import { useChaosSuite } from './helpers/chaos-suite.js';
 
 const COUNT = 5000;
 const PARALLELISM = 2;
@@ -38,32 +37,9 @@ const firstSeed = Number(process.env['SLUICE_CHAOS_SEED'] ?? '1');
 const seededScenarios =
   soakKills > 0 ? Math.ceil((soakKills * 1.1) / KILLS_PER_SCENARIO) : CI_SEEDED_SCENARIOS;
 
-const tracker = new ChildTracker();
-const workDirs: string[] = [];
-let script = '';
+const suite = useChaosSuite(new URL('./jobs/sequence-file-job.ts', import.meta.url));
+const { tracker, workDirs } = suite;
 let totalKills = 0;
-/** Aborted when a test ends, so that a timed-out scenario loop starts no more processes. */
-let testLife = new AbortController();
-
-beforeAll(async () => {
-  script = await bundleJob(new URL('./jobs/sequence-file-job.ts', import.meta.url));
-});
-
-beforeEach(() => {
-  testLife = new AbortController();
-});
-
-afterEach(() => {
-  testLife.abort();
-  tracker.killAll();
-});
-
-afterAll(async () => {
-  testLife.abort();
-  tracker.killAll();
-  if (script !== '') await rm(join(script, '..'), { recursive: true, force: true });
-  for (const dir of workDirs) await rm(dir, { recursive: true, force: true });
-});
 
 interface ScenarioOutcome {
   readonly dir: string;
@@ -89,7 +65,7 @@ async function runScenario(options: {
   /** Checkpoint interval, ms. */
   intervalMs?: number;
 }): Promise<ScenarioOutcome> {
-  const signal = testLife.signal; // this test's, even if the loop outlives it
+  const signal = suite.testLife.signal; // this test's, even if the loop outlives it
   const dir = await mkdtemp(join(tmpdir(), 'sluice-sigkill-'));
   workDirs.push(dir);
   let inputFile = '';
@@ -102,7 +78,7 @@ async function runScenario(options: {
   const steps: (KillPlanStep | undefined)[] = [...options.plan, undefined];
   for (let index = 0; index < steps.length + 3; index += 1) {
     const step = steps[Math.min(index, steps.length - 1)];
-    const result = await tracker.run(script, {
+    const result = await tracker.run(suite.script, {
       env: {
         SLUICE_JOB_DIR: dir,
         SLUICE_JOB_NAME: 'sigkill-seq',

@@ -8,11 +8,12 @@
  *
  * `SLUICE_CHAOS_RUNS=<kills>` turns the seeded part into a soak; `SLUICE_CHAOS_SEED=<n>` replays.
  */
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { bundleJob, ChildTracker, describeKill, drawKill, seededRandom, type KillPlanStep } from './jobs/chaos-harness.js';
+import { describe, expect, it } from 'vitest';
+import { describeKill, drawKill, seededRandom, type KillPlanStep } from './jobs/chaos-harness.js';
+import { useChaosSuite } from './helpers/chaos-suite.js';
 
 const COUNT = 4000;
 // Even: every key is fed by one source subtask (value parity), so its running sums are deterministic.
@@ -29,26 +30,8 @@ const firstSeed = Number(process.env['SLUICE_CHAOS_SEED'] ?? '1');
 const verbose = process.env['SLUICE_CHAOS_VERBOSE'] === '1';
 const seededScenarios = soakKills > 0 ? Math.ceil((soakKills * 1.15) / KILLS_PER_SCENARIO) : CI_SEEDED_SCENARIOS;
 
-const tracker = new ChildTracker();
-const workDirs: string[] = [];
-let script = '';
-let testLife = new AbortController();
-
-beforeAll(async () => {
-  script = await bundleJob(new URL('./jobs/keyed-sum-job.ts', import.meta.url));
-});
-beforeEach(() => {
-  testLife = new AbortController();
-});
-afterEach(() => {
-  testLife.abort();
-  tracker.killAll();
-});
-afterAll(async () => {
-  tracker.killAll();
-  if (script !== '') await rm(join(script, '..'), { recursive: true, force: true });
-  for (const dir of workDirs) await rm(dir, { recursive: true, force: true });
-});
+const suite = useChaosSuite(new URL('./jobs/keyed-sum-job.ts', import.meta.url));
+const { tracker, workDirs } = suite;
 
 /** The output of a failure-free run, computed (sorted lines). */
 function expectedOutput(): string[] {
@@ -102,7 +85,7 @@ async function runScenario(options: {
   plan: readonly KillPlanStep[];
   parallelism?: (run: number) => number;
 }): Promise<Outcome> {
-  const signal = testLife.signal;
+  const signal = suite.testLife.signal;
   const dir = await mkdtemp(join(tmpdir(), 'sluice-sigkill-keyed-'));
   workDirs.push(dir);
   const log: string[] = [];
@@ -111,7 +94,7 @@ async function runScenario(options: {
   for (let index = 0; index < steps.length + 3; index += 1) {
     const step = steps[Math.min(index, steps.length - 1)];
     const parallelism = options.parallelism?.(index) ?? 2;
-    const result = await tracker.run(script, {
+    const result = await tracker.run(suite.script, {
       env: {
         SLUICE_JOB_DIR: dir,
         SLUICE_JOB_NAME: 'sigkill-keyed',
