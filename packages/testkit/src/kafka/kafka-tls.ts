@@ -42,40 +42,28 @@ export async function generateBrokerKeystore(
   const common = ['-storetype', 'PKCS12', '-storepass', password, '-keypass', password];
   const keytool = (args: string[]): Promise<void> =>
     runKeytool(options.keytool, [...args, ...common]);
+  /** An RSA 2048 key pair valid for 2 days, with the extensions in `ext` (`-ext` each). */
+  const genKeyPair = (key: { alias: string; dname: string; keystore: string; ext?: string[] }): Promise<void> =>
+    keytool([
+      '-genkeypair',
+      '-alias',
+      key.alias,
+      '-keyalg',
+      'RSA',
+      '-keysize',
+      '2048',
+      '-validity',
+      '2',
+      '-dname',
+      key.dname,
+      ...(key.ext ?? []).flatMap((ext) => ['-ext', ext]),
+      '-keystore',
+      key.keystore,
+    ]);
   // Six keytool runs (a JVM start each) in four steps; independent ones run side by side.
   await Promise.all([
-    keytool([
-      '-genkeypair',
-      '-alias',
-      'ca',
-      '-keyalg',
-      'RSA',
-      '-keysize',
-      '2048',
-      '-validity',
-      '2',
-      '-dname',
-      'CN=sluice-testkit-ca',
-      '-ext',
-      'bc:c',
-      '-keystore',
-      ca,
-    ]),
-    keytool([
-      '-genkeypair',
-      '-alias',
-      'broker',
-      '-keyalg',
-      'RSA',
-      '-keysize',
-      '2048',
-      '-validity',
-      '2',
-      '-dname',
-      'CN=localhost',
-      '-keystore',
-      keystore,
-    ]),
+    genKeyPair({ alias: 'ca', dname: 'CN=sluice-testkit-ca', ext: ['bc:c'], keystore: ca }),
+    genKeyPair({ alias: 'broker', dname: 'CN=localhost', keystore }),
   ]);
   await Promise.all([
     keytool(['-exportcert', '-rfc', '-alias', 'ca', '-keystore', ca, '-file', caPem]),
