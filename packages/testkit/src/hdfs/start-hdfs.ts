@@ -22,6 +22,7 @@ import { runCommand } from '../internal/run-command.js';
 import {
   keepWorkDirDefault,
   logShowsPortInUse,
+  notPossibleForExternal,
   prepareServer,
   rejectContainersMode,
   serverExitedError,
@@ -344,15 +345,9 @@ function externalServer(options: {
     ...info,
     pid: () => undefined,
     stop: () => Promise.resolve(),
-    restartDataNode: () =>
-      Promise.reject(
-        new TestkitError(
-          'restartDataNode() is not possible for an external HDFS (SLUICE_WEBHDFS_URL is set).',
-          {
-            code: TESTKIT_ERROR_CODES.EXTERNAL_SERVER,
-          },
-        ),
-      ),
+    restartDataNode: notPossibleForExternal(
+      'restartDataNode() is not possible for an external HDFS (SLUICE_WEBHDFS_URL is set).',
+    ),
     fsShell: createFsShell(info, { cacheDir: options.cacheDir }),
     info: () => ({ ...info }),
   };

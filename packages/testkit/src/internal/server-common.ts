@@ -95,3 +95,11 @@ export function startFailure(error: unknown, options: { name: string; logFile: s
   }
   return error;
 }
+
+/**
+ * A method of an external server (one the testkit did not start) that is not possible: it
+ * rejects with an `EXTERNAL_SERVER` error saying `message`.
+ */
+export function notPossibleForExternal(message: string): () => Promise<never> {
+  return () => Promise.reject(new TestkitError(message, { code: TESTKIT_ERROR_CODES.EXTERNAL_SERVER }));
+}

@@ -12,6 +12,7 @@ import { runCommand } from '../internal/run-command.js';
 import {
   keepWorkDirDefault,
   logShowsPortInUse,
+  notPossibleForExternal,
   prepareServer,
   rejectContainersMode,
   serverExitedError,
@@ -148,15 +149,7 @@ function externalServer(bootstrapServers: string[]): KafkaServer {
     ...info,
     pid: () => undefined,
     stop: () => Promise.resolve(),
-    restart: () =>
-      Promise.reject(
-        new TestkitError(
-          'restart() is not possible for external brokers (SLUICE_KAFKA_BROKERS is set).',
-          {
-            code: TESTKIT_ERROR_CODES.EXTERNAL_SERVER,
-          },
-        ),
-      ),
+    restart: notPossibleForExternal('restart() is not possible for external brokers (SLUICE_KAFKA_BROKERS is set).'),
     info: () => ({ ...info }),
   };
 }
