@@ -22,6 +22,7 @@ const started = Date.now();
 const steps: [string, string[]][] = [
   ['core-throughput.js', [...flag, '--out', out]],
   ['core-keyed.js', [...flag, '--out', out]],
+  ['serialization.js', [...flag, '--out', out]],
   ['connectors.js', [...flag, '--out', out, '--images', images]],
 ];
 let failed = false;
