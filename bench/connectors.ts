@@ -520,28 +520,11 @@ async function recovery(ctx: Context, cell: Cell<'sluice' | 'flink'>): Promise<R
             .map(([id, at]) => `${id} at ${at.join(' and ')}`)
             .join('; ')}`
         : '');
-    if (second.code !== 0) {
-      return {
-        impl,
-        scenario,
-        killedAfterRecords: lastProgress,
-        firstCommitMs: visibleAt,
-        replayed: Number.NaN,
-        exactlyOnce: visible === expectedOutput(total),
-        output,
-        note: `the restarted job did not finish within ${RESTART_LIMIT_MS / 1000} s (${second.code ?? second.signal})`,
-      };
-    }
-    const report = lastJsonLine<RunReport>(second.stdout);
-    return {
-      impl,
-      scenario,
-      killedAfterRecords: lastProgress,
-      firstCommitMs: visibleAt,
-      replayed: Math.max(0, lastProgress + report.records - total),
-      exactlyOnce: visible === expectedOutput(total),
-      output,
-    };
+    return recoveryResult(second, {
+      base: { impl, scenario, killedAfterRecords: lastProgress, firstCommitMs: visibleAt, exactlyOnce: visible === expectedOutput(total), output },
+      lastProgress,
+      total,
+    });
   }
   before = await finishedFiles(p.output);
   const restartAt = performance.now();
@@ -558,28 +541,27 @@ async function recovery(ctx: Context, cell: Cell<'sluice' | 'flink'>): Promise<R
   clearInterval(poll);
   const lines = await countFileLines(p.output);
   const output = `${lines.toLocaleString('en-US')} / ${expectedOutput(total).toLocaleString('en-US')}`;
+  return recoveryResult(second, {
+    base: { impl, scenario, killedAfterRecords: lastProgress, firstCommitMs: visibleAt, exactlyOnce: lines === expectedOutput(total), output },
+    lastProgress,
+    total,
+  });
+}
+
+/** The D row of a restarted run: records replayed, or a note when it did not finish in time. */
+function recoveryResult(
+  second: { code: number | null; signal: NodeJS.Signals | null; stdout: string },
+  options: { base: Omit<Recovery, 'replayed' | 'note'>; lastProgress: number; total: number },
+): Recovery {
   if (second.code !== 0) {
     return {
-      impl,
-      scenario,
-      killedAfterRecords: lastProgress,
-      firstCommitMs: visibleAt,
+      ...options.base,
       replayed: Number.NaN,
-      exactlyOnce: lines === expectedOutput(total),
-      output,
       note: `the restarted job did not finish within ${RESTART_LIMIT_MS / 1000} s (${second.code ?? second.signal})`,
     };
   }
   const report = lastJsonLine<RunReport>(second.stdout);
-  return {
-    impl,
-    scenario,
-    killedAfterRecords: lastProgress,
-    firstCommitMs: visibleAt,
-    replayed: Math.max(0, lastProgress + report.records - total),
-    exactlyOnce: lines === expectedOutput(total),
-    output,
-  };
+  return { ...options.base, replayed: Math.max(0, options.lastProgress + report.records - options.total) };
 }
 
 /** The newest retained Flink checkpoint (`<dir>/<job id>/chk-<n>` with a `_metadata` file). */
