@@ -19,6 +19,8 @@ import type {
   FileType,
   OpenOptions,
 } from '../filesystem/file-system.js';
+import { BufferedFileOutput } from '../filesystem/buffered-file-output.js';
+import type { BufferedFileOutputOptions } from '../filesystem/buffered-file-output.js';
 import { baseName, joinPath, normalizePath, parentPath } from '../filesystem/paths.js';
 
 /** Options of a {@link LocalFileSystem}. */
@@ -382,120 +384,36 @@ export class LocalFileSystem implements FileSystem {
 }
 
 /** @internal Options of a {@link LocalFileOutput}. */
-interface LocalFileOutputOptions {
+interface LocalFileOutputOptions extends BufferedFileOutputOptions {
   readonly handle: FileHandle;
-  readonly path: string;
-  readonly length: number;
-  readonly bufferBytes: number;
   readonly fsync: boolean;
 }
 
 /** @internal Buffered local-file writer; fsync on flush. */
-class LocalFileOutput implements FileOutput {
-  readonly path: string;
+class LocalFileOutput extends BufferedFileOutput {
   private readonly handle: FileHandle;
-  private readonly bufferBytes: number;
   private readonly fsync: boolean;
-  private durable: number;
-  private written: number;
-  private chunks: Buffer[] = [];
-  private buffered = 0;
-  private isClosed = false;
-  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(options: LocalFileOutputOptions) {
+    super(options);
     this.handle = options.handle;
-    this.path = options.path;
-    this.durable = options.length;
-    this.written = options.length;
-    this.bufferBytes = options.bufferBytes;
     this.fsync = options.fsync;
   }
 
-  get position(): number {
-    return this.written + this.buffered;
-  }
-
-  get durableLength(): number {
-    return this.durable;
-  }
-
-  get closed(): boolean {
-    return this.isClosed;
-  }
-
-  write(data: Uint8Array | string): Promise<void> {
-    const closed = this.closedError('write');
-    if (closed) return Promise.reject(closed);
-    const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data);
-    this.chunks.push(buf);
-    this.buffered += buf.length;
-    if (this.buffered < this.bufferBytes) return Promise.resolve();
-    return this.enqueue(() => this.writeBuffered());
-  }
-
-  flush(): Promise<number> {
-    const closed = this.closedError('flush');
-    if (closed) return Promise.reject(closed);
-    return this.enqueue(() => this.flushNow());
-  }
-
-  async close(): Promise<number> {
-    if (this.isClosed) {
-      await this.queue;
-      return this.durable;
-    }
-    this.isClosed = true;
-    try {
-      return await this.enqueue(() => this.flushNow());
-    } finally {
-      await this.handle.close().catch(() => undefined);
-    }
-  }
-
-  async abort(): Promise<void> {
-    if (this.isClosed) return;
-    this.isClosed = true;
-    this.chunks = [];
-    this.buffered = 0;
-    await this.queue.catch(() => undefined);
-    await this.handle.close().catch(() => undefined);
-  }
-
-  private closedError(what: string): FileSystemError | undefined {
-    if (!this.isClosed) return undefined;
-    return new FileSystemError(`${what} on ${this.path}: the output is closed. Open the file again with append().`, {
-      code: HdfsErrorCode.HDFS_OUTPUT_CLOSED,
-      operation: what,
-      path: this.path,
-    });
-  }
-
-  private enqueue<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(task, task);
-    this.queue = run.catch(() => undefined);
-    return run;
-  }
-
-  private async writeBuffered(): Promise<void> {
-    if (this.buffered === 0) return;
-    const batch = Buffer.concat(this.chunks, this.buffered);
-    this.chunks = [];
-    this.buffered = 0;
+  protected async writeBatch(batch: Buffer): Promise<void> {
     try {
       let off = 0;
       while (off < batch.length) {
         const { bytesWritten } = await this.handle.write(batch, off, batch.length - off);
         off += bytesWritten;
+        this.written += bytesWritten;
       }
-      this.written += batch.length;
     } catch (error) {
       throw fsError('write', this.path, error);
     }
   }
 
-  private async flushNow(): Promise<number> {
-    await this.writeBuffered();
+  protected async sync(): Promise<void> {
     if (this.fsync) {
       try {
         await this.handle.sync();
@@ -504,6 +422,9 @@ class LocalFileOutput implements FileOutput {
       }
     }
     this.durable = this.written;
-    return this.durable;
+  }
+
+  protected override release(): Promise<void> {
+    return this.handle.close();
   }
 }

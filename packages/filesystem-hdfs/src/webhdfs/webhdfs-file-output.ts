@@ -6,7 +6,8 @@
  * as one APPEND when the buffer passes `appendBufferBytes`, or on flush.
  */
 import { FileSystemError, HdfsErrorCode } from '../errors.js';
-import type { FileOutput } from '../filesystem/file-system.js';
+import { BufferedFileOutput } from '../filesystem/buffered-file-output.js';
+import type { BufferedFileOutputOptions } from '../filesystem/buffered-file-output.js';
 import { isAmbiguousWriteError } from './webhdfs-client.js';
 import type { WebHdfsClient } from './webhdfs-client.js';
 
@@ -14,125 +15,34 @@ import type { WebHdfsClient } from './webhdfs-client.js';
 const MAX_RESYNCS = 5;
 
 /** @internal Options of a {@link WebHdfsFileOutput}. */
-export interface WebHdfsFileOutputOptions {
+export interface WebHdfsFileOutputOptions extends BufferedFileOutputOptions {
   readonly client: WebHdfsClient;
-  readonly path: string;
-  /** The file's length when opened. */
-  readonly length: number;
-  /** Buffer threshold in bytes. */
-  readonly bufferBytes: number;
   /** Called after each APPEND with bytes and milliseconds (metrics). */
   readonly onAppend?: (bytes: number, ms: number) => void;
 }
 
-/** @internal A batched-append writer for one HDFS file. */
-export class WebHdfsFileOutput implements FileOutput {
-  readonly path: string;
+/** @internal A batched-append writer for one HDFS file: each batch is one APPEND, durable once sent. */
+export class WebHdfsFileOutput extends BufferedFileOutput {
   private readonly client: WebHdfsClient;
-  private readonly bufferBytes: number;
   private readonly onAppend: ((bytes: number, ms: number) => void) | undefined;
-  private durable: number;
-  private chunks: Buffer[] = [];
-  private buffered = 0;
-  private state: 'open' | 'closed' | 'failed' = 'open';
   /** Whether the file may hold a prefix of the pending bytes (an APPEND's outcome is unknown). */
   private uncertain = false;
-  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(options: WebHdfsFileOutputOptions) {
+    super(options);
     this.client = options.client;
-    this.path = options.path;
-    this.durable = options.length;
-    this.bufferBytes = options.bufferBytes;
     this.onAppend = options.onAppend;
   }
 
-  get position(): number {
-    return this.durable + this.buffered;
-  }
-
-  get durableLength(): number {
-    return this.durable;
-  }
-
-  get closed(): boolean {
-    return this.state !== 'open';
-  }
-
-  write(data: Uint8Array | string): Promise<void> {
-    const closed = this.closedError('write');
-    if (closed) return Promise.reject(closed);
-    const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data);
-    this.chunks.push(buf);
-    this.buffered += buf.length;
-    if (this.buffered < this.bufferBytes) return Promise.resolve();
-    return this.enqueue(() => this.send());
-  }
-
-  flush(): Promise<number> {
-    const closed = this.closedError('flush');
-    if (closed) return Promise.reject(closed);
-    return this.enqueue(async () => {
-      await this.send();
-      return this.durable;
-    });
-  }
-
-  async close(): Promise<number> {
-    if (this.state !== 'open') {
-      await this.queue.catch(() => undefined);
-      return this.durable;
-    }
-    try {
-      return await this.enqueue(async () => {
-        await this.send();
-        return this.durable;
-      });
-    } finally {
-      this.state = 'closed';
-    }
-  }
-
-  async abort(): Promise<void> {
-    this.state = 'closed';
-    this.chunks = [];
-    this.buffered = 0;
-    await this.queue.catch(() => undefined);
-  }
-
-  private enqueue<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(task, task);
-    this.queue = run.catch(() => undefined);
-    return run;
-  }
-
-  private closedError(what: string): FileSystemError | undefined {
-    if (this.state === 'open') return undefined;
-    return new FileSystemError(
-      `${what} on ${this.path}: the output is ${this.state === 'failed' ? 'failed' : 'closed'}. Open the file again with append().`,
-      { code: HdfsErrorCode.HDFS_OUTPUT_CLOSED, operation: what, path: this.path },
-    );
-  }
-
-  /** Sends everything buffered as one APPEND. */
-  private async send(): Promise<void> {
-    if (this.buffered === 0) return;
-    const batch = this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks, this.buffered);
-    this.chunks = [];
-    this.buffered = 0;
+  /** Sends `batch` as one APPEND. */
+  protected async writeBatch(batch: Buffer): Promise<void> {
     const started = Date.now();
-    const before = this.durable;
-    try {
-      await this.appendResolvingAmbiguity(batch);
-    } catch (error) {
-      // Keep the bytes not yet durable so a caller that retries flush() does not lose them.
-      const unsent = batch.subarray(this.durable - before);
-      this.chunks = [unsent, ...this.chunks];
-      this.buffered += unsent.length;
-      throw error;
-    }
+    await this.appendResolvingAmbiguity(batch);
     this.onAppend?.(batch.length, Date.now() - started);
   }
+
+  /** An APPEND is durable once it returned: nothing more to do. */
+  protected async sync(): Promise<void> {}
 
   /**
    * Reads the file's length after a successful APPEND (WebHDFS answers APPEND with no length) and
@@ -150,6 +60,7 @@ export class WebHdfsFileOutput implements FileOutput {
       );
     }
     this.durable = length;
+    this.written = length;
   }
 
   /**
@@ -193,6 +104,7 @@ export class WebHdfsFileOutput implements FileOutput {
       );
     }
     this.durable += landed;
+    this.written = this.durable;
     this.uncertain = false;
     return rest.subarray(landed);
   }
