@@ -6,5 +6,10 @@ export type { LoggerOptions, MonitoringLogger } from './logger.js';
 export { MonitoringError, MonitoringErrorCode } from './errors.js';
 export type { MonitoringErrorOptions } from './errors.js';
 export { promMetricName } from './prometheus-exporter.js';
-export { kafkaLag, vertexMetrics } from './job-views.js';
-export type { JobSummary, VertexMetrics, KafkaPartitionLag } from './job-views.js';
+export { fileSinkStatus, kafkaLag, vertexMetrics } from './job-views.js';
+export type {
+  FileSinkStatus,
+  JobSummary,
+  KafkaPartitionLag,
+  VertexMetrics,
+} from './job-views.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricSample } from '@sluice/core';
-import { kafkaLag, vertexMetrics } from './job-views.js';
+import { fileSinkStatus, kafkaLag, vertexMetrics } from './job-views.js';
 
 function sample(name: string, value: number | null, extra: Partial<MetricSample> = {}): MetricSample {
   return {
@@ -29,6 +29,38 @@ describe('vertexMetrics', () => {
       sample('numRecordsOut', 999, { groups: ['user'] }),
     ]);
     expect(out.get('src')).toMatchObject({ numRecordsOut: 15, numRecordsOutPerSecond: 2.5, currentInputWatermark: 50 });
+  });
+
+  it('sums bytes where an operator counts them and leaves them null elsewhere', () => {
+    const one = { labels: { job_name: 'j', operator_id: 'src', subtask_index: '1' } };
+    const sink = { labels: { job_name: 'j', operator_id: 'sink', subtask_index: '0' } };
+    const out = vertexMetrics([
+      sample('numBytesIn', 100, { kind: 'counter' }),
+      sample('numBytesIn', 20, { ...one, kind: 'counter' }),
+      sample('numRecordsIn', 3, sink),
+    ]);
+    expect(out.get('src')).toMatchObject({ numBytesIn: 120, numBytesOut: null });
+    expect(out.get('sink')).toMatchObject({ numRecordsIn: 3, numBytesIn: null, numBytesOut: null });
+  });
+});
+
+describe('fileSinkStatus', () => {
+  it('sums part counts and bytes written per file sink operator over its subtasks', () => {
+    const at = (operator: string, subtask: string) => ({ labels: { job_name: 'j', operator_id: operator, subtask_index: subtask } });
+    expect(
+      fileSinkStatus([
+        sample('partsInProgress', 1, at('files', '0')),
+        sample('partsInProgress', 1, at('files', '1')),
+        sample('partsPending', 2, at('files', '1')),
+        sample('partsFinished', 5, { ...at('files', '0'), kind: 'counter' }),
+        sample('numBytesOut', 4096, { ...at('files', '0'), kind: 'counter' }),
+        sample('numBytesOut', 1024, { ...at('files', '1'), kind: 'counter' }),
+        sample('numBytesOut', 77, { ...at('kafka-out', '0'), kind: 'counter' }),
+        sample('partsFinished', 9, { ...at('files', '0'), groups: ['user'] }),
+      ]),
+    ).toEqual([
+      { operator: 'files', subtasks: 2, partsInProgress: 2, partsPending: 2, partsFinished: 5, bytesWritten: 5120 },
+    ]);
   });
 });
 

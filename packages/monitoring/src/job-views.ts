@@ -19,6 +19,25 @@ export interface VertexMetrics {
   readonly numRecordsOutPerSecond: number;
   readonly backPressuredTimeMsPerSecond: number;
   readonly currentInputWatermark: number | null;
+  /** Bytes read, where the operator counts them (the Kafka source); `null` otherwise. */
+  readonly numBytesIn: number | null;
+  /** Bytes written, where the operator counts them (Kafka and file sinks); `null` otherwise. */
+  readonly numBytesOut: number | null;
+}
+
+/** Part files of one file sink operator, summed over its subtasks. */
+export interface FileSinkStatus {
+  readonly operator: string;
+  /** Subtasks that report part metrics. */
+  readonly subtasks: number;
+  /** Parts open for writing (`partsInProgress`). */
+  readonly partsInProgress: number;
+  /** Parts closed and waiting for their checkpoint to complete (`partsPending`). */
+  readonly partsPending: number;
+  /** Parts committed to their final name (`partsFinished`). */
+  readonly partsFinished: number;
+  /** Bytes written (`numBytesOut`); `null` when the sink does not count them. */
+  readonly bytesWritten: number | null;
 }
 
 /** Lag of one Kafka partition read by a source subtask. */
@@ -44,34 +63,88 @@ export function summary(status: JobStatus): JobSummary {
   };
 }
 
-const SUMMED = [
+const RECORDS = [
   'numRecordsIn',
   'numRecordsOut',
   'numRecordsInPerSecond',
   'numRecordsOutPerSecond',
   'backPressuredTimeMsPerSecond',
 ] as const;
+const BYTES = ['numBytesIn', 'numBytesOut'] as const;
+const PARTS = ['partsInProgress', 'partsPending', 'partsFinished'] as const;
 
-/** Aggregates the standard metrics of every operator, by uid. */
-export function vertexMetrics(metrics: readonly MetricSample[]): Map<string, VertexMetrics> {
-  const out = new Map<string, Record<string, number | null>>();
+interface OperatorSums {
+  /** Sum over subtasks per metric name; absent when no subtask reports a number. */
+  readonly sums: Map<string, number>;
+  readonly subtasks: Map<string, Set<string>>;
+  minWatermark: number | null;
+}
+
+/**
+ * Sums the operator-level metrics named in `names` (not those in user groups) over each
+ * operator's subtasks, by uid; also keeps the minimum `currentInputWatermark`.
+ */
+function operatorSums(
+  metrics: readonly MetricSample[],
+  names: readonly string[],
+): Map<string, OperatorSums> {
+  const out = new Map<string, OperatorSums>();
   for (const sample of metrics) {
     const uid = sample.labels['operator_id'];
     if (uid === undefined || sample.groups.length > 0) continue;
-    const entry: Record<string, number | null> = out.get(uid) ?? {
-      ...Object.fromEntries(SUMMED.map((k) => [k, 0])),
-      currentInputWatermark: null,
-    };
+    const entry = out.get(uid) ?? { sums: new Map(), subtasks: new Map(), minWatermark: null };
     out.set(uid, entry);
     const value = typeof sample.value === 'number' ? sample.value : null;
-    if ((SUMMED as readonly string[]).includes(sample.name)) {
-      entry[sample.name] = (entry[sample.name] ?? 0) + (value ?? 0);
+    if (names.includes(sample.name)) {
+      entry.sums.set(sample.name, (entry.sums.get(sample.name) ?? 0) + (value ?? 0));
+      const subtasks = entry.subtasks.get(sample.name) ?? new Set<string>();
+      subtasks.add(sample.labels['subtask_index'] ?? '');
+      entry.subtasks.set(sample.name, subtasks);
     } else if (sample.name === 'currentInputWatermark' && value !== null) {
-      const before = entry['currentInputWatermark'] ?? null;
-      entry['currentInputWatermark'] = before === null ? value : Math.min(before, value);
+      entry.minWatermark =
+        entry.minWatermark === null ? value : Math.min(entry.minWatermark, value);
     }
   }
-  return out as unknown as Map<string, VertexMetrics>;
+  return out;
+}
+
+/** Aggregates the standard metrics of every operator, by uid. */
+export function vertexMetrics(metrics: readonly MetricSample[]): Map<string, VertexMetrics> {
+  const out = new Map<string, VertexMetrics>();
+  for (const [uid, { sums, minWatermark }] of operatorSums(metrics, [...RECORDS, ...BYTES])) {
+    out.set(uid, {
+      numRecordsIn: sums.get('numRecordsIn') ?? 0,
+      numRecordsOut: sums.get('numRecordsOut') ?? 0,
+      numRecordsInPerSecond: sums.get('numRecordsInPerSecond') ?? 0,
+      numRecordsOutPerSecond: sums.get('numRecordsOutPerSecond') ?? 0,
+      backPressuredTimeMsPerSecond: sums.get('backPressuredTimeMsPerSecond') ?? 0,
+      currentInputWatermark: minWatermark,
+      numBytesIn: sums.get('numBytesIn') ?? null,
+      numBytesOut: sums.get('numBytesOut') ?? null,
+    });
+  }
+  return out;
+}
+
+/**
+ * The file sinks of a job: every operator that reports `partsInProgress`, `partsPending` or
+ * `partsFinished`, with its bytes written, ordered by uid.
+ */
+export function fileSinkStatus(metrics: readonly MetricSample[]): FileSinkStatus[] {
+  const out: FileSinkStatus[] = [];
+  for (const [operator, { sums, subtasks }] of operatorSums(metrics, [...PARTS, 'numBytesOut'])) {
+    if (!PARTS.some((name) => sums.has(name))) continue;
+    const reporting = new Set(PARTS.flatMap((name) => [...(subtasks.get(name) ?? [])]));
+    out.push({
+      operator,
+      subtasks: reporting.size,
+      partsInProgress: sums.get('partsInProgress') ?? 0,
+      partsPending: sums.get('partsPending') ?? 0,
+      partsFinished: sums.get('partsFinished') ?? 0,
+      bytesWritten: sums.get('numBytesOut') ?? null,
+    });
+  }
+  return out.sort((a, b) => (a.operator < b.operator ? -1 : a.operator > b.operator ? 1 : 0));
 }
 
 /** The job with its graph, per-operator aggregates and checkpoint counts (no raw metrics). */

@@ -11,7 +11,7 @@ import type { JobHandle, JobStatus } from '@sluice/core';
 import { loadDashboardAssets } from './dashboard-assets.js';
 import type { Asset } from './dashboard-assets.js';
 import { MonitoringError, MonitoringErrorCode } from './errors.js';
-import { jobDetail, kafkaLag, summary } from './job-views.js';
+import { fileSinkStatus, jobDetail, kafkaLag, summary } from './job-views.js';
 import { createLogger } from './logger.js';
 import type { MonitoringLogger } from './logger.js';
 import { PrometheusExporter } from './prometheus-exporter.js';
@@ -220,6 +220,10 @@ export async function startMonitoring(
       });
       return;
     }
+    if (path === '/config') {
+      if (!read) throw methodNotAllowed(method, path);
+      return json(response, { allowControl: tokenDigest !== undefined });
+    }
     if (parts[0] !== 'jobs')
       throw new HttpError(404, MonitoringErrorCode.MONITORING_NOT_FOUND, `No route ${path}.`);
     if (parts.length === 1) {
@@ -253,6 +257,8 @@ export async function startMonitoring(
         return json(response, { exceptions: status.exceptions });
       case 'kafka':
         return json(response, { partitions: kafkaLag(status.metrics) });
+      case 'file-sinks':
+        return json(response, { sinks: fileSinkStatus(status.metrics) });
       default:
         throw new HttpError(404, MonitoringErrorCode.MONITORING_NOT_FOUND, `No route ${path}.`);
     }

@@ -64,6 +64,26 @@ describe('startMonitoring against a running job', () => {
     });
   });
 
+  it('serves file sink status and bytes per operator where the operators report them', async () => {
+    job = await startTestJob({ checkpointInterval: 100, fileSinkMetrics: true });
+    server = await startMonitoring(job, { logger: captureLogger().logger });
+    const sinks = await waitFor('finished parts in /file-sinks', async () => {
+      const { body } = await getJson(`/jobs/${job?.jobId}/file-sinks`);
+      return body.sinks[0]?.partsFinished > 0 ? body.sinks : undefined;
+    });
+    expect(sinks).toEqual([
+      expect.objectContaining({ operator: 'discard', subtasks: 2, partsInProgress: 2, bytesWritten: expect.any(Number) }),
+    ]);
+    expect(sinks[0].bytesWritten).toBeGreaterThan(0);
+    const { body } = await getJson(`/jobs/${job.jobId}`);
+    expect(body.vertices[0].metrics.numBytesIn).toBeGreaterThan(0);
+    expect(body.vertices[0].metrics.numBytesOut).toBeNull();
+    expect(body.vertices[3].metrics.numBytesOut).toBeGreaterThan(0);
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    expect(text).toMatch(/sluice_operator_partsFinished_total\{[^}]*operator_id="discard"[^}]*\} [1-9]/);
+    expect(text).toMatch(/sluice_operator_partsInProgress\{[^}]*operator_id="discard"/);
+  });
+
   it('lists completed checkpoints with duration and size', async () => {
     job = await startTestJob({ checkpointInterval: 100 });
     server = await startMonitoring(job, { logger: captureLogger().logger });
@@ -141,12 +161,14 @@ describe('control endpoints', () => {
       expect(body.error.code).toBe('MONITORING_CONTROL_DISABLED');
     }
     expect(job.status().state).toBe('running');
+    expect((await getJson('/config')).body).toEqual({ allowControl: false });
   });
 
   it('need the bearer token when allowControl is on; the token is never logged', async () => {
     const { lines, logger } = captureLogger();
     job = await startTestJob({ checkpointInterval: 60_000 });
     server = await startMonitoring(job, { logger, allowControl: true, token: TOKEN });
+    expect((await getJson('/config')).body).toEqual({ allowControl: true });
     const refused: Record<string, string>[] = [
       {},
       { authorization: 'Bearer wrong-token-0123456789abcde' },

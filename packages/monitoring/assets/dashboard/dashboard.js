@@ -1,12 +1,19 @@
 // Sluice dashboard: polls the REST API once a second and renders the job graph, checkpoints,
-// Kafka lag, sink metrics and the last exception. Plain DOM, no framework; every value from the
-// job is set as text (never as HTML).
+// Kafka lag, file sink status, sink metrics and the last exception, and offers the control calls
+// when the server allows them. Plain DOM, no framework; every value from the job is set as text
+// (never as HTML).
 const SVG = 'http://www.w3.org/2000/svg';
+// Metrics shown elsewhere (graph, file sink panel), left out of the sink metrics table.
 const STANDARD = new Set([
   'numRecordsIn', 'numRecordsOut', 'numRecordsInPerSecond', 'numRecordsOutPerSecond',
   'currentInputWatermark', 'accumulatedBackPressuredTimeMs', 'backPressuredTimeMsPerSecond',
+  'numBytesIn', 'numBytesOut', 'partsInProgress', 'partsPending', 'partsFinished',
 ]);
 let selected = new URLSearchParams(location.search).get('job');
+let config = null;
+let currentState = null;
+// Previous byte counts, to show rates: key → { value, at }.
+const lastBytes = new Map();
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -35,6 +42,29 @@ function bytes(n) {
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
   return `${(n / 1024 / 1024).toFixed(1)} MiB`;
 }
+function bytesPerSecond(n) {
+  return n === null || n === undefined ? '–' : `${bytes(Math.round(n))}/s`;
+}
+// Per-second rate of a growing count since the previous poll (null on the first one or after a reset).
+function perSecond(key, value, now) {
+  if (value === null || value === undefined) return null;
+  const before = lastBytes.get(key);
+  lastBytes.set(key, { value, at: now });
+  if (!before || now <= before.at || value < before.value) return null;
+  return ((value - before.value) * 1000) / (now - before.at);
+}
+function byteRates(job) {
+  const now = Date.now();
+  const out = new Map();
+  for (const vertex of job.vertices) {
+    const m = vertex.metrics ?? {};
+    out.set(vertex.uid, {
+      in: perSecond(`${job.jobId}/${vertex.uid}/in`, m.numBytesIn, now),
+      out: perSecond(`${job.jobId}/${vertex.uid}/out`, m.numBytesOut, now),
+    });
+  }
+  return out;
+}
 function ms(n) {
   if (n === undefined || n === null) return '–';
   return n < 1000 ? `${Math.round(n)} ms` : `${(n / 1000).toFixed(1)} s`;
@@ -44,7 +74,7 @@ function duration(n) {
   return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m ${s % 60}s`;
 }
 
-function renderGraph(job) {
+function renderGraph(job, rates) {
   const container = document.getElementById('job-graph');
   const depth = new Map();
   for (const vertex of job.vertices) {
@@ -56,7 +86,8 @@ function renderGraph(job) {
     const d = depth.get(vertex.uid);
     columns.set(d, [...(columns.get(d) ?? []), vertex]);
   }
-  const W = 210, H = 92, GX = 70, GY = 24;
+  const withBytes = job.vertices.some((v) => v.metrics && (v.metrics.numBytesIn !== null || v.metrics.numBytesOut !== null));
+  const W = 210, H = withBytes ? 108 : 92, GX = 70, GY = 24;
   const rows = Math.max(1, ...[...columns.values()].map((c) => c.length));
   const width = columns.size * (W + GX) - GX + 20;
   const height = rows * (H + GY) - GY + 20;
@@ -89,6 +120,14 @@ function renderGraph(job) {
     g.append(svg('text', { x: 10, y: 52, class: 'rates' }, `in ${rate(m.numRecordsInPerSecond)}/s · out ${rate(m.numRecordsOutPerSecond)}/s`));
     g.append(svg('text', { x: 10, y: 68 }, `records in ${(m.numRecordsIn ?? 0).toLocaleString()} · out ${(m.numRecordsOut ?? 0).toLocaleString()}`));
     g.append(svg('text', { x: 10, y: 84 }, `back-pressure ${Math.round(bp)} ms/s`));
+    if (m.numBytesIn != null || m.numBytesOut != null) {
+      const r = rates.get(vertex.uid);
+      const parts = [
+        ...(m.numBytesIn != null ? [`in ${bytesPerSecond(r.in)}`] : []),
+        ...(m.numBytesOut != null ? [`out ${bytesPerSecond(r.out)}`] : []),
+      ];
+      g.append(svg('text', { x: 10, y: 100, class: 'bytes' }, `bytes ${parts.join(' · ')}`));
+    }
     root.append(g);
   }
   container.replaceChildren(root);
@@ -124,6 +163,21 @@ function renderKafka(data) {
   document.getElementById('kafka-empty').hidden = data.partitions.length > 0;
 }
 
+function renderFileSinks(data, rates) {
+  const section = document.getElementById('file-sinks');
+  section.hidden = data.sinks.length === 0;
+  section.querySelector('tbody').replaceChildren(
+    ...data.sinks.map((s) =>
+      el('tr', { 'data-operator': s.operator },
+        el('td', {}, s.operator), el('td', {}, s.subtasks),
+        el('td', { class: 'in-progress' }, s.partsInProgress), el('td', { class: 'pending' }, s.partsPending),
+        el('td', { class: 'finished' }, s.partsFinished), el('td', { class: 'bytes-written' }, bytes(s.bytesWritten)),
+        el('td', { class: 'write-rate' }, bytesPerSecond(rates.get(s.operator)?.out)),
+      ),
+    ),
+  );
+}
+
 function renderSinks(job, metrics) {
   const sinks = new Set(job.vertices.filter((v) => v.kind === 'sink').map((v) => v.uid));
   const rows = metrics.metrics.filter((m) => sinks.has(m.labels.operator_id) && !STANDARD.has(m.name));
@@ -157,24 +211,76 @@ async function refresh() {
   if (selected) select.value = selected;
   if (!selected) return;
   const base = `jobs/${encodeURIComponent(selected)}`;
-  const [job, checkpoints, kafka, metrics] = await Promise.all([
-    get(base), get(`${base}/checkpoints`), get(`${base}/kafka`), get(`${base}/metrics`),
+  const [job, checkpoints, kafka, fileSinks, metrics] = await Promise.all([
+    get(base), get(`${base}/checkpoints`), get(`${base}/kafka`), get(`${base}/file-sinks`), get(`${base}/metrics`),
   ]);
+  currentState = job.state;
+  renderControl();
   const state = document.getElementById('job-state');
   state.textContent = job.state;
   state.className = `state ${job.state}`;
   document.getElementById('job-uptime').textContent = `up ${duration(job.durationMs)}`;
   document.getElementById('job-restarts').textContent = `${job.restarts} restarts`;
-  renderGraph(job);
+  const rates = byteRates(job);
+  renderGraph(job, rates);
   renderCheckpoints(checkpoints);
   renderKafka(kafka);
+  renderFileSinks(fileSinks, rates);
   renderSinks(job, metrics);
   renderException(job);
+}
+
+// Control buttons: enabled only when the server has allowControl and the job is running.
+function renderControl() {
+  const why = !config
+    ? 'Loading…'
+    : !config.allowControl
+      ? 'Control is off: start monitoring with allowControl and a token to enable it.'
+      : currentState !== 'running'
+        ? `The job is ${currentState ?? 'not selected'}.`
+        : null;
+  document.getElementById('control-token').hidden = !config?.allowControl;
+  for (const id of ['trigger-checkpoint', 'cancel-job']) {
+    const button = document.getElementById(id);
+    button.disabled = why !== null;
+    if (why === null) button.removeAttribute('title');
+    else button.title = why;
+  }
+}
+
+function showControlResult(text, ok) {
+  const result = document.getElementById('control-result');
+  result.textContent = text;
+  result.className = ok ? 'ok' : 'error';
+}
+
+async function control(action) {
+  const token = document.getElementById('control-token').value;
+  if (token === '') {
+    document.getElementById('control-token').focus();
+    return showControlResult('Enter the control token first.', false);
+  }
+  if (action === 'cancel' && !confirm('Cancel the job? It takes a final checkpoint and stops.')) return;
+  showControlResult(action === 'cancel' ? 'Cancelling…' : 'Checkpoint triggered, waiting for it…', true);
+  try {
+    const response = await fetch(`jobs/${encodeURIComponent(selected)}/${action}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      cache: 'no-store',
+    });
+    const body = await response.json();
+    if (!response.ok) return showControlResult(`Refused (HTTP ${response.status}, ${body.error?.code}): ${body.error?.message}`, false);
+    showControlResult(action === 'cancel' ? 'Cancel requested.' : `Checkpoint ${body.checkpointId} completed.`, true);
+  } catch (error) {
+    showControlResult(`Failed: ${error.message}`, false);
+  }
+  refresh().catch(() => undefined);
 }
 
 async function loop() {
   const connection = document.getElementById('connection');
   try {
+    config ??= await get('config');
     await refresh();
     connection.textContent = `updated ${new Date().toLocaleTimeString()}`;
   } catch (error) {
@@ -183,8 +289,11 @@ async function loop() {
   setTimeout(loop, 1000);
 }
 
+document.getElementById('trigger-checkpoint').addEventListener('click', () => void control('checkpoints'));
+document.getElementById('cancel-job').addEventListener('click', () => void control('cancel'));
+document.getElementById('control').addEventListener('submit', (event) => event.preventDefault());
 document.getElementById('job-select').addEventListener('change', (event) => {
   selected = event.target.value;
-  void refresh();
+  refresh().catch(() => undefined);
 });
 void loop();

@@ -1,11 +1,14 @@
 // A small checkpointed job run in-process for monitoring tests, and a wait-for-condition helper.
 import { InMemoryCheckpointStorage, StreamExecutionEnvironment, Types } from '@sluice/core';
 import type {
+  CheckpointListener,
   CheckpointedFunction,
+  Counter,
   FunctionInitializationContext,
   JobHandle,
   ListState,
   RuntimeContext,
+  Sink,
   Source,
   SourceContext,
 } from '@sluice/core';
@@ -15,6 +18,14 @@ class TickerSource implements Source<number>, CheckpointedFunction {
   private offset = 0;
   private running = true;
   private state: ListState<number> | undefined;
+  private bytesIn: Counter | undefined;
+
+  /** With `countBytes`, counts 8 bytes per record in `numBytesIn`, as a Kafka source would. */
+  constructor(private readonly countBytes: boolean) {}
+
+  open(context: RuntimeContext): void {
+    if (this.countBytes) this.bytesIn = context.metricGroup.counter('numBytesIn');
+  }
 
   initializeState(context: FunctionInitializationContext): void {
     this.state = context.operatorStateStore.getListState({ name: 'offset', type: Types.number() });
@@ -28,6 +39,7 @@ class TickerSource implements Source<number>, CheckpointedFunction {
   async run(ctx: SourceContext<number>): Promise<void> {
     while (this.running) {
       const wait = ctx.collect(this.offset);
+      this.bytesIn?.inc(8);
       this.offset += 1;
       if (wait) await wait;
       if (this.offset % 20 === 0) await new Promise((resolve) => setTimeout(resolve, 2));
@@ -39,6 +51,39 @@ class TickerSource implements Source<number>, CheckpointedFunction {
   }
 }
 
+/**
+ * A test-only sink that reports the file sink metrics (`partsInProgress`, `partsPending`,
+ * `partsFinished`, `numBytesOut`) of a made-up part file: 8 bytes per record, a part rolls every
+ * 200 records and is finished when the next checkpoint completes.
+ */
+class PartCountingSink implements Sink<number>, CheckpointListener {
+  private records = 0;
+  private inProgress = 0;
+  private pending = 0;
+  private finished: Counter | undefined;
+  private bytesOut: Counter | undefined;
+
+  open(context: RuntimeContext): void {
+    const group = context.metricGroup;
+    group.gauge('partsInProgress', () => this.inProgress);
+    group.gauge('partsPending', () => this.pending);
+    this.finished = group.counter('partsFinished');
+    this.bytesOut = group.counter('numBytesOut');
+  }
+
+  invoke(): void {
+    this.records += 1;
+    this.inProgress = 1;
+    this.bytesOut?.inc(8);
+    if (this.records % 200 === 0) this.pending += 1;
+  }
+
+  notifyCheckpointComplete(): void {
+    this.finished?.inc(this.pending);
+    this.pending = 0;
+  }
+}
+
 /** Options of {@link startTestJob}. */
 export interface TestJobOptions {
   /** Name of the job. */
@@ -47,6 +92,11 @@ export interface TestJobOptions {
   readonly checkpointInterval?: number;
   /** The map function throws once this many records went through. */
   readonly failAfter?: number;
+  /**
+   * The source counts `numBytesIn` and the sink reports file sink metrics (see
+   * {@link PartCountingSink}) instead of the `writer.written` counter.
+   */
+  readonly fileSinkMetrics?: boolean;
 }
 
 /** Starts `ticker → map(x2) → filter(even) → rebalance → sink` and returns its handle. */
@@ -60,7 +110,7 @@ export async function startTestJob(options: TestJobOptions = {}): Promise<JobHan
   let seen = 0;
   const failAfter = options.failAfter;
   env
-    .addSource(new TickerSource(), { name: 'ticker' })
+    .addSource(new TickerSource(options.fileSinkMetrics === true), { name: 'ticker' })
     .uid('ticker')
     .map((n: number) => {
       seen += 1;
@@ -73,12 +123,16 @@ export async function startTestJob(options: TestJobOptions = {}): Promise<JobHan
     .name('keep-quarters')
     .uid('keep-quarters')
     .rebalance()
-    .addSink({
-      open(context: RuntimeContext) {
-        context.metricGroup.addGroup('writer').counter('written');
-      },
-      invoke: () => undefined,
-    })
+    .addSink(
+      options.fileSinkMetrics === true
+        ? new PartCountingSink()
+        : {
+            open(context: RuntimeContext) {
+              context.metricGroup.addGroup('writer').counter('written');
+            },
+            invoke: () => undefined,
+          },
+    )
     .name('discard')
     .uid('discard')
     .setParallelism(2);
