@@ -23,6 +23,7 @@ const steps: [string, string[]][] = [
   ['core-throughput.js', [...flag, '--out', out]],
   ['core-keyed.js', [...flag, '--out', out]],
   ['serialization.js', [...flag, '--out', out]],
+  ['files.js', [...flag, '--out', out]],
   ['connectors.js', [...flag, '--out', out, '--images', images]],
 ];
 let failed = false;

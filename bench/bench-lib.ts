@@ -10,6 +10,12 @@ export function isQuick(args: readonly string[]): boolean {
   return args.includes('--quick') || process.env['npm_config_quick'] === 'true';
 }
 
+/** The value after `name` on the command line (`--out file` → `file`), if any. */
+export function argValue(args: readonly string[], name: string): string | undefined {
+  const index = args.indexOf(name);
+  return index >= 0 ? args[index + 1] : undefined;
+}
+
 export function median(values: readonly number[]): number {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
@@ -68,6 +74,31 @@ export interface RunReport {
   peakRssBytes: number;
   /** Durations of the checkpoints completed during the run, ms (empty when not observable). */
   checkpointMs?: number[];
+  /** End-to-end latency measured inside the job (when the driver cannot watch the output). */
+  latency?: LatencySummary;
+}
+
+/** Percentiles of end-to-end latencies (record timestamp → committed-visible), ms. */
+export interface LatencySummary {
+  p50: number;
+  p99: number;
+  /** Records measured. */
+  n: number;
+}
+
+export function latencySummary(values: readonly number[]): LatencySummary {
+  return { p50: percentile(values, 50), p99: percentile(values, 99), n: values.length };
+}
+
+/** Records per second, formatted (`37.3 k/s`, `1.20 M/s`; `n/a` when not finite). */
+export function fmtRate(value: number): string {
+  if (!Number.isFinite(value)) return 'n/a';
+  return value >= 1e6 ? `${(value / 1e6).toFixed(2)} M/s` : `${(value / 1e3).toFixed(1)} k/s`;
+}
+
+/** `a / b` formatted as `1.18×` (`n/a` when either is missing). */
+export function ratio(a: number, b: number): string {
+  return Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}×` : 'n/a';
 }
 
 /** The last line of `stdout` that parses as a JSON object. */

@@ -10,8 +10,6 @@
  * JSON RunReport line at the end.
  */
 import { mkdir, open } from 'node:fs/promises';
-import type { FileHandle } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import type {
   Collector,
@@ -20,7 +18,7 @@ import type {
   KeyedRuntimeContext,
   ValueState,
 } from '@sluice/core';
-import type { RunReport } from './bench-lib.js';
+import { JobRecorder, runJob } from './job-report.js';
 import { aggregateOutput, parseForAggregate, transform } from './workload.js';
 
 export interface JobSpec {
@@ -36,24 +34,17 @@ export interface JobSpec {
   endOffsets: number[];
   /** Restore the newest checkpoint of an earlier (killed) run. */
   restore: boolean;
+  /**
+   * Latency mode (the raw C loop only, which has no finished files to watch): record commit time −
+   * record timestamp for the records with at least this id.
+   */
+  latencyFromId?: number;
   webhdfs?: { url: string; user: string };
 }
 
 const spec = JSON.parse(process.argv[2] ?? '{}') as JobSpec;
-const totalInput = spec.endOffsets.reduce((a, b) => a + b, 0);
-const warmAt = Math.max(1, Math.floor(totalInput / 5));
-let seen = 0;
-let firstAt = 0;
-let warmMark = 0;
-const checkpointMs: number[] = [];
-
-function count(): void {
-  seen += 1;
-  if (seen === 1) firstAt = performance.now();
-  else if (seen === warmAt) warmMark = performance.now();
-}
-
-const progress = setInterval(() => process.stdout.write(`progress ${seen}\n`), 100);
+const recorder = new JobRecorder(spec.endOffsets.reduce((a, b) => a + b, 0));
+const count = (): void => recorder.count();
 
 async function runSluice(): Promise<void> {
   // Imported here, so the raw kafkajs loop never loads (or depends on the build state of) Sluice.
@@ -75,13 +66,7 @@ async function runSluice(): Promise<void> {
       out.collect(aggregateOutput(ctx.getCurrentKey(), count, cents));
     }
   }
-  const {
-    FileSink,
-    LocalFileSystem,
-    OnCheckpointRollingPolicy,
-    SimpleStringEncoder,
-    WebHdfsFileSystem,
-  } = await import('@sluice/filesystem-hdfs');
+  const { benchFileSystem, rowFileSink } = await import('./file-output.js');
   const { DeliveryGuarantee, KafkaSink, KafkaSource, StartingOffsets } =
     await import('@sluice/kafka');
   const env = StreamExecutionEnvironment.create({ parallelism: 2, onWarning: () => {} });
@@ -130,16 +115,12 @@ async function runSluice(): Promise<void> {
       )
       .uid('output');
   } else {
-    const fileSystem =
-      spec.scenario === 'C-hdfs' && spec.webhdfs !== undefined
-        ? new WebHdfsFileSystem({ url: spec.webhdfs.url, user: spec.webhdfs.user })
-        : new LocalFileSystem();
     records
       .addSink(
-        FileSink.forRowFormat(spec.output, new SimpleStringEncoder<string>())
-          .withFileSystem(fileSystem)
-          .withRollingPolicy(new OnCheckpointRollingPolicy())
-          .build(),
+        rowFileSink(
+          spec.output,
+          benchFileSystem(spec.scenario === 'C-hdfs' ? spec.webhdfs : undefined),
+        ),
       )
       .uid('output');
   }
@@ -147,26 +128,16 @@ async function runSluice(): Promise<void> {
   // The source is unbounded: once every partition's last record was emitted, stop with a final
   // checkpoint (which commits the output), as Flink's bounded source does.
   const offsetKey = /\.KafkaConsumer\.topic\..+\.partition\.(\d+)\.currentOffsets$/;
-  let lastCheckpoint = -1;
   let stopping = false;
   const watch = setInterval(() => {
     const metrics = handle.metrics();
+    recorder.observe(metrics);
     let done = 0;
     for (const [name, value] of Object.entries(metrics)) {
       const match = offsetKey.exec(name);
       if (match === null) continue;
       const end = spec.endOffsets[Number(match[1])] ?? 0;
       if (typeof value === 'number' && value >= end - 1) done += 1;
-    }
-    const id = Object.entries(metrics).find(([name]) =>
-      name.endsWith('lastCompletedCheckpointId'),
-    )?.[1];
-    const duration = Object.entries(metrics).find(([name]) =>
-      name.endsWith('lastCheckpointDuration'),
-    )?.[1];
-    if (typeof id === 'number' && id !== lastCheckpoint && typeof duration === 'number') {
-      lastCheckpoint = id;
-      checkpointMs.push(duration);
     }
     if (!stopping && done === spec.endOffsets.length) {
       stopping = true;
@@ -245,7 +216,7 @@ async function runRaw(): Promise<void> {
           const started = performance.now();
           await transaction.sendOffsets({ consumerGroupId: spec.groupId, ...offsetsFor() });
           await transaction.commit();
-          checkpointMs.push(performance.now() - started);
+          recorder.checkpointMs.push(performance.now() - started);
           lastCommit = performance.now();
           if (end) done();
           else transaction = await producer.transaction();
@@ -259,9 +230,11 @@ async function runRaw(): Promise<void> {
     return;
   }
 
-  // C: one file per partition, appended per batch; every second fsync + offset commit.
-  await mkdir(spec.output, { recursive: true });
-  const files = new Map<number, FileHandle>();
+  // C: one file per partition, appended per batch; every second sync + offset commit.
+  const openFile = await appenders();
+  const files = new Map<number, Appender>();
+  /** Latency mode: timestamps of the records written since the last commit (ids from `latencyFromId`). */
+  const pendingTs: number[] = [];
   await consumer.connect();
   await consumer.subscribe({ topic: spec.input, fromBeginning: true });
   await consumer.run({
@@ -271,11 +244,16 @@ async function runRaw(): Promise<void> {
       for (const message of batch.messages) {
         count();
         const out = transform(message.value?.toString() ?? '');
-        if (out !== '') text += `${out}\n`;
+        if (out === '') continue;
+        text += `${out}\n`;
+        if (spec.latencyFromId !== undefined) {
+          const { id, ts } = JSON.parse(out) as { id: number; ts: number };
+          if (id >= spec.latencyFromId) pendingTs.push(ts);
+        }
       }
       let file = files.get(batch.partition);
       if (file === undefined) {
-        file = await open(join(spec.output, `part-${batch.partition}`), 'a');
+        file = await openFile(`${spec.output}/part-${batch.partition}`);
         files.set(batch.partition, file);
       }
       await file.write(text);
@@ -287,7 +265,9 @@ async function runRaw(): Promise<void> {
         await consumer.commitOffsets(
           offsetsFor().topics[0]!.partitions.map((p) => ({ ...p, topic: spec.input })),
         );
-        checkpointMs.push(performance.now() - started);
+        const committedAt = Date.now();
+        for (const ts of pendingTs.splice(0)) recorder.latencyMs.push(committedAt - ts);
+        recorder.checkpointMs.push(performance.now() - started);
         lastCommit = performance.now();
         if (end) done();
       }
@@ -299,32 +279,46 @@ async function runRaw(): Promise<void> {
   await Promise.all([...files.values()].map((f) => f.close()));
 }
 
-async function main(): Promise<void> {
-  if (spec.impl === 'sluice') await runSluice();
-  else await runRaw();
-  const end = performance.now();
-  clearInterval(progress);
-  const cpu = process.cpuUsage();
-  const report: RunReport = {
-    records: seen,
-    seconds: (end - firstAt) / 1000,
-    steadyRecords: warmMark === 0 ? seen : seen - warmAt,
-    steadySeconds:
-      ((warmMark === 0 ? firstAt : warmMark) === 0
-        ? 0
-        : end - (warmMark === 0 ? firstAt : warmMark)) / 1000,
-    startupMs: firstAt,
-    cpuSeconds: (cpu.user + cpu.system) / 1e6,
-    peakRssBytes: process.resourceUsage().maxRSS * 1024,
-    checkpointMs,
-  };
-  process.stdout.write(`progress ${seen}\n${JSON.stringify(report)}\n`);
+/** A file the raw C loop appends to. */
+interface Appender {
+  write(text: string): Promise<void>;
+  /** Makes the written bytes durable (fsync; on HDFS the WebHDFS append of the buffered bytes). */
+  sync(): Promise<void>;
+  close(): Promise<void>;
 }
 
-try {
-  await main();
-  process.exit(0);
-} catch (error) {
-  console.error(error);
-  process.exit(1);
+/**
+ * Opens the raw loop's files: on local disk with node:fs (no framework); on HDFS (C-hdfs) with the
+ * WebHDFS client the FileSink uses (`WebHdfsFileSystem`), as there is no other WebHDFS client.
+ */
+async function appenders(): Promise<(path: string) => Promise<Appender>> {
+  if (spec.scenario === 'C-hdfs' && spec.webhdfs !== undefined) {
+    const { benchFileSystem } = await import('./file-output.js');
+    const fileSystem = benchFileSystem(spec.webhdfs);
+    return async (path) => {
+      const out = await fileSystem.create(path);
+      return {
+        write: (text) => out.write(text),
+        sync: async () => {
+          await out.flush();
+        },
+        close: async () => {
+          await out.close();
+        },
+      };
+    };
+  }
+  await mkdir(spec.output, { recursive: true });
+  return async (path) => {
+    const handle = await open(path, 'a');
+    return {
+      write: async (text) => {
+        await handle.write(text);
+      },
+      sync: () => handle.sync(),
+      close: () => handle.close(),
+    };
+  };
 }
+
+await runJob(recorder, () => (spec.impl === 'sluice' ? runSluice() : runRaw()));

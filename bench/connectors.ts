@@ -8,29 +8,45 @@
  *
  *   node dist/connectors.js [--quick] [--out <markdown file>] [--images <dir>]
  */
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { cpus, freemem, loadavg, totalmem, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 import { createReadCommittedConsumer } from '@sluice/kafka';
-import { VERSIONS, resolveKafkaJars, startKafka } from '@sluice/testkit';
-import type { KafkaServer } from '@sluice/testkit';
-import { isQuick, lastJsonLine, median, spreadPercent, writeSection } from './bench-lib.js';
-import type { RunReport } from './bench-lib.js';
+import { LocalFileSystem } from '@sluice/filesystem-hdfs';
+import type { FileSystem } from '@sluice/filesystem-hdfs';
+import {
+  VERSIONS,
+  createKafkaTopic,
+  resolveKafkaJars,
+  startHdfs,
+  startKafka,
+} from '@sluice/testkit';
+import type { HdfsServer, KafkaServer } from '@sluice/testkit';
+import {
+  argValue as argValueOf,
+  fmtRate,
+  isQuick,
+  lastJsonLine,
+  latencySummary,
+  median,
+  ratio,
+  spreadPercent,
+  writeSection,
+} from './bench-lib.js';
+import type { LatencySummary, RunReport } from './bench-lib.js';
 import { writePng } from './charts.js';
+import { benchFileSystem, webhdfsOf } from './file-output.js';
+import { finishedFiles, finishedLines } from './finished-files.js';
+import { hdfsPut, putRate } from './hdfs-put.js';
 import type { JobSpec } from './connectors-job.js';
-import { expectedOutput, makeRecord } from './workload.js';
+import { failureCause, killChildren, log, run } from './processes.js';
+import { expectedOutput, makeRecord, transform } from './workload.js';
 
 const args = process.argv.slice(2);
 const quick = isQuick(args);
-const argValue = (name: string): string | undefined => {
-  const index = args.indexOf(name);
-  return index >= 0 ? args[index + 1] : undefined;
-};
+const argValue = (name: string): string | undefined => argValueOf(args, name);
 const here = dirname(fileURLToPath(import.meta.url));
 const benchRoot = resolve(here, '..');
 const outFile = argValue('--out');
@@ -43,12 +59,13 @@ const only = new Set((argValue('--only') ?? '').split(',').filter((x) => x !== '
 const wanted = (...names: string[]): boolean =>
   names.every((n) => only.size === 0 || only.has(n) || ![...only].some((o) => sameKind(o, n)));
 function sameKind(a: string, b: string): boolean {
-  const scenarios = ['A', 'B', 'C', 'D'];
+  const scenarios = ['A', 'B', 'C', 'C-hdfs', 'D', 'latency'];
   return scenarios.includes(a) === scenarios.includes(b);
 }
 const PARTITIONS = 4;
 const REPEATS = Number(argValue('--repeats') ?? (quick ? 1 : 3));
-const SIZES = [100, 1024] as const;
+/** Record sizes; the smoke run (`--quick`) keeps to 100 B. */
+const SIZES: readonly number[] = quick ? [100] : [100, 1024];
 const recordsArg = Number(argValue('--records') ?? Number.NaN);
 /** Input records per size (`--records N`: N of 100 B and N / 3 of 1 KB). */
 const RECORDS: Record<number, number> = Number.isFinite(recordsArg)
@@ -58,69 +75,13 @@ const RECORDS: Record<number, number> = Number.isFinite(recordsArg)
     : { 100: 300_000, 1024: 100_000 };
 const IMPLS = ['sluice', 'raw', 'flink'] as const;
 type Impl = (typeof IMPLS)[number];
-const SCENARIOS = ['A', 'B', 'C'] as const;
+const SCENARIOS = ['A', 'B', 'C', 'C-hdfs'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 const IMPL_NAMES: Record<Impl, string> = {
   sluice: 'Sluice',
   raw: 'raw kafkajs loop',
   flink: 'Apache Flink 2.2.1',
 };
-
-const children = new Set<ChildProcess>();
-const log = (line: string): void => {
-  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
-};
-
-/** Runs a command; resolves with stdout (rejects with the tail of stderr on a non-zero exit). */
-function run(
-  command: string,
-  commandArgs: readonly string[],
-  options: {
-    cwd?: string;
-    timeoutMs?: number;
-    onLine?: (line: string, child: ChildProcess) => void;
-  } = {},
-): Promise<{ stdout: string; stderr: string; code: number | null; signal: NodeJS.Signals | null }> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, commandArgs, {
-      cwd: options.cwd,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.add(child);
-    let stdout = '';
-    let stderr = '';
-    let pending = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      const text = chunk.toString();
-      stdout += text;
-      if (options.onLine !== undefined) {
-        pending += text;
-        const lines = pending.split('\n');
-        pending = lines.pop() ?? '';
-        for (const line of lines) options.onLine(line, child);
-      }
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString()).slice(-20_000);
-    });
-    const timer =
-      options.timeoutMs === undefined
-        ? undefined
-        : setTimeout(() => {
-            child.kill('SIGKILL');
-          }, options.timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      if (timer !== undefined) clearTimeout(timer);
-      children.delete(child);
-      resolvePromise({ stdout, stderr, code, signal });
-    });
-  });
-}
-
-function killChildren(): void {
-  for (const child of children) child.kill('SIGKILL');
-}
 
 // ---- setup -----------------------------------------------------------------------------------
 
@@ -137,16 +98,14 @@ async function sendWithRetry(send: () => Promise<unknown>): Promise<unknown> {
 }
 
 async function produceInput(
-  kafka: Kafka,
+  ctx: { kafka: Kafka; server: KafkaServer },
   input: { topic: string; size: number; count: number },
 ): Promise<number[]> {
   const { topic, size, count } = input;
+  const { kafka } = ctx;
+  await createTopic(ctx, topic);
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({
-    topics: [{ topic, numPartitions: PARTITIONS }],
-    waitForLeaders: true,
-  });
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
   const batch = 2_000;
@@ -168,14 +127,8 @@ async function produceInput(
   return ends;
 }
 
-async function createTopic(kafka: Kafka, topic: string): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({
-    topics: [{ topic, numPartitions: PARTITIONS }],
-    waitForLeaders: true,
-  });
-  await admin.disconnect();
+async function createTopic(ctx: { server: KafkaServer }, topic: string): Promise<void> {
+  await createKafkaTopic({ brokers: ctx.server.bootstrapServers, topic, partitions: PARTITIONS });
 }
 
 async function buildFlink(): Promise<string> {
@@ -197,8 +150,25 @@ interface Context {
   server: KafkaServer;
   flinkClasspath: string;
   work: string;
-  inputs: Map<number, { topic: string; ends: number[] }>;
+  inputs: Map<number, Input>;
   seq: number;
+  /** The testkit's HDFS, started when C-hdfs runs. */
+  hdfs: HdfsServer | undefined;
+}
+
+/** Where a file scenario writes: local disk (C) or HDFS through WebHDFS (C-hdfs). */
+function fileSystemOf(ctx: Context, scenario: Scenario): FileSystem {
+  return benchFileSystem(scenario === 'C-hdfs' ? webhdfsOf(ctx.hdfs) : undefined);
+}
+
+/** Lines in the finished files a file scenario left in `dir`. */
+async function outputLines(ctx: Context, scenario: Scenario, dir: string): Promise<number> {
+  const fileSystem = fileSystemOf(ctx, scenario);
+  try {
+    return await finishedLines(fileSystem, dir);
+  } finally {
+    await fileSystem.close();
+  }
 }
 
 /** One cell of the matrix: scenario × record size × implementation. */
@@ -222,20 +192,29 @@ async function prepare(ctx: Context, scenario: Scenario, impl: Impl): Promise<Pr
   let output: string;
   if (scenario === 'A' || scenario === 'B') {
     output = `out-${name}`;
-    await createTopic(ctx.kafka, output);
+    await createTopic(ctx, output);
   } else {
-    output = join(ctx.work, `files-${name}`);
+    output = scenario === 'C-hdfs' ? `/bench/files-${name}` : join(ctx.work, `files-${name}`);
   }
   return { output, checkpointDir, groupId: `bench-${name}` };
 }
 
+/** An input topic and the end offsets (exclusive) of its partitions. */
+interface Input {
+  topic: string;
+  ends: number[];
+}
+
+/** A job to start: a cell, its output, and (latency runs) its own live input. */
+type JobRun<I extends Impl = Impl> = Cell<I> & { p: Prepared; input?: Input };
+
 function nodeJob(
   ctx: Context,
-  job: Cell<'sluice' | 'raw'> & { p: Prepared },
+  job: JobRun<'sluice' | 'raw'> & { latencyFromId?: number },
   restore = false,
 ): [string, string[]] {
   const { impl, scenario, size, p } = job;
-  const input = ctx.inputs.get(size)!;
+  const input = job.input ?? ctx.inputs.get(size)!;
   const spec: JobSpec = {
     impl,
     scenario,
@@ -246,6 +225,8 @@ function nodeJob(
     groupId: p.groupId,
     endOffsets: input.ends,
     restore,
+    ...(job.latencyFromId === undefined ? {} : { latencyFromId: job.latencyFromId }),
+    ...(scenario === 'C-hdfs' ? { webhdfs: webhdfsOf(ctx.hdfs) } : {}),
   };
   const extra =
     process.env['SLUICE_BENCH_CPU_PROF'] === '1' && impl === 'sluice'
@@ -254,10 +235,9 @@ function nodeJob(
   return [process.execPath, [...extra, join(here, 'connectors-job.js'), JSON.stringify(spec)]];
 }
 
-function flinkJob(ctx: Context, job: Cell & { p: Prepared }, restorePath = ''): [string, string[]] {
+function flinkJob(ctx: Context, job: JobRun, restorePath = ''): [string, string[]] {
   const { scenario, size, p } = job;
-  const input = ctx.inputs.get(size)!;
-  const total = input.ends.reduce((a, b) => a + b, 0);
+  const input = job.input ?? ctx.inputs.get(size)!;
   return [
     'java',
     [
@@ -271,7 +251,7 @@ function flinkJob(ctx: Context, job: Cell & { p: Prepared }, restorePath = ''): 
       p.output,
       p.checkpointDir,
       p.groupId,
-      String(total),
+      input.ends.join(','),
       ...(restorePath === '' ? [] : [restorePath]),
     ],
   ];
@@ -284,14 +264,21 @@ async function measure(ctx: Context, cell: Cell): Promise<RunReport> {
     impl === 'flink'
       ? flinkJob(ctx, { impl, scenario, size, p })
       : nodeJob(ctx, { impl, scenario, size, p });
-  const result = await run(command, commandArgs, { timeoutMs: 15 * 60_000 });
+  const flinkCheckpoints: number[] = [];
+  const result = await run(command, commandArgs, {
+    timeoutMs: 15 * 60_000,
+    onErrorLine: (line) => {
+      const duration = flinkCheckpointDuration(line);
+      if (duration !== undefined) flinkCheckpoints.push(duration);
+    },
+  });
   if (result.code !== 0) {
-    const cause = result.stderr.split('\n').find((line) => /Error|error:/.test(line)) ?? '';
     throw new Error(
-      `${impl} ${scenario} ${size} B failed (${result.code ?? result.signal}): ${cause}\n${result.stderr.slice(-3000)}`,
+      `${impl} ${scenario} ${size} B failed (${result.code ?? result.signal}): ${failureCause(result)}\n${result.stderr.slice(-3000)}`,
     );
   }
   const report = lastJsonLine<RunReport>(result.stdout);
+  if (impl === 'flink') report.checkpointMs = flinkCheckpoints;
   const expected = ctx.inputs.get(size)!.ends.reduce((a, b) => a + b, 0);
   if (report.records !== expected)
     throw new Error(`${impl} ${scenario}: processed ${report.records} of ${expected} records`);
@@ -304,13 +291,15 @@ async function measure(ctx: Context, cell: Cell): Promise<RunReport> {
         `${impl} A: ${visible} committed output records, expected ${expectedOutput(expected)}`,
       );
   } else {
-    const lines = await countFileLines(p.output);
+    const lines = await outputLines(ctx, scenario, p.output);
     if (lines !== expectedOutput(expected))
       throw new Error(
-        `${impl} C: ${lines} lines in finished files, expected ${expectedOutput(expected)}`,
+        `${impl} ${scenario}: ${lines} lines in finished files, expected ${expectedOutput(expected)}`,
       );
+    const fileSystem = fileSystemOf(ctx, scenario);
+    await fileSystem.delete(p.output, { recursive: true });
+    await fileSystem.close();
   }
-  if (scenario === 'C') await rm(p.output, { recursive: true, force: true });
   await rm(p.checkpointDir, { recursive: true, force: true });
   return report;
 }
@@ -350,24 +339,14 @@ async function countCommitted(
   return seen;
 }
 
-/** Lines in the finished (non-hidden) files under `dir`, recursively. */
-async function countFileLines(dir: string): Promise<number> {
-  if (!existsSync(dir)) return 0;
-  let lines = 0;
-  const { readFile } = await import('node:fs/promises');
-  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile() || entry.name.startsWith('.')) continue;
-    const text = await readFile(join(entry.parentPath, entry.name), 'utf8');
-    for (let i = 0; i < text.length; i += 1) if (text.charCodeAt(i) === 10) lines += 1;
-  }
-  return lines;
-}
-
-async function finishedFiles(dir: string): Promise<number> {
-  if (!existsSync(dir)) return 0;
-  return (await readdir(dir, { withFileTypes: true, recursive: true })).filter(
-    (e) => e.isFile() && !e.name.startsWith('.'),
-  ).length;
+/**
+ * The duration of a completed Flink checkpoint from the JobManager's log line
+ * (`Completed checkpoint 5 for job … (1234 bytes, checkpointDuration=56 ms, finalizationTime=0 ms).`).
+ */
+function flinkCheckpointDuration(line: string): number | undefined {
+  const match =
+    /Completed checkpoint \d+ for job \S+ \(\d+ bytes, checkpointDuration=(\d+) ms/.exec(line);
+  return match === null ? undefined : Number(match[1]);
 }
 
 // ---- ceiling: Kafka's own perf tools ---------------------------------------------------------
@@ -381,7 +360,7 @@ async function kafkaTools(ctx: Context, size: number, kafkaLib: string): Promise
   const count = ctx.inputs.get(size)!.ends.reduce((a, b) => a + b, 0);
   const classpath = join(kafkaLib, '*');
   const topic = `ceiling-${size}-${(ctx.seq += 1)}`;
-  await createTopic(ctx.kafka, topic);
+  await createTopic(ctx, topic);
   const bootstrap = ctx.server.bootstrapServers.join(',');
   const produced = await run('java', [
     '-Xmx512m',
@@ -521,15 +500,24 @@ async function recovery(ctx: Context, cell: Cell<'sluice' | 'flink'>): Promise<R
             .join('; ')}`
         : '');
     return recoveryResult(second, {
-      base: { impl, scenario, killedAfterRecords: lastProgress, firstCommitMs: visibleAt, exactlyOnce: visible === expectedOutput(total), output },
+      base: {
+        impl,
+        scenario,
+        killedAfterRecords: lastProgress,
+        firstCommitMs: visibleAt,
+        exactlyOnce: visible === expectedOutput(total),
+        output,
+      },
       lastProgress,
       total,
     });
   }
-  before = await finishedFiles(p.output);
+  const local = new LocalFileSystem();
+  const finishedCount = async (): Promise<number> => (await finishedFiles(local, p.output)).length;
+  before = await finishedCount();
   const restartAt = performance.now();
   const poll = setInterval(() => {
-    void finishedFiles(p.output).then((n) => {
+    void finishedCount().then((n) => {
       if (n > before && visibleAt === 0) visibleAt = performance.now() - restartAt;
     });
   }, 25);
@@ -539,10 +527,17 @@ async function recovery(ctx: Context, cell: Cell<'sluice' | 'flink'>): Promise<R
       : nodeJob(ctx, { impl, scenario, size, p }, true);
   const second = await run(c2, a2, { timeoutMs: RESTART_LIMIT_MS });
   clearInterval(poll);
-  const lines = await countFileLines(p.output);
+  const lines = await finishedLines(local, p.output);
   const output = `${lines.toLocaleString('en-US')} / ${expectedOutput(total).toLocaleString('en-US')}`;
   return recoveryResult(second, {
-    base: { impl, scenario, killedAfterRecords: lastProgress, firstCommitMs: visibleAt, exactlyOnce: lines === expectedOutput(total), output },
+    base: {
+      impl,
+      scenario,
+      killedAfterRecords: lastProgress,
+      firstCommitMs: visibleAt,
+      exactlyOnce: lines === expectedOutput(total),
+      output,
+    },
     lastProgress,
     total,
   });
@@ -561,7 +556,10 @@ function recoveryResult(
     };
   }
   const report = lastJsonLine<RunReport>(second.stdout);
-  return { ...options.base, replayed: Math.max(0, options.lastProgress + report.records - options.total) };
+  return {
+    ...options.base,
+    replayed: Math.max(0, options.lastProgress + report.records - options.total),
+  };
 }
 
 /** The newest retained Flink checkpoint (`<dir>/<job id>/chk-<n>` with a `_metadata` file). */
@@ -580,6 +578,167 @@ async function newestFlinkCheckpoint(dir: string): Promise<string> {
   return `file://${best}`;
 }
 
+// ---- end-to-end latency ----------------------------------------------------------------------
+
+/** Live input of the latency runs: records produced before the job starts (excluded), then a fixed rate. */
+const LATENCY = quick
+  ? { warmup: 200, rate: 2000, seconds: 3 }
+  : { warmup: 200, rate: 5000, seconds: 20 };
+
+interface LatencyRow {
+  scenario: 'A' | 'C';
+  impl: Impl;
+  /** Records measured and their latency percentiles, ms. */
+  summary: LatencySummary;
+}
+
+/** End offsets of `count` records written with partition = id mod PARTITIONS. */
+function endsOf(count: number): number[] {
+  return Array.from({ length: PARTITIONS }, (_, p) =>
+    Math.max(0, Math.ceil((count - p) / PARTITIONS)),
+  );
+}
+
+/**
+ * Record timestamp → committed-visible, for exactly-once output: the job reads a topic that a
+ * producer fills at a fixed rate while it runs; A: a read_committed reader of the output, C: a
+ * poll (every 50 ms) of the finished files (the raw C loop, whose files are never "finished",
+ * measures its own fsync + offset commit instead). Only records produced after the job's first
+ * record count.
+ */
+async function latency(
+  ctx: Context,
+  cell: { scenario: 'A' | 'C'; impl: Impl },
+): Promise<LatencyRow> {
+  const { scenario, impl } = cell;
+  const size = 100;
+  const total = LATENCY.warmup + LATENCY.rate * LATENCY.seconds;
+  const p = await prepare(ctx, scenario, impl);
+  const input: Input = { topic: `live-${p.groupId}`, ends: endsOf(total) };
+  await createTopic(ctx, input.topic);
+  const producer = ctx.kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  let produced = 0;
+  const produceUpTo = async (end: number): Promise<void> => {
+    const messages: { partition: number; value: string }[] = [];
+    for (; produced < Math.min(end, total); produced += 1)
+      messages.push({ partition: produced % PARTITIONS, value: makeRecord(produced, size) });
+    if (messages.length > 0)
+      await sendWithRetry(() => producer.send({ topic: input.topic, acks: -1, messages }));
+  };
+  await produceUpTo(LATENCY.warmup);
+  const latencies: number[] = [];
+  const measureLine = (text: string, visibleAt: number): void => {
+    const { id, ts } = JSON.parse(text) as { id: number; ts: number };
+    if (id >= LATENCY.warmup) latencies.push(visibleAt - ts);
+  };
+  const watch = await watchOutput(ctx, { scenario, impl, output: p.output, measureLine });
+  let started!: () => void;
+  const firstRecord = new Promise<void>((resolve) => {
+    started = resolve;
+  });
+  const [command, commandArgs] =
+    impl === 'flink'
+      ? flinkJob(ctx, { impl, scenario, size, p, input })
+      : nodeJob(ctx, { impl, scenario, size, p, input, latencyFromId: LATENCY.warmup });
+  const job = run(command, commandArgs, {
+    timeoutMs: 10 * 60_000,
+    onLine: (line) => {
+      if (/^progress [1-9]/.test(line)) started();
+    },
+  });
+  await Promise.race([firstRecord, job]);
+  const paceStart = performance.now();
+  while (
+    produced < total &&
+    (await Promise.race([job.then(() => true), sleep(50).then(() => false)])) === false
+  ) {
+    await produceUpTo(
+      LATENCY.warmup + Math.floor(((performance.now() - paceStart) / 1000) * LATENCY.rate),
+    );
+  }
+  await producer.disconnect();
+  const result = await job;
+  await watch.stop(expectedOutput(total));
+  await rm(p.checkpointDir, { recursive: true, force: true });
+  if (result.code !== 0)
+    throw new Error(
+      `latency ${scenario} ${impl} failed (${result.code ?? result.signal}): ${failureCause(result)}\n${result.stderr.slice(-3000)}`,
+    );
+  const report = lastJsonLine<RunReport>(result.stdout);
+  const summary = report.latency ?? latencySummary(latencies);
+  if (summary.n === 0) throw new Error(`latency ${scenario} ${impl}: no committed output observed`);
+  return { scenario, impl, summary };
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Watches a job's committed output and hands every newly visible record to `measureLine` with the
+ * time it became visible. `stop(expected)` waits until `expected` records were seen (at most 10 s
+ * without progress) and ends the watch.
+ */
+async function watchOutput(
+  ctx: Context,
+  options: {
+    scenario: 'A' | 'C';
+    impl: Impl;
+    output: string;
+    measureLine: (text: string, visibleAt: number) => void;
+  },
+): Promise<{ stop: (expected: number) => Promise<void> }> {
+  const { scenario, impl, output, measureLine } = options;
+  let seen = 0;
+  let lastSeen = performance.now();
+  const waitFor = async (expected: number, poll?: () => Promise<void>): Promise<void> => {
+    while (seen < expected && performance.now() - lastSeen < 10_000) {
+      await poll?.();
+      await sleep(50);
+    }
+  };
+  const see = (text: string, at: number): void => {
+    seen += 1;
+    lastSeen = performance.now();
+    measureLine(text, at);
+  };
+  if (scenario === 'A') {
+    const consumer = createReadCommittedConsumer(ctx.kafka, { groupId: `latency-${output}` });
+    await consumer.connect();
+    await consumer.subscribe({ topic: output, fromBeginning: true });
+    await consumer.run({
+      eachBatch: async ({ batch }) => {
+        const at = Date.now();
+        for (const m of batch.messages) see(m.value?.toString() ?? '{}', at);
+      },
+    });
+    return {
+      stop: async (expected) => {
+        await waitFor(expected);
+        await consumer.disconnect();
+      },
+    };
+  }
+  if (impl === 'raw') return { stop: () => Promise.resolve() };
+  const local = new LocalFileSystem();
+  const read = new Set<string>();
+  const poll = async (): Promise<void> => {
+    for (const file of await finishedFiles(local, output)) {
+      if (read.has(file.path)) continue;
+      read.add(file.path);
+      const at = Date.now();
+      const text = Buffer.from(await local.readFile(file.path)).toString('utf8');
+      for (const line of text.split('\n')) if (line !== '') see(line, at);
+    }
+  };
+  const timer = setInterval(() => void poll(), 50);
+  return {
+    stop: async (expected) => {
+      clearInterval(timer);
+      await waitFor(expected, poll);
+    },
+  };
+}
+
 // ---- report ----------------------------------------------------------------------------------
 
 type Key = `${Scenario}/${number}/${Impl}`;
@@ -587,13 +746,18 @@ const key = (scenario: Scenario, size: number, impl: Impl): Key => `${scenario}/
 
 const steadyRate = (r: RunReport): number => r.steadyRecords / r.steadySeconds;
 
-function fmtRate(value: number): string {
-  if (!Number.isFinite(value)) return 'n/a';
-  return value >= 1e6 ? `${(value / 1e6).toFixed(2)} M/s` : `${(value / 1e3).toFixed(1)} k/s`;
-}
+const inputCount = (ctx: Context, size: number): number =>
+  (ctx.inputs.get(size)?.ends ?? []).reduce((a, b) => a + b, 0);
 
-const ratio = (a: number, b: number): string =>
-  Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}×` : 'n/a';
+/** The lines scenario C writes for the input of `size` (the same bytes, up to the timestamps' digits). */
+function sameBytesAsC(ctx: Context, size: number): string {
+  const lines: string[] = [];
+  for (let id = 0; id < inputCount(ctx, size); id += 1) {
+    const out = transform(makeRecord(id, size));
+    if (out !== '') lines.push(`${out}\n`);
+  }
+  return lines.join('');
+}
 
 async function main(): Promise<void> {
   const loads: number[] = [];
@@ -604,32 +768,45 @@ async function main(): Promise<void> {
   let server: KafkaServer | undefined;
   const results = new Map<Key, RunReport[]>();
   const ceilings = new Map<number, Ceiling[]>();
+  const puts = new Map<number, number[]>();
   const recoveries: Recovery[] = [];
+  const latencies: LatencyRow[] = [];
   const failures: string[] = [];
+  let hdfs: HdfsServer | undefined;
   const onSignal = (): void => {
     killChildren();
-    void server?.stop().finally(() => process.exit(130));
+    void Promise.all([server?.stop(), hdfs?.stop()]).finally(() => process.exit(130));
+  };
+  const attempt = async (what: string, body: () => Promise<void>): Promise<void> => {
+    try {
+      await body();
+    } catch (error) {
+      failures.push(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+      log(`FAILED ${failures.at(-1) ?? ''}`);
+    }
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
     log(`quick=${quick}; starting Kafka and building the Flink job`);
-    const [started, flinkClasspath, kafkaLib] = await Promise.all([
+    const [started, flinkClasspath, kafkaLib, startedHdfs] = await Promise.all([
       startKafka(),
       buildFlink(),
       resolveKafkaJars(),
+      wanted('C-hdfs') ? startHdfs() : Promise.resolve(undefined),
     ]);
     server = started;
+    hdfs = startedHdfs;
     const kafka = new Kafka({
       clientId: 'bench',
       brokers: server.bootstrapServers,
       logLevel: logLevel.NOTHING,
     });
-    const ctx: Context = { kafka, server, flinkClasspath, work, inputs: new Map(), seq: 0 };
+    const ctx: Context = { kafka, server, flinkClasspath, work, inputs: new Map(), seq: 0, hdfs };
     for (const size of SIZES) {
       const topic = `in-${size}`;
       const t0 = performance.now();
-      const ends = await produceInput(kafka, { topic, size, count: RECORDS[size] ?? 0 });
+      const ends = await produceInput(ctx, { topic, size, count: RECORDS[size] ?? 0 });
       ctx.inputs.set(size, { topic, ends });
       log(
         `input ${topic}: ${ends.join('+')} records in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
@@ -648,11 +825,27 @@ async function main(): Promise<void> {
         } catch (error) {
           failures.push(`kafka tools ${size} B: ${String(error)}`);
         }
+        if (hdfs !== undefined && (only.size === 0 || only.has('tools'))) {
+          const server = hdfs;
+          await attempt(`round ${round + 1} hdfs dfs -put ${size} B`, async () => {
+            const put = await hdfsPut(server, {
+              text: sameBytesAsC(ctx, size),
+              localFile: join(work, `put-${size}-${round}.json`),
+              remoteDir: `/bench/put-${size}-${round}`,
+            });
+            // As input records per second, comparable with the C-hdfs rates.
+            const rate = (putRate(put) * inputCount(ctx, size)) / put.bytes;
+            puts.set(size, [...(puts.get(size) ?? []), rate]);
+            log(`round ${round + 1} ${size} B hdfs dfs -put: ${fmtRate(rate)}`);
+          });
+        }
         for (const scenario of SCENARIOS) {
           for (const impl of IMPLS) {
             if (!wanted(scenario, impl)) continue;
-            // The smoke run keeps Flink (≈ 20 s of JVM and MiniCluster start per job) to the 100 B records.
-            if (quick && impl === 'flink' && (size !== 100 || scenario === 'B')) continue;
+            // Flink's file sink writes to local disk only here (hdfs:// would need Hadoop in bench/flink).
+            if (impl === 'flink' && scenario === 'C-hdfs') continue;
+            // The smoke run keeps Flink (≈ 20 s of JVM and MiniCluster start per job) to A.
+            if (quick && impl === 'flink' && scenario !== 'A') continue;
             try {
               const report = await measure(ctx, { scenario, impl, size });
               results.set(key(scenario, size, impl), [
@@ -671,6 +864,18 @@ async function main(): Promise<void> {
             }
           }
         }
+      }
+    }
+    for (const scenario of ['A', 'C'] as const) {
+      for (const impl of IMPLS) {
+        if (!wanted('latency', impl) || (quick && impl === 'flink')) continue;
+        await attempt(`latency ${scenario} ${impl}`, async () => {
+          const row = await latency(ctx, { scenario, impl });
+          latencies.push(row);
+          log(
+            `latency ${scenario} ${impl}: p50 ${row.summary.p50} ms, p99 ${row.summary.p99} ms (${row.summary.n} records)`,
+          );
+        });
       }
     }
     for (const scenario of ['A', 'C'] as const) {
@@ -693,12 +898,21 @@ async function main(): Promise<void> {
   } finally {
     clearInterval(loadTimer);
     killChildren();
-    await server?.stop();
+    await Promise.all([server?.stop(), hdfs?.stop()]);
     await rm(work, { recursive: true, force: true });
   }
   loads.push(loadavg()[0] ?? 0);
   const minutes = (Date.now() - startedAt) / 60_000;
-  const markdown = report({ results, ceilings, recoveries, failures, loads, minutes });
+  const markdown = report({
+    results,
+    ceilings,
+    puts,
+    recoveries,
+    latencies,
+    failures,
+    loads,
+    minutes,
+  });
   process.stdout.write(`${markdown}\n`);
   if (outFile !== undefined) await writeSection(outFile, section, markdown);
   if (imagesDir !== undefined) await charts(imagesDir, results, ceilings);
@@ -711,7 +925,10 @@ async function main(): Promise<void> {
 interface Collected {
   results: Map<Key, RunReport[]>;
   ceilings: Map<number, Ceiling[]>;
+  /** `hdfs dfs -put` of C's output bytes, as input records per second. */
+  puts: Map<number, number[]>;
   recoveries: Recovery[];
+  latencies: LatencyRow[];
   failures: string[];
   loads: number[];
   minutes: number;
@@ -760,10 +977,13 @@ function report(c: Collected): string {
     '- **C**: Kafka → row-format `FileSink` (`SimpleStringEncoder`, default date-time bucket assigner, `OnCheckpointRollingPolicy` so that every checkpoint commits a finished part) on local disk; the raw loop appends each batch to one file per partition, fsyncs and commits offsets every second.',
   );
   lines.push(
-    '- **B**: Kafka → parse → filter → keyBy user (1,000 users) → running count and sum of cents per user in two keyed `ValueState`s → JSON totals → Kafka, EXACTLY_ONCE (Flink: `KeyedProcessFunction` with the same states; the raw loop: a `Map`, not checkpointed). **C-hdfs**: not measured in this run.',
+    '- **B**: Kafka → parse → filter → keyBy user (1,000 users) → running count and sum of cents per user in two keyed `ValueState`s → JSON totals → Kafka, EXACTLY_ONCE (Flink: `KeyedProcessFunction` with the same states; the raw loop: a `Map`, not checkpointed).',
   );
   lines.push(
-    '- Throughput = records after the first fifth of the input (warm-up) / time from that point to the end of the job (output committed). Startup = process start → first record in the map. CPU = user + system seconds of the job process over the whole run (JVM: `getProcessCpuTime`), per million input records. Peak RSS = `maxRSS` / `VmHWM`.',
+    "- **C-hdfs**: C on the testkit's HDFS (MiniDFSCluster, one DataNode, same machine): Sluice `FileSink` over WebHDFS (`WebHdfsFileSystem`); the raw loop appends each batch to one file per partition with the same WebHDFS client and flushes (WebHDFS APPEND) + commits offsets every second. Flink is not run on HDFS (its `hdfs://` file system needs Hadoop's client jars in bench/flink); its C row on local disk is the nearest figure. Ceiling: `hdfs dfs -put` of the same bytes (FsShell, Java RPC client), without FsShell's JVM start (time of an empty put subtracted), as input records/s.",
+  );
+  lines.push(
+    "- Throughput = records after the first fifth of the input (warm-up) / time from that point to the end of the job (output committed). Startup = process start → first record in the map. CPU = user + system seconds of the job process over the whole run (JVM: `getProcessCpuTime`), per million input records. Peak RSS = `maxRSS` / `VmHWM`. Checkpoint duration: Sluice's `lastCheckpointDuration` metric, Flink's `checkpointDuration` from its CheckpointCoordinator's \"Completed checkpoint\" log lines (both trigger → completed, i.e. including the sinks' pre-commit), the raw loops' commit (`sendOffsets` + `commit` / fsync + `commitOffsets`).",
   );
   lines.push('');
   lines.push('### Throughput (median of runs, spread = (max − min) / median)');
@@ -787,7 +1007,9 @@ function report(c: Collected): string {
           : `${fmtRate(x.median)} ± ${x.spread.toFixed(0)} % (${((x.median * size) / 2 ** 20).toFixed(1)} MB/s)`;
       lines.push(
         `| ${scenario} | ${size} B | ${cell(s)} | ${cell(r)} | ${cell(f)} | **${ratio(s.median, r.median)}** | **${ratio(s.median, f.median)}** | ` +
-          `${fmtRate(median(ceil.map((x) => x.consume)))} / ${fmtRate(median(ceil.map((x) => x.produce)))} |`,
+          (scenario === 'C-hdfs'
+            ? `hdfs dfs -put ${fmtRate(median(c.puts.get(size) ?? []))} |`
+            : `${fmtRate(median(ceil.map((x) => x.consume)))} / ${fmtRate(median(ceil.map((x) => x.produce)))} |`),
       );
     }
   }
@@ -827,6 +1049,23 @@ function report(c: Collected): string {
             `${Number.isFinite(rss) ? `${(rss / 2 ** 20).toFixed(0)} MiB` : 'n/a'} | ${checkpoints.length > 0 ? `${median(checkpoints).toFixed(0)} ms (${checkpoints.length})` : 'not observed'} | ${vs} |`,
         );
       }
+    }
+  }
+  if (c.latencies.length > 0) {
+    lines.push('');
+    lines.push('### End-to-end latency of exactly-once output (100 B records)');
+    lines.push('');
+    lines.push(
+      `A producer writes ${LATENCY.rate.toLocaleString('en-US')} records/s for ${LATENCY.seconds} s into a fresh topic while the job runs (records produced before the job's first record are not counted); latency = the moment a record became committed-visible − its timestamp (set when it was produced). ` +
+        'A: seen by a `read_committed` consumer (`createReadCommittedConsumer`) of the output topic; C: the part file holding it appeared as a finished file (polled every 50 ms); the raw C loop has no finished files, so it measures its own fsync + offset commit. 1 s checkpoints / commits everywhere.',
+    );
+    lines.push('');
+    lines.push('| Scenario | Impl | p50 | p99 | Records measured |');
+    lines.push('| --- | --- | --- | --- | --- |');
+    for (const row of c.latencies) {
+      lines.push(
+        `| ${row.scenario} | ${IMPL_NAMES[row.impl]} | ${row.summary.p50.toFixed(0)} ms | ${row.summary.p99.toFixed(0)} ms | ${row.summary.n.toLocaleString('en-US')} |`,
+      );
     }
   }
   if (c.recoveries.length > 0) {

@@ -15,15 +15,12 @@ import { promisify } from 'node:util';
 import { StreamExecutionEnvironment, Types } from '@sluice/core';
 import type {
   Collector,
-  FunctionInitializationContext,
   KeyedProcessContext,
   KeyedProcessFunction,
   KeyedRuntimeContext,
-  ListState,
-  Source,
-  SourceContext,
   ValueState,
 } from '@sluice/core';
+import { NumberSource, YIELD_EVERY } from './number-source.js';
 import { isQuick, median, writeSection } from './bench-lib.js';
 
 const args = process.argv.slice(2);
@@ -37,33 +34,6 @@ const KEYS = 10_000;
 const BIG_STATE_KEYS = 1_000_000;
 const REPEATS = quick ? 3 : 5;
 const PARALLELISM = 2;
-const YIELD_EVERY = 1024;
-
-/** Emits `count` numbers, yielding every YIELD_EVERY records; checkpointed offset. */
-class NumberSource implements Source<number> {
-  private offset = 0;
-  private running = true;
-  private state: ListState<number> | undefined;
-  constructor(private readonly count: number) {}
-  initializeState(context: FunctionInitializationContext): void {
-    this.state = context.operatorStateStore.getListState({ name: 'offset', type: Types.number() });
-    this.offset = this.state.get()[0] ?? 0;
-  }
-  snapshotState(): void {
-    this.state?.update([this.offset]);
-  }
-  async run(ctx: SourceContext<number>): Promise<void> {
-    while (this.running && this.offset < this.count) {
-      const wait = ctx.collect(this.offset);
-      this.offset += 1;
-      if (wait !== undefined) await wait;
-      if (this.offset % YIELD_EVERY === 0) await new Promise<void>((resolve) => setImmediate(resolve));
-    }
-  }
-  cancel(): void {
-    this.running = false;
-  }
-}
 
 /** Sum per key in a ValueState; emits the new sum. */
 class SumPerKey implements KeyedProcessFunction<number, number, number> {

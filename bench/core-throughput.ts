@@ -16,16 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { StreamExecutionEnvironment } from '@sluice/core';
-import type {
-  DataInput,
-  DataOutput,
-  FunctionInitializationContext,
-  FunctionSnapshotContext,
-  ListState,
-  Source,
-  SourceContext,
-  TypeInformation,
-} from '@sluice/core';
+import { NumberSource, YIELD_EVERY } from './number-source.js';
 import { isQuick, writeSection } from './bench-lib.js';
 
 const args = process.argv.slice(2);
@@ -37,49 +28,9 @@ const outFile = outIndex >= 0 ? args[outIndex + 1] : undefined;
 const RECORDS = quick ? 40_000_000 : 200_000_000;
 const REPEATS = quick ? 5 : 7;
 const PARALLELISM = 2;
-const YIELD_EVERY = 1024;
-
-// A float64 offset type for the source's checkpointed state (no dependency on the built-in types).
-const offsetType: TypeInformation<number> = {
-  name: 'offset',
-  createSerializer: () => ({
-    typeId: 'bench.float64',
-    version: 1,
-    serialize: (value: number, out: DataOutput) => out.writeFloat64(value),
-    deserialize: (input: DataInput) => input.readFloat64(),
-    snapshot: () => ({ typeId: 'bench.float64', version: 1 }),
-    readerFor: () => (input: DataInput) => input.readFloat64(),
-  }),
-};
 
 const mapFn = (x: number): number => x * 2 + 1;
 const filterFn = (x: number): boolean => x % 3 !== 0;
-
-/** Emits `count` numbers, yielding to the event loop every YIELD_EVERY records; checkpointed offset. */
-class NumberSource implements Source<number> {
-  private offset = 0;
-  private running = true;
-  private state: ListState<number> | undefined;
-  constructor(private readonly count: number) {}
-  initializeState(context: FunctionInitializationContext): void {
-    this.state = context.operatorStateStore.getListState({ name: 'offset', type: offsetType });
-    this.offset = this.state.get()[0] ?? 0;
-  }
-  snapshotState(_context: FunctionSnapshotContext): void {
-    this.state?.update([this.offset]);
-  }
-  async run(ctx: SourceContext<number>): Promise<void> {
-    while (this.running && this.offset < this.count) {
-      const wait = ctx.collect(this.offset);
-      this.offset += 1;
-      if (wait !== undefined) await wait;
-      if (this.offset % YIELD_EVERY === 0) await new Promise<void>((resolve) => setImmediate(resolve));
-    }
-  }
-  cancel(): void {
-    this.running = false;
-  }
-}
 
 async function runSluice(checkpoints: boolean): Promise<{ seconds: number; checkpoints: number }> {
   const dir = await mkdtemp(join(tmpdir(), 'sluice-bench-'));

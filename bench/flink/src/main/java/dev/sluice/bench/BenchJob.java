@@ -5,8 +5,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Paths;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.serialization.SimpleStringEncoder;
 import org.apache.flink.api.common.serialization.SimpleStringSchema;
@@ -29,9 +32,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * The Sluice benchmark jobs written for Apache Flink, run in a local MiniCluster.
  *
  * <p>Arguments: {@code <scenario A|B|C> <bootstrap> <input topic> <output topic or directory>
- * <checkpoint dir> <group id> [restore path]}. The source is bounded at the input's end offsets,
- * so the job ends when everything was read and the final checkpoint committed the output. Prints
- * one JSON line with the measurements on stdout.
+ * <checkpoint dir> <group id> <end offset of partition 0,1,…> [restore path]}. The source is
+ * bounded at the given end offsets (the input may still be written while the job runs, as in the
+ * latency runs), so the job ends when everything was read and the final checkpoint committed the
+ * output. Prints one JSON line with the measurements on stdout.
  */
 public final class BenchJob {
   static final AtomicLong SEEN = new AtomicLong();
@@ -48,7 +52,14 @@ public final class BenchJob {
     String output = args[3];
     String checkpoints = args[4];
     String groupId = args[5];
-    long expected = Long.parseLong(args[6]);
+    Map<TopicPartition, Long> ends = new HashMap<>();
+    long expected = 0;
+    String[] endOffsets = args[6].split(",");
+    for (int partition = 0; partition < endOffsets.length; partition++) {
+      long end = Long.parseLong(endOffsets[partition]);
+      ends.put(new TopicPartition(input, partition), end);
+      expected += end;
+    }
     String restore = args.length > 7 ? args[7] : "";
     warmAt = Math.max(1, expected / 5);
 
@@ -70,7 +81,7 @@ public final class BenchJob {
             .setTopics(input)
             .setGroupId(groupId)
             .setStartingOffsets(OffsetsInitializer.earliest())
-            .setBounded(OffsetsInitializer.latest())
+            .setBounded(OffsetsInitializer.offsets(ends))
             .setValueOnlyDeserializer(new SimpleStringSchema())
             .build();
 
