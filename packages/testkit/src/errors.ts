@@ -20,6 +20,12 @@ export const TESTKIT_ERROR_CODES = {
   NOT_PROVIDED: 'TESTKIT_NOT_PROVIDED',
   /** The requested feature is not supported yet (e.g. `SLUICE_TESTKIT=containers`). */
   NOT_SUPPORTED: 'TESTKIT_NOT_SUPPORTED',
+  /** A job process under test failed, hung past its timeout, or never finished (conformance suite). */
+  JOB_FAILED: 'TESTKIT_JOB_FAILED',
+  /** A connector broke its delivery guarantee (output lost, duplicated or unexpected) or a conformance check could not run. */
+  CONFORMANCE_FAILED: 'TESTKIT_CONFORMANCE_FAILED',
+  /** `sluice-testkit produce|consume` found no broker: neither --brokers, SLUICE_KAFKA_BROKERS nor a running `sluice-testkit kafka`. */
+  NO_BROKERS: 'TESTKIT_NO_BROKERS',
 } as const;
 
 /** One of the values of {@link TESTKIT_ERROR_CODES}. */

@@ -1,0 +1,45 @@
+// The job side of injected kill points. Imported by job scripts (child processes), so it has no
+// dependencies.
+
+/** The environment variable that plans an injected kill: `<point>:<n>`. */
+export const KILL_AT_ENV = 'SLUICE_KILL_AT';
+
+/** The stderr line a job writes just before it kills itself at an injected point. */
+export const KILL_POINT_MARKER = 'KILL_POINT';
+
+interface KillAt {
+  readonly point: string;
+  readonly occurrence: number;
+}
+
+/** Parses a `<point>:<n>` plan (`undefined` for an empty one); throws on a malformed one. */
+function parseKillAt(spec: string | undefined): KillAt | undefined {
+  if (spec === undefined || spec === '') return undefined;
+  const at = spec.lastIndexOf(':');
+  const point = spec.slice(0, at);
+  const occurrence = Number(spec.slice(at + 1));
+  if (at <= 0 || !Number.isInteger(occurrence) || occurrence < 1) {
+    throw new Error(`${KILL_AT_ENV} must be <point>:<n ≥ 1>, got "${spec}"`);
+  }
+  return { point, occurrence };
+}
+
+let plan: KillAt | undefined | null = null;
+let seen = 0;
+
+/**
+ * Call in a job under test where a crash matters (inside a snapshot, between a commit's steps...).
+ * When `SLUICE_KILL_AT=<point>:<n>` names this point, the n-th call (counted in this process)
+ * writes `KILL_POINT <point>:<n>` to stderr and SIGKILLs the process; otherwise it does nothing.
+ *
+ * @param point - the point's name, as used in kill plans
+ */
+export function killPoint(point: string): void {
+  if (plan === null) plan = parseKillAt(process.env[KILL_AT_ENV]);
+  if (plan === undefined || plan.point !== point) return;
+  seen += 1;
+  if (seen === plan.occurrence) {
+    process.stderr.write(`${KILL_POINT_MARKER} ${point}:${seen}\n`);
+    process.kill(process.pid, 'SIGKILL');
+  }
+}
