@@ -14,10 +14,10 @@ import { describe, expect, it } from 'vitest';
 import {
   describeKill,
   drawKill,
+  restartUntilFinished,
   seededRandom,
-  type ChildResult,
   type KillPlanStep,
-} from './jobs/chaos-harness.js';
+} from '@sluice/testkit/conformance';
 import { checkCommittedOutput, describeReport, isExactlyOnce } from './jobs/exactly-once-checker.js';
 import { KILL_POINTS } from './jobs/kill-points.js';
 import { useChaosSuite } from './helpers/chaos-suite.js';
@@ -38,7 +38,7 @@ const seededScenarios =
   soakKills > 0 ? Math.ceil((soakKills * 1.1) / KILLS_PER_SCENARIO) : CI_SEEDED_SCENARIOS;
 
 const suite = useChaosSuite(new URL('./jobs/sequence-file-job.ts', import.meta.url));
-const { tracker, workDirs } = suite;
+const { processes, workDirs } = suite;
 let totalKills = 0;
 
 interface ScenarioOutcome {
@@ -73,52 +73,31 @@ async function runScenario(options: {
     inputFile = join(dir, 'input.txt');
     await writeFile(inputFile, Array.from({ length: COUNT }, (_, i) => `${i}\n`).join(''));
   }
-  const log: string[] = [];
-  let kills = 0;
-  const steps: (KillPlanStep | undefined)[] = [...options.plan, undefined];
-  for (let index = 0; index < steps.length + 3; index += 1) {
-    const step = steps[Math.min(index, steps.length - 1)];
-    const result = await tracker.run(suite.script, {
-      env: {
-        SLUICE_JOB_DIR: dir,
-        SLUICE_JOB_NAME: 'sigkill-seq',
-        SLUICE_SEQ_COUNT: String(COUNT),
-        SLUICE_PARALLELISM: String(PARALLELISM),
-        SLUICE_CHECKPOINT_INTERVAL_MS: String(options.intervalMs ?? INTERVAL_MS),
-        SLUICE_ASYNC: options.async === true ? '1' : '',
-        SLUICE_SINK_MODE: options.sinkMode ?? 'exactly-once',
-        SLUICE_PAUSE_EVERY: '2',
-        SLUICE_SINK_PARALLELISM: options.sinkParallelism === undefined ? '' : String(options.sinkParallelism(index)),
-        SLUICE_INPUT_FILE: inputFile,
-        SLUICE_KILL_AT: step?.kind === 'point' ? `${step.point}:${step.occurrence}` : '',
-      },
-      ...(step?.kind === 'timer' ? { killAfterMs: step.afterMs } : {}),
-      timeoutMs: RUN_TIMEOUT_MS,
-      signal,
-    });
-    const rescale = options.sinkParallelism === undefined ? '' : ` [sink parallelism ${options.sinkParallelism(index)}]`;
-    log.push(`run ${index + 1}${rescale}: ${describeKill(step)} → ${describeResult(result)}`);
-    if (result.signal === 'SIGKILL') {
-      kills += 1;
-      continue;
-    }
-    if (result.code === 0 && result.stdout.includes('JOB_FINISHED')) {
-      if (verbose) process.stdout.write(`${options.label}\n  ${log.join('\n  ')}\n`);
-      return { dir, kills, log };
-    }
-    throw new Error(
-      `${options.label}: the job failed instead of finishing or being killed.\n${log.join('\n')}\n` +
-        `stderr:\n${result.stderr.slice(-6000)}`,
-    );
-  }
-  throw new Error(`${options.label}: the job did not finish after ${steps.length + 3} runs.\n${log.join('\n')}`);
-}
-
-function describeResult(result: ChildResult): string {
-  if (result.signal === 'SIGKILL') {
-    return `SIGKILL by ${result.killedBy ?? 'unknown'}${result.killPoint === undefined ? '' : ` at ${result.killPoint}`} after ${result.durationMs} ms`;
-  }
-  return `exit ${result.code ?? result.signal} after ${result.durationMs} ms`;
+  const outcome = await restartUntilFinished(processes, {
+    script: suite.script,
+    plan: options.plan,
+    env: (run) => ({
+      SLUICE_JOB_DIR: dir,
+      SLUICE_JOB_NAME: 'sigkill-seq',
+      SLUICE_SEQ_COUNT: String(COUNT),
+      SLUICE_PARALLELISM: String(PARALLELISM),
+      SLUICE_CHECKPOINT_INTERVAL_MS: String(options.intervalMs ?? INTERVAL_MS),
+      SLUICE_ASYNC: options.async === true ? '1' : '',
+      SLUICE_SINK_MODE: options.sinkMode ?? 'exactly-once',
+      SLUICE_PAUSE_EVERY: '2',
+      SLUICE_SINK_PARALLELISM: options.sinkParallelism === undefined ? '' : String(options.sinkParallelism(run)),
+      SLUICE_INPUT_FILE: inputFile,
+    }),
+    ...(options.sinkParallelism === undefined
+      ? {}
+      : { describeRunSetup: (run: number) => `sink parallelism ${options.sinkParallelism?.(run)}` }),
+    isFinished: (run) => run.code === 0 && run.stdout.includes('JOB_FINISHED'),
+    timeoutMs: RUN_TIMEOUT_MS,
+    signal,
+    label: options.label,
+  });
+  if (verbose) process.stdout.write(`${options.label}\n  ${outcome.log.join('\n  ')}\n`);
+  return { dir, kills: outcome.kills, log: [...outcome.log] };
 }
 
 async function expectExactlyOnce(outcome: ScenarioOutcome, label: string): Promise<void> {
@@ -156,7 +135,8 @@ describe('SIGKILL + restart of a two-phase-commit file sink job: every input exa
         drawKill(random, {
           timerWindowMs: [100, 1000],
           maxOccurrence: 3,
-          exclude: run === 0 ? ['sink.recover-commit'] : [],
+          // The first run restores nothing, so it never reaches the recovery point.
+          points: run === 0 ? KILL_POINTS.filter((point) => point !== 'sink.recover-commit') : KILL_POINTS,
         }),
       );
       const label = `seed ${seed}, ${shape} (plan: ${plan.map(describeKill).join(', ')})`;
@@ -169,7 +149,7 @@ describe('SIGKILL + restart of a two-phase-commit file sink job: every input exa
   it('survives kills while the sink is rescaled on every restore (rebalance edge, aligned barriers, async steps)', async () => {
     const random = seededRandom(firstSeed + 1000);
     const plan = Array.from({ length: KILLS_PER_SCENARIO }, () =>
-      drawKill(random, { timerWindowMs: [100, 1000], maxOccurrence: 3 }),
+      drawKill(random, { timerWindowMs: [100, 1000], maxOccurrence: 3, points: KILL_POINTS }),
     );
     const parallelisms = [2, 3, 1, 3, 2];
     const label = `rescaling sink (plan: ${plan.map(describeKill).join(', ')})`;

@@ -12,7 +12,16 @@ import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { describeKill, drawKill, seededRandom, type KillPlanStep } from './jobs/chaos-harness.js';
+import {
+  compareOutput,
+  describeComparison,
+  describeKill,
+  drawKill,
+  restartUntilFinished,
+  seededRandom,
+  type KillPlanStep,
+} from '@sluice/testkit/conformance';
+import { KILL_POINTS } from './jobs/kill-points.js';
 import { useChaosSuite } from './helpers/chaos-suite.js';
 
 const COUNT = 4000;
@@ -31,7 +40,7 @@ const verbose = process.env['SLUICE_CHAOS_VERBOSE'] === '1';
 const seededScenarios = soakKills > 0 ? Math.ceil((soakKills * 1.15) / KILLS_PER_SCENARIO) : CI_SEEDED_SCENARIOS;
 
 const suite = useChaosSuite(new URL('./jobs/keyed-sum-job.ts', import.meta.url));
-const { tracker, workDirs } = suite;
+const { processes, workDirs } = suite;
 
 /** The output of a failure-free run, computed (sorted lines). */
 function expectedOutput(): string[] {
@@ -60,20 +69,6 @@ async function committedLines(dir: string): Promise<string[]> {
   return lines.sort();
 }
 
-/** Lines only in `a` or only in `b` (first few), for failure messages. */
-function difference(actual: readonly string[], expected: readonly string[]): string {
-  const count = (lines: readonly string[]): Map<string, number> => {
-    const m = new Map<string, number>();
-    for (const l of lines) m.set(l, (m.get(l) ?? 0) + 1);
-    return m;
-  };
-  const a = count(actual);
-  const e = count(expected);
-  const extra = [...a].filter(([l, n]) => n > (e.get(l) ?? 0)).map(([l, n]) => `${l} ×${n}`);
-  const missing = [...e].filter(([l, n]) => n > (a.get(l) ?? 0)).map(([l]) => l);
-  return `extra/duplicated (${extra.length}): ${extra.slice(0, 8).join(', ')}; missing (${missing.length}): ${missing.slice(0, 8).join(', ')}`;
-}
-
 interface Outcome {
   readonly dir: string;
   readonly kills: number;
@@ -88,43 +83,28 @@ async function runScenario(options: {
   const signal = suite.testLife.signal;
   const dir = await mkdtemp(join(tmpdir(), 'sluice-sigkill-keyed-'));
   workDirs.push(dir);
-  const log: string[] = [];
-  let kills = 0;
-  const steps: (KillPlanStep | undefined)[] = [...options.plan, undefined];
-  for (let index = 0; index < steps.length + 3; index += 1) {
-    const step = steps[Math.min(index, steps.length - 1)];
-    const parallelism = options.parallelism?.(index) ?? 2;
-    const result = await tracker.run(suite.script, {
-      env: {
-        SLUICE_JOB_DIR: dir,
-        SLUICE_JOB_NAME: 'sigkill-keyed',
-        SLUICE_SEQ_COUNT: String(COUNT),
-        SLUICE_KEYS: String(KEYS),
-        SLUICE_WINDOW_MS: String(WINDOW_MS),
-        SLUICE_PARALLELISM: String(parallelism),
-        SLUICE_CHECKPOINT_INTERVAL_MS: '40',
-        SLUICE_PAUSE_EVERY: '2',
-        SLUICE_KILL_AT: step?.kind === 'point' ? `${step.point}:${step.occurrence}` : '',
-      },
-      ...(step?.kind === 'timer' ? { killAfterMs: step.afterMs } : {}),
-      timeoutMs: RUN_TIMEOUT_MS,
-      signal,
-    });
-    log.push(
-      `run ${index + 1} [parallelism ${parallelism}]: ${describeKill(step)} → ` +
-        `${result.signal ?? `exit ${result.code}`}${result.killPoint === undefined ? '' : ` at ${result.killPoint}`} (${result.durationMs} ms)`,
-    );
-    if (result.signal === 'SIGKILL') {
-      kills += 1;
-      continue;
-    }
-    if (result.code === 0 && result.stdout.includes('JOB_FINISHED')) {
-      if (verbose) process.stdout.write(`${options.label}\n  ${log.join('\n  ')}\n`);
-      return { dir, kills, log };
-    }
-    throw new Error(`${options.label}: the job failed.\n${log.join('\n')}\nstderr:\n${result.stderr.slice(-6000)}`);
-  }
-  throw new Error(`${options.label}: the job did not finish after ${steps.length + 3} runs.\n${log.join('\n')}`);
+  const parallelism = (run: number): number => options.parallelism?.(run) ?? 2;
+  const outcome = await restartUntilFinished(processes, {
+    script: suite.script,
+    plan: options.plan,
+    env: (run) => ({
+      SLUICE_JOB_DIR: dir,
+      SLUICE_JOB_NAME: 'sigkill-keyed',
+      SLUICE_SEQ_COUNT: String(COUNT),
+      SLUICE_KEYS: String(KEYS),
+      SLUICE_WINDOW_MS: String(WINDOW_MS),
+      SLUICE_PARALLELISM: String(parallelism(run)),
+      SLUICE_CHECKPOINT_INTERVAL_MS: '40',
+      SLUICE_PAUSE_EVERY: '2',
+    }),
+    describeRunSetup: (run) => `parallelism ${parallelism(run)}`,
+    isFinished: (run) => run.code === 0 && run.stdout.includes('JOB_FINISHED'),
+    timeoutMs: RUN_TIMEOUT_MS,
+    signal,
+    label: options.label,
+  });
+  if (verbose) process.stdout.write(`${options.label}\n  ${outcome.log.join('\n  ')}\n`);
+  return { dir, kills: outcome.kills, log: [...outcome.log] };
 }
 
 async function inParallel<T>(tasks: readonly (() => Promise<T>)[], limit: number): Promise<T[]> {
@@ -148,8 +128,8 @@ describe('keyed job under SIGKILL', () => {
     const outcome = await runScenario({ label: 'failure-free', plan: [] });
     reference = await committedLines(outcome.dir);
     const expected = expectedOutput();
-    expect(reference.length).toBe(expected.length);
-    expect(difference(reference, expected)).toBe('extra/duplicated (0): ; missing (0): ');
+    const comparison = compareOutput(expected, reference, 'exactly-once');
+    expect(comparison.passed, describeComparison(comparison)).toBe(true);
   }, 120_000);
 
   it(`seeded kills (${seededScenarios} scenarios × ${KILLS_PER_SCENARIO}): committed output equals the failure-free run line for line`, async () => {
@@ -161,7 +141,8 @@ describe('keyed job under SIGKILL', () => {
         drawKill(random, {
           timerWindowMs: [50, 1200],
           maxOccurrence: 20,
-          exclude: k === 0 ? ['sink.recover-commit'] : [],
+          // The first run restores nothing, so it never reaches the recovery point.
+          points: k === 0 ? KILL_POINTS.filter((point) => point !== 'sink.recover-commit') : KILL_POINTS,
         }),
       );
       // Every third scenario rescales the keyed operator and the sink between runs: 2 → 3 → 1 → 2.
@@ -172,9 +153,9 @@ describe('keyed job under SIGKILL', () => {
         ...(rescale === undefined ? {} : { parallelism: rescale }),
       });
       const actual = await committedLines(outcome.dir);
-      const diff = difference(actual, expected);
-      if (diff !== 'extra/duplicated (0): ; missing (0): ') {
-        throw new Error(`seed ${seed}: committed output differs from a failure-free run: ${diff}\n${outcome.log.join('\n')}`);
+      const comparison = compareOutput(expected, actual, 'exactly-once');
+      if (!comparison.passed) {
+        throw new Error(`seed ${seed}: committed output differs from a failure-free run: ${describeComparison(comparison)}\n${outcome.log.join('\n')}`);
       }
       return outcome.kills;
     };

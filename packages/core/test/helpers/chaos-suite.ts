@@ -1,13 +1,13 @@
-// The per-file scaffolding of the SIGKILL suites: the bundled job script, the child tracker, the
+// The per-file scaffolding of the SIGKILL suites: the bundled job script, the job processes, the
 // work directories to remove and an AbortController per test, with their vitest hooks.
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { bundleJob, JobProcesses } from '@sluice/testkit/conformance';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
-import { bundleJob, ChildTracker } from '../jobs/chaos-harness.js';
 
 /** What {@link useChaosSuite} sets up; `script` and `testLife` are read inside tests. */
 export interface ChaosSuite {
-  readonly tracker: ChildTracker;
+  readonly processes: JobProcesses;
   /** Removed after all tests. */
   readonly workDirs: string[];
   /** The bundled job script (set in beforeAll). */
@@ -21,7 +21,7 @@ export interface ChaosSuite {
  * test, aborted (and every child killed) after each; after all, the bundle and `workDirs` are removed.
  */
 export function useChaosSuite(job: URL): ChaosSuite {
-  const tracker = new ChildTracker();
+  const processes = new JobProcesses();
   const workDirs: string[] = [];
   let script = '';
   let testLife = new AbortController();
@@ -33,16 +33,16 @@ export function useChaosSuite(job: URL): ChaosSuite {
   });
   afterEach(() => {
     testLife.abort();
-    tracker.killAll();
+    processes.killAll();
   });
   afterAll(async () => {
     testLife.abort();
-    tracker.killAll();
+    processes.killAll();
     if (script !== '') await rm(join(script, '..'), { recursive: true, force: true });
     for (const dir of workDirs) await rm(dir, { recursive: true, force: true });
   });
   return {
-    tracker,
+    processes,
     workDirs,
     get script() {
       return script;

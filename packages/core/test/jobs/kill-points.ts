@@ -1,8 +1,9 @@
 /**
- * Injected SIGKILL points for the fault-test jobs. `SLUICE_KILL_AT=<point>:<n>` makes the job
- * process SIGKILL itself the n-th time it reaches `<point>` (counted in this process only).
- * The parent test reads the point from stderr to report where the process died.
+ * Injected SIGKILL points of the fault-test jobs. `SLUICE_KILL_AT=<point>:<n>` makes the job
+ * process SIGKILL itself the n-th time it reaches `<point>` (counted in this process only), with
+ * the testkit's `killPoint`; the parent reads the point from stderr to report where it died.
  */
+import { killPoint as testkitKillPoint } from '@sluice/testkit/kill-point';
 
 /** Every point a fault-test job can be killed at. */
 export const KILL_POINTS = [
@@ -33,31 +34,7 @@ export const KILL_POINTS = [
 /** A kill point name. */
 export type KillPoint = (typeof KILL_POINTS)[number];
 
-interface KillPlan {
-  readonly point: string;
-  readonly occurrence: number;
-}
-
-function parsePlan(spec: string | undefined): KillPlan | undefined {
-  if (spec === undefined || spec === '') return undefined;
-  const at = spec.lastIndexOf(':');
-  const point = spec.slice(0, at);
-  const occurrence = Number(spec.slice(at + 1));
-  if (at <= 0 || !Number.isInteger(occurrence) || occurrence < 1) {
-    throw new Error(`SLUICE_KILL_AT must be <point>:<n ≥ 1>, got "${spec}"`);
-  }
-  return { point, occurrence };
-}
-
-const plan = parsePlan(process.env['SLUICE_KILL_AT']);
-let seen = 0;
-
 /** SIGKILLs this process if `point` is the planned one and this is its planned occurrence. */
 export function killPoint(point: KillPoint): void {
-  if (plan === undefined || plan.point !== point) return;
-  seen += 1;
-  if (seen === plan.occurrence) {
-    process.stderr.write(`KILL_POINT ${point}:${seen}\n`);
-    process.kill(process.pid, 'SIGKILL');
-  }
+  testkitKillPoint(point);
 }

@@ -35,6 +35,11 @@ export interface RestartUntilFinishedOptions {
    * @defaultValue 3
    */
   readonly extraRuns?: number;
+  /**
+   * Extra text for the n-th run's log line (e.g. the parallelism it ran with).
+   * @defaultValue none
+   */
+  readonly describeRunSetup?: (run: number) => string;
   /** Names the scenario in failure messages. @defaultValue 'job' */
   readonly label?: string;
 }
@@ -78,7 +83,8 @@ export async function restartUntilFinished(
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
     runs.push(run);
-    log.push(`run ${index + 1}: ${describeKill(step)} → ${describeRun(run)}`);
+    const setup = options.describeRunSetup === undefined ? '' : ` [${options.describeRunSetup(index)}]`;
+    log.push(`run ${index + 1}${setup}: ${describeKill(step)} → ${describeRun(run)}`);
     if (run.signal === 'SIGKILL') {
       kills += 1;
       continue;
