@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { seededRandom } from '@sluice/testkit/conformance';
 import type { DemoJobConfig } from './job.js';
 
 /** Options of {@link runChaos}. */
@@ -26,18 +27,6 @@ export interface ChaosResult {
   readonly kills: number;
   readonly runs: number;
   readonly finished: boolean;
-}
-
-/** A small seeded generator (mulberry32), so a plan can be replayed with `--seed`. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const jobProcessPath = fileURLToPath(new URL('./job-process.js', import.meta.url));

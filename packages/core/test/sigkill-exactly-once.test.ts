@@ -14,11 +14,14 @@ import { describe, expect, it } from 'vitest';
 import {
   describeKill,
   drawKill,
-  restartUntilFinished,
   seededRandom,
   type KillPlanStep,
 } from '@sluice/testkit/conformance';
-import { checkCommittedOutput, describeReport, isExactlyOnce } from './jobs/exactly-once-checker.js';
+import {
+  checkCommittedOutput,
+  describeReport,
+  isExactlyOnce,
+} from './jobs/exactly-once-checker.js';
 import { KILL_POINTS } from './jobs/kill-points.js';
 import { useChaosSuite } from './helpers/chaos-suite.js';
 
@@ -38,7 +41,7 @@ const seededScenarios =
   soakKills > 0 ? Math.ceil((soakKills * 1.1) / KILLS_PER_SCENARIO) : CI_SEEDED_SCENARIOS;
 
 const suite = useChaosSuite(new URL('./jobs/sequence-file-job.ts', import.meta.url));
-const { processes, workDirs } = suite;
+const { workDirs } = suite;
 let totalKills = 0;
 
 interface ScenarioOutcome {
@@ -65,7 +68,6 @@ async function runScenario(options: {
   /** Checkpoint interval, ms. */
   intervalMs?: number;
 }): Promise<ScenarioOutcome> {
-  const signal = suite.testLife.signal; // this test's, even if the loop outlives it
   const dir = await mkdtemp(join(tmpdir(), 'sluice-sigkill-'));
   workDirs.push(dir);
   let inputFile = '';
@@ -73,36 +75,41 @@ async function runScenario(options: {
     inputFile = join(dir, 'input.txt');
     await writeFile(inputFile, Array.from({ length: COUNT }, (_, i) => `${i}\n`).join(''));
   }
-  const outcome = await restartUntilFinished(processes, {
-    script: suite.script,
-    plan: options.plan,
-    env: (run) => ({
-      SLUICE_JOB_DIR: dir,
-      SLUICE_JOB_NAME: 'sigkill-seq',
-      SLUICE_SEQ_COUNT: String(COUNT),
-      SLUICE_PARALLELISM: String(PARALLELISM),
-      SLUICE_CHECKPOINT_INTERVAL_MS: String(options.intervalMs ?? INTERVAL_MS),
-      SLUICE_ASYNC: options.async === true ? '1' : '',
-      SLUICE_SINK_MODE: options.sinkMode ?? 'exactly-once',
-      SLUICE_PAUSE_EVERY: '2',
-      SLUICE_SINK_PARALLELISM: options.sinkParallelism === undefined ? '' : String(options.sinkParallelism(run)),
-      SLUICE_INPUT_FILE: inputFile,
-    }),
-    ...(options.sinkParallelism === undefined
-      ? {}
-      : { describeRunSetup: (run: number) => `sink parallelism ${options.sinkParallelism?.(run)}` }),
-    isFinished: (run) => run.code === 0 && run.stdout.includes('JOB_FINISHED'),
-    timeoutMs: RUN_TIMEOUT_MS,
-    signal,
-    label: options.label,
-  });
+  const outcome = await suite.restartUntilFinished(
+    {
+      plan: options.plan,
+      env: (run) => ({
+        SLUICE_JOB_DIR: dir,
+        SLUICE_JOB_NAME: 'sigkill-seq',
+        SLUICE_SEQ_COUNT: String(COUNT),
+        SLUICE_PARALLELISM: String(PARALLELISM),
+        SLUICE_CHECKPOINT_INTERVAL_MS: String(options.intervalMs ?? INTERVAL_MS),
+        SLUICE_ASYNC: options.async === true ? '1' : '',
+        SLUICE_SINK_MODE: options.sinkMode ?? 'exactly-once',
+        SLUICE_PAUSE_EVERY: '2',
+        SLUICE_SINK_PARALLELISM:
+          options.sinkParallelism === undefined ? '' : String(options.sinkParallelism(run)),
+        SLUICE_INPUT_FILE: inputFile,
+      }),
+      ...(options.sinkParallelism === undefined
+        ? {}
+        : {
+            describeRunSetup: (run: number) => `sink parallelism ${options.sinkParallelism?.(run)}`,
+          }),
+      label: options.label,
+    },
+    RUN_TIMEOUT_MS,
+  );
   if (verbose) process.stdout.write(`${options.label}\n  ${outcome.log.join('\n  ')}\n`);
   return { dir, kills: outcome.kills, log: [...outcome.log] };
 }
 
 async function expectExactlyOnce(outcome: ScenarioOutcome, label: string): Promise<void> {
   const report = await checkCommittedOutput(join(outcome.dir, 'committed'), COUNT);
-  expect(isExactlyOnce(report), `${label}: ${describeReport(report)}\n${outcome.log.join('\n')}`).toBe(true);
+  expect(
+    isExactlyOnce(report),
+    `${label}: ${describeReport(report)}\n${outcome.log.join('\n')}`,
+  ).toBe(true);
   // Nothing of the transactions' temp files may leak into the committed directory.
   const committed = await readdir(join(outcome.dir, 'committed'));
   expect(committed.filter((name) => !name.endsWith('.txt'))).toEqual([]);
@@ -136,7 +143,10 @@ describe('SIGKILL + restart of a two-phase-commit file sink job: every input exa
           timerWindowMs: [100, 1000],
           maxOccurrence: 3,
           // The first run restores nothing, so it never reaches the recovery point.
-          points: run === 0 ? KILL_POINTS.filter((point) => point !== 'sink.recover-commit') : KILL_POINTS,
+          points:
+            run === 0
+              ? KILL_POINTS.filter((point) => point !== 'sink.recover-commit')
+              : KILL_POINTS,
         }),
       );
       const label = `seed ${seed}, ${shape} (plan: ${plan.map(describeKill).join(', ')})`;

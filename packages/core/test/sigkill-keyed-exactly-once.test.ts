@@ -17,7 +17,6 @@ import {
   describeComparison,
   describeKill,
   drawKill,
-  restartUntilFinished,
   seededRandom,
   type KillPlanStep,
 } from '@sluice/testkit/conformance';
@@ -37,10 +36,11 @@ const RUN_TIMEOUT_MS = 60_000;
 const soakKills = Number(process.env['SLUICE_CHAOS_RUNS'] ?? '0');
 const firstSeed = Number(process.env['SLUICE_CHAOS_SEED'] ?? '1');
 const verbose = process.env['SLUICE_CHAOS_VERBOSE'] === '1';
-const seededScenarios = soakKills > 0 ? Math.ceil((soakKills * 1.15) / KILLS_PER_SCENARIO) : CI_SEEDED_SCENARIOS;
+const seededScenarios =
+  soakKills > 0 ? Math.ceil((soakKills * 1.15) / KILLS_PER_SCENARIO) : CI_SEEDED_SCENARIOS;
 
 const suite = useChaosSuite(new URL('./jobs/keyed-sum-job.ts', import.meta.url));
-const { processes, workDirs } = suite;
+const { workDirs } = suite;
 
 /** The output of a failure-free run, computed (sorted lines). */
 function expectedOutput(): string[] {
@@ -80,29 +80,27 @@ async function runScenario(options: {
   plan: readonly KillPlanStep[];
   parallelism?: (run: number) => number;
 }): Promise<Outcome> {
-  const signal = suite.testLife.signal;
   const dir = await mkdtemp(join(tmpdir(), 'sluice-sigkill-keyed-'));
   workDirs.push(dir);
   const parallelism = (run: number): number => options.parallelism?.(run) ?? 2;
-  const outcome = await restartUntilFinished(processes, {
-    script: suite.script,
-    plan: options.plan,
-    env: (run) => ({
-      SLUICE_JOB_DIR: dir,
-      SLUICE_JOB_NAME: 'sigkill-keyed',
-      SLUICE_SEQ_COUNT: String(COUNT),
-      SLUICE_KEYS: String(KEYS),
-      SLUICE_WINDOW_MS: String(WINDOW_MS),
-      SLUICE_PARALLELISM: String(parallelism(run)),
-      SLUICE_CHECKPOINT_INTERVAL_MS: '40',
-      SLUICE_PAUSE_EVERY: '2',
-    }),
-    describeRunSetup: (run) => `parallelism ${parallelism(run)}`,
-    isFinished: (run) => run.code === 0 && run.stdout.includes('JOB_FINISHED'),
-    timeoutMs: RUN_TIMEOUT_MS,
-    signal,
-    label: options.label,
-  });
+  const outcome = await suite.restartUntilFinished(
+    {
+      plan: options.plan,
+      env: (run) => ({
+        SLUICE_JOB_DIR: dir,
+        SLUICE_JOB_NAME: 'sigkill-keyed',
+        SLUICE_SEQ_COUNT: String(COUNT),
+        SLUICE_KEYS: String(KEYS),
+        SLUICE_WINDOW_MS: String(WINDOW_MS),
+        SLUICE_PARALLELISM: String(parallelism(run)),
+        SLUICE_CHECKPOINT_INTERVAL_MS: '40',
+        SLUICE_PAUSE_EVERY: '2',
+      }),
+      describeRunSetup: (run) => `parallelism ${parallelism(run)}`,
+      label: options.label,
+    },
+    RUN_TIMEOUT_MS,
+  );
   if (verbose) process.stdout.write(`${options.label}\n  ${outcome.log.join('\n  ')}\n`);
   return { dir, kills: outcome.kills, log: [...outcome.log] };
 }
@@ -132,43 +130,54 @@ describe('keyed job under SIGKILL', () => {
     expect(comparison.passed, describeComparison(comparison)).toBe(true);
   }, 120_000);
 
-  it(`seeded kills (${seededScenarios} scenarios × ${KILLS_PER_SCENARIO}): committed output equals the failure-free run line for line`, async () => {
-    const expected = reference.length > 0 ? reference : expectedOutput();
-    const scenario = (i: number) => async (): Promise<number> => {
-      const seed = firstSeed + i;
-      const random = seededRandom(seed);
-      const plan = Array.from({ length: KILLS_PER_SCENARIO }, (_, k) =>
-        drawKill(random, {
-          timerWindowMs: [50, 1200],
-          maxOccurrence: 20,
-          // The first run restores nothing, so it never reaches the recovery point.
-          points: k === 0 ? KILL_POINTS.filter((point) => point !== 'sink.recover-commit') : KILL_POINTS,
-        }),
-      );
-      // Every third scenario rescales the keyed operator and the sink between runs: 2 → 3 → 1 → 2.
-      const rescale = i % 3 === 2 ? (run: number) => [2, 3, 1, 2][run % 4] as number : undefined;
-      const outcome = await runScenario({
-        label: `seed ${seed}${rescale === undefined ? '' : ' (rescaling)'}: ${plan.map(describeKill).join(', ')}`,
-        plan,
-        ...(rescale === undefined ? {} : { parallelism: rescale }),
-      });
-      const actual = await committedLines(outcome.dir);
-      const comparison = compareOutput(expected, actual, 'exactly-once');
-      if (!comparison.passed) {
-        throw new Error(`seed ${seed}: committed output differs from a failure-free run: ${describeComparison(comparison)}\n${outcome.log.join('\n')}`);
+  it(
+    `seeded kills (${seededScenarios} scenarios × ${KILLS_PER_SCENARIO}): committed output equals the failure-free run line for line`,
+    async () => {
+      const expected = reference.length > 0 ? reference : expectedOutput();
+      const scenario = (i: number) => async (): Promise<number> => {
+        const seed = firstSeed + i;
+        const random = seededRandom(seed);
+        const plan = Array.from({ length: KILLS_PER_SCENARIO }, (_, k) =>
+          drawKill(random, {
+            timerWindowMs: [50, 1200],
+            maxOccurrence: 20,
+            // The first run restores nothing, so it never reaches the recovery point.
+            points:
+              k === 0
+                ? KILL_POINTS.filter((point) => point !== 'sink.recover-commit')
+                : KILL_POINTS,
+          }),
+        );
+        // Every third scenario rescales the keyed operator and the sink between runs: 2 → 3 → 1 → 2.
+        const rescale = i % 3 === 2 ? (run: number) => [2, 3, 1, 2][run % 4] as number : undefined;
+        const outcome = await runScenario({
+          label: `seed ${seed}${rescale === undefined ? '' : ' (rescaling)'}: ${plan.map(describeKill).join(', ')}`,
+          plan,
+          ...(rescale === undefined ? {} : { parallelism: rescale }),
+        });
+        const actual = await committedLines(outcome.dir);
+        const comparison = compareOutput(expected, actual, 'exactly-once');
+        if (!comparison.passed) {
+          throw new Error(
+            `seed ${seed}: committed output differs from a failure-free run: ${describeComparison(comparison)}\n${outcome.log.join('\n')}`,
+          );
+        }
+        return outcome.kills;
+      };
+      const tasks = Array.from({ length: seededScenarios }, (_, i) => scenario(i));
+      let kills = (await inParallel(tasks, CONCURRENCY)).reduce((a, b) => a + b, 0);
+      let scenarios = seededScenarios;
+      // A scenario ends early when the job finishes before a planned kill: top up to the CI minimum.
+      while (soakKills === 0 && kills < MIN_CI_KILLS && scenarios < seededScenarios + 12) {
+        const more = Array.from({ length: CONCURRENCY }, (_, k) => scenario(scenarios + k));
+        scenarios += CONCURRENCY;
+        kills += (await inParallel(more, CONCURRENCY)).reduce((a, b) => a + b, 0);
       }
-      return outcome.kills;
-    };
-    const tasks = Array.from({ length: seededScenarios }, (_, i) => scenario(i));
-    let kills = (await inParallel(tasks, CONCURRENCY)).reduce((a, b) => a + b, 0);
-    let scenarios = seededScenarios;
-    // A scenario ends early when the job finishes before a planned kill: top up to the CI minimum.
-    while (soakKills === 0 && kills < MIN_CI_KILLS && scenarios < seededScenarios + 12) {
-      const more = Array.from({ length: CONCURRENCY }, (_, k) => scenario(scenarios + k));
-      scenarios += CONCURRENCY;
-      kills += (await inParallel(more, CONCURRENCY)).reduce((a, b) => a + b, 0);
-    }
-    process.stdout.write(`keyed SIGKILL: ${kills} kills over ${scenarios} scenarios, all exactly once\n`);
-    expect(kills).toBeGreaterThanOrEqual(soakKills > 0 ? Math.min(soakKills, 1) : MIN_CI_KILLS);
-  }, soakKills > 0 ? 3_600_000 : 150_000);
+      process.stdout.write(
+        `keyed SIGKILL: ${kills} kills over ${scenarios} scenarios, all exactly once\n`,
+      );
+      expect(kills).toBeGreaterThanOrEqual(soakKills > 0 ? Math.min(soakKills, 1) : MIN_CI_KILLS);
+    },
+    soakKills > 0 ? 3_600_000 : 150_000,
+  );
 });

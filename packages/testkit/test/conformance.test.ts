@@ -3,7 +3,11 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleJob, ConnectorConformance, type ConformanceScenario } from '../src/conformance/index.js';
+import {
+  bundleJob,
+  ConnectorConformance,
+  type ConformanceScenario,
+} from '../src/conformance/index.js';
 import { isTestkitError } from '../src/errors.js';
 
 let script = '';
@@ -21,13 +25,18 @@ async function readNumbers(scenario: ConformanceScenario): Promise<string[]> {
   return texts.flatMap((text) => text.split('\n').filter((line) => line !== ''));
 }
 
-function numbersJob(mode: 'exactly-once' | 'at-least-once', guarantee: 'exactly-once' | 'at-least-once'): ConnectorConformance {
+function numbersJob(
+  mode: 'exactly-once' | 'at-least-once',
+  guarantee: 'exactly-once' | 'at-least-once',
+): ConnectorConformance {
   return new ConnectorConformance({
     get script() {
       return script;
     },
     guarantee,
-    prepare: (scenario) => ({ env: { NUMBERS_DIR: scenario.dir, NUMBERS_COUNT: '2000', NUMBERS_MODE: mode } }),
+    prepare: (scenario) => ({
+      env: { NUMBERS_DIR: scenario.dir, NUMBERS_COUNT: '2000', NUMBERS_MODE: mode },
+    }),
     readOutput: readNumbers,
     killPoints: ['chunk.written'],
     timerWindowMs: [50, 300],
@@ -65,7 +74,9 @@ describe('ConnectorConformance', () => {
 
   it('fails an at-least-once job that claims exactly-once, naming the seed and the duplicates', async () => {
     // Killed at an injected point right after a chunk is appended: that chunk is written again.
-    const error: unknown = await broken.runWithKills({ seed: 4, kills: 3 }).catch((e: unknown) => e);
+    const error: unknown = await broken
+      .runWithKills({ seed: 4, kills: 3 })
+      .catch((e: unknown) => e);
     expect(isTestkitError(error) && error.code).toBe('TESTKIT_CONFORMANCE_FAILED');
     expect(String(error)).toMatch(/seed 4 .*exactly-once VIOLATED/s);
   });

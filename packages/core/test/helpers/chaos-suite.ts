@@ -2,7 +2,13 @@
 // work directories to remove and an AbortController per test, with their vitest hooks.
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { bundleJob, JobProcesses } from '@sluice/testkit/conformance';
+import {
+  bundleJob,
+  JobProcesses,
+  restartUntilFinished,
+  type RestartOutcome,
+  type RestartUntilFinishedOptions,
+} from '@sluice/testkit/conformance';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 
 /** What {@link useChaosSuite} sets up; `script` and `testLife` are read inside tests. */
@@ -14,6 +20,14 @@ export interface ChaosSuite {
   readonly script: string;
   /** Aborted when a test ends, so that a timed-out scenario loop starts no more processes. */
   readonly testLife: AbortController;
+  /**
+   * Runs the bundled job with `restartUntilFinished` until it prints `JOB_FINISHED` and exits 0,
+   * each run limited to `timeoutMs`, stopped when the current test ends.
+   */
+  restartUntilFinished(
+    options: Pick<RestartUntilFinishedOptions, 'plan' | 'env' | 'describeRunSetup' | 'label'>,
+    timeoutMs: number,
+  ): Promise<RestartOutcome>;
 }
 
 /**
@@ -50,5 +64,13 @@ export function useChaosSuite(job: URL): ChaosSuite {
     get testLife() {
       return testLife;
     },
+    restartUntilFinished: (options, timeoutMs) =>
+      restartUntilFinished(processes, {
+        ...options,
+        script,
+        isFinished: (run) => run.code === 0 && run.stdout.includes('JOB_FINISHED'),
+        timeoutMs,
+        signal: testLife.signal, // this test's, even if the loop outlives it
+      }),
   };
 }

@@ -24,7 +24,9 @@ export async function bundleJob(entry: URL | string): Promise<string> {
     sourcemap: 'inline',
     logLevel: 'error',
     // Bundled CommonJS dependencies may call require(); give the ESM bundle one.
-    banner: { js: "import { createRequire as __sluiceCreateRequire } from 'node:module'; const require = __sluiceCreateRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __sluiceCreateRequire } from 'node:module'; const require = __sluiceCreateRequire(import.meta.url);",
+    },
   });
   return outfile;
 }

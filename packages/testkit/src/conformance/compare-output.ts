@@ -64,7 +64,10 @@ export function compareOutput(
       if (duplicated.length < LISTED) duplicated.push([record, times]);
     }
   }
-  const passed = missingCount === 0 && unexpectedCount === 0 && (guarantee === 'at-least-once' || duplicates === 0);
+  const passed =
+    missingCount === 0 &&
+    unexpectedCount === 0 &&
+    (guarantee === 'at-least-once' || duplicates === 0);
   return {
     guarantee,
     expected: expected.length,
@@ -88,7 +91,10 @@ export function describeComparison(comparison: OutputComparison): string {
   return [
     head,
     `missing ${list(comparison.missing, comparison.missingCount)}`,
-    `duplicated ${list(comparison.duplicated.map(([record, times]) => `${record}×${times}`), comparison.duplicates)}`,
+    `duplicated ${list(
+      comparison.duplicated.map(([record, times]) => `${record}×${times}`),
+      comparison.duplicates,
+    )}`,
     `unexpected ${list(comparison.unexpected, comparison.unexpectedCount)}`,
   ].join('; ');
 }

@@ -2,7 +2,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TESTKIT_ERROR_CODES, TestkitError } from '../errors.js';
-import { compareOutput, describeComparison, type DeliveryGuarantee, type OutputComparison } from './compare-output.js';
+import {
+  compareOutput,
+  describeComparison,
+  type DeliveryGuarantee,
+  type OutputComparison,
+} from './compare-output.js';
 import { JobProcesses, type JobRun } from './job-processes.js';
 import { describeKill, drawKill } from './kill-plan.js';
 import { restartUntilFinished } from './restart-until-finished.js';
@@ -133,7 +138,11 @@ export class ConnectorConformance {
       plan,
       label,
     });
-    const comparison = compareOutput(expected, await this.options.readOutput(place), this.options.guarantee);
+    const comparison = compareOutput(
+      expected,
+      await this.options.readOutput(place),
+      this.options.guarantee,
+    );
     const report = { seed: scenario.seed, kills: outcome.kills, log: outcome.log, comparison };
     if (outcome.kills === 0) {
       throw conformanceFailed(
@@ -141,7 +150,9 @@ export class ConnectorConformance {
       );
     }
     if (!comparison.passed) {
-      throw conformanceFailed(`${label}: ${describeComparison(comparison)}\n${outcome.log.join('\n')}\nreplay: seed ${scenario.seed}`);
+      throw conformanceFailed(
+        `${label}: ${describeComparison(comparison)}\n${outcome.log.join('\n')}\nreplay: seed ${scenario.seed}`,
+      );
     }
     return report;
   }
@@ -149,9 +160,13 @@ export class ConnectorConformance {
   /** (c) Runs the job once on bad input and hands the run to `badInput.check`. */
   async runBadInput(): Promise<JobRun> {
     const badInput = this.options.badInput;
-    if (badInput === undefined) throw conformanceFailed('runBadInput() needs the badInput option (prepare and check)');
+    if (badInput === undefined)
+      throw conformanceFailed('runBadInput() needs the badInput option (prepare and check)');
     const place = await this.scenario('bad-input');
-    const run = await this.processes.run(this.options.script, this.runShape(await badInput.prepare(place)));
+    const run = await this.processes.run(
+      this.options.script,
+      this.runShape(await badInput.prepare(place)),
+    );
     await badInput.check(run, place);
     return run;
   }
@@ -173,7 +188,9 @@ export class ConnectorConformance {
     });
     const output = await this.options.readOutput(place);
     if (output.length === 0) {
-      throw conformanceFailed(`the failure-free run wrote no output; there is nothing to compare.\n${outcome.log.join('\n')}`);
+      throw conformanceFailed(
+        `the failure-free run wrote no output; there is nothing to compare.\n${outcome.log.join('\n')}`,
+      );
     }
     return output;
   }

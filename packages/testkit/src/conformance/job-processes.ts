@@ -75,10 +75,14 @@ export class JobProcesses {
       return Promise.reject(jobFailed('the test ended; not starting another job process'));
     }
     const started = Date.now();
-    const child = spawn(process.execPath, ['--enable-source-maps', script, ...(options.args ?? [])], {
-      env: { ...process.env, ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--enable-source-maps', script, ...(options.args ?? [])],
+      {
+        env: { ...process.env, ...options.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     this.live.add(child);
     let stdout = '';
     let stderr = '';
@@ -91,7 +95,8 @@ export class JobProcesses {
     if (options.killAfterOutput === undefined) armKill();
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk;
-      if (options.killAfterOutput !== undefined && stdout.includes(options.killAfterOutput)) armKill();
+      if (options.killAfterOutput !== undefined && stdout.includes(options.killAfterOutput))
+        armKill();
     });
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     let ended: string | undefined;
@@ -122,7 +127,13 @@ export class JobProcesses {
           signal,
           stdout,
           stderr,
-          killedBy: !killed ? undefined : fired !== undefined ? 'kill-point' : killedByTimer ? 'timer' : undefined,
+          killedBy: !killed
+            ? undefined
+            : fired !== undefined
+              ? 'kill-point'
+              : killedByTimer
+                ? 'timer'
+                : undefined,
           killPoint: fired,
           durationMs: Date.now() - started,
         });

@@ -37,11 +37,15 @@ export function drawKill(random: () => number, options: DrawKillOptions): KillPl
 /** Describes a plan step for logs and failure messages. */
 export function describeKill(step: KillPlanStep | undefined): string {
   if (step === undefined) return 'no kill';
-  return step.kind === 'timer' ? `parent SIGKILL after ${step.afterMs} ms` : `${step.point}:${step.occurrence}`;
+  return step.kind === 'timer'
+    ? `parent SIGKILL after ${step.afterMs} ms`
+    : `${step.point}:${step.occurrence}`;
 }
 
 /** The {@link JobRunOptions} part that carries out `step` (the kill-at variable, or the timer). */
-export function killStepRunOptions(step: KillPlanStep | undefined): Pick<JobRunOptions, 'env' | 'killAfterMs'> {
+export function killStepRunOptions(
+  step: KillPlanStep | undefined,
+): Pick<JobRunOptions, 'env' | 'killAfterMs'> {
   if (step?.kind === 'timer') return { env: { [KILL_AT_ENV]: '' }, killAfterMs: step.afterMs };
   return { env: { [KILL_AT_ENV]: step === undefined ? '' : `${step.point}:${step.occurrence}` } };
 }

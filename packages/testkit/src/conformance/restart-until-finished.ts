@@ -13,7 +13,8 @@ export interface RestartUntilFinishedOptions {
    * the same, so that each run resumes from the latest complete checkpoint.
    * @defaultValue `{}`
    */
-  readonly env?: Readonly<Record<string, string>> | ((run: number) => Readonly<Record<string, string>>);
+  readonly env?:
+    Readonly<Record<string, string>> | ((run: number) => Readonly<Record<string, string>>);
   /**
    * Command-line arguments of every run.
    * @defaultValue `[]`
@@ -78,12 +79,15 @@ export async function restartUntilFinished(
       env: { ...env, ...kill.env },
       ...(options.args === undefined ? {} : { args: options.args }),
       ...(kill.killAfterMs === undefined ? {} : { killAfterMs: kill.killAfterMs }),
-      ...(options.killAfterOutput === undefined ? {} : { killAfterOutput: options.killAfterOutput }),
+      ...(options.killAfterOutput === undefined
+        ? {}
+        : { killAfterOutput: options.killAfterOutput }),
       timeoutMs: options.timeoutMs,
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
     runs.push(run);
-    const setup = options.describeRunSetup === undefined ? '' : ` [${options.describeRunSetup(index)}]`;
+    const setup =
+      options.describeRunSetup === undefined ? '' : ` [${options.describeRunSetup(index)}]`;
     log.push(`run ${index + 1}${setup}: ${describeKill(step)} → ${describeRun(run)}`);
     if (run.signal === 'SIGKILL') {
       kills += 1;
@@ -95,7 +99,10 @@ export async function restartUntilFinished(
       { code: TESTKIT_ERROR_CODES.JOB_FAILED },
     );
   }
-  throw new TestkitError(`${label}: the job did not finish after ${maxRuns} runs.\n${log.join('\n')}`, {
-    code: TESTKIT_ERROR_CODES.JOB_FAILED,
-  });
+  throw new TestkitError(
+    `${label}: the job did not finish after ${maxRuns} runs.\n${log.join('\n')}`,
+    {
+      code: TESTKIT_ERROR_CODES.JOB_FAILED,
+    },
+  );
 }
