@@ -42,6 +42,8 @@ describe('KafkaSourceBuilder validation (checklist 1; errors name the option)', 
     ['bad integer property', () => base().setProperty('auto.commit.interval.ms', '-5').build(), 'auto.commit.interval.ms'],
     ['bad auto.offset.reset', () => base().setProperty('auto.offset.reset', 'smallest').build(), 'auto.offset.reset'],
     ['bad isolation level', () => base().setProperty('isolation.level', 'serializable').build(), 'isolation.level'],
+    ['negative discovery interval', () => base().setPartitionDiscoveryIntervalMs(-1).build(), 'partitionDiscoveryIntervalMs'],
+    ['bad discovery property', () => base().setProperty('flink.partition-discovery.interval-millis', 'often').build(), 'flink.partition-discovery.interval-millis'],
     ['bad sasl mechanism', () => base().setSasl({ mechanism: 'gssapi' as 'plain', username: 'u', password: 'secret-pw' }).build(), 'sasl.mechanism'],
   ])('%s → option %s', (_name, build, option) => {
     expect(optionOf(build)).toBe(option);

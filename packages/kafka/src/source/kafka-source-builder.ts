@@ -26,7 +26,11 @@ export const KAFKA_SOURCE_PROPERTIES = [
   'isolation.level',
   'flink.poll-timeout',
   'flink.disable-metrics',
+  'flink.partition-discovery.interval-millis',
 ] as const;
+
+/** Default partition discovery interval: 5 minutes (modern Flink's default, FLIP-288). */
+export const DEFAULT_PARTITION_DISCOVERY_INTERVAL_MS = 300_000;
 
 /** One of {@link KAFKA_SOURCE_PROPERTIES}. */
 export type KafkaSourceProperty = (typeof KAFKA_SOURCE_PROPERTIES)[number];
@@ -50,6 +54,7 @@ export class KafkaSourceBuilder<TRecord> {
   private tls: boolean | KafkaTlsOptions | undefined;
   private sasl: KafkaSaslOptions | undefined;
   private logger: KafkaLogger = SILENT_LOGGER;
+  private partitionDiscoveryIntervalMs = DEFAULT_PARTITION_DISCOVERY_INTERVAL_MS;
   private readonly properties = new Map<string, string>();
 
   /**
@@ -149,6 +154,20 @@ export class KafkaSourceBuilder<TRecord> {
   }
 
   /**
+   * How often a running source looks for new partitions of its topics and, with a topic pattern,
+   * for new matching topics (Flink's `flink.partition-discovery.interval-millis`). A partition
+   * found this way goes to the subtask Flink's formula names and is read from its EARLIEST
+   * offset; partitions already read never move. `0` turns discovery off (Flink 1.6's default,
+   * where the property was unset); the `flink.partition-discovery.interval-millis` property,
+   * when set, wins over this method.
+   * @defaultValue 300000 (5 minutes, modern Flink's default)
+   */
+  setPartitionDiscoveryIntervalMs(intervalMs: number): this {
+    this.partitionDiscoveryIntervalMs = intervalMs;
+    return this;
+  }
+
+  /**
    * Read only committed transactional records (`isolation.level=read_committed`).
    * @defaultValue false (`read_uncommitted`, Kafka's default)
    */
@@ -188,7 +207,8 @@ export class KafkaSourceBuilder<TRecord> {
    * Sets a Kafka / Flink property by its usual name (see {@link KAFKA_SOURCE_PROPERTIES}):
    * `enable.auto.commit` (default `true`), `auto.commit.interval.ms` (`5000`),
    * `auto.offset.reset` (`latest`), `isolation.level` (`read_uncommitted`),
-   * `flink.poll-timeout` (`100`), `flink.disable-metrics` (`false`), and `bootstrap.servers`,
+   * `flink.poll-timeout` (`100`), `flink.disable-metrics` (`false`),
+   * `flink.partition-discovery.interval-millis` (`300000`; `0` = off), and `bootstrap.servers`,
    * `group.id`, `client.id`. Unknown keys are rejected by `build()`.
    */
   setProperty(key: string, value: string): this {
@@ -233,6 +253,13 @@ export class KafkaSourceBuilder<TRecord> {
     if (isolation !== 'read_committed' && isolation !== 'read_uncommitted') {
       throw invalidOption('isolation.level', `isolation.level is "${isolation}"; use read_committed or read_uncommitted.`);
     }
+    const discoveryInterval = integerProperty(props, 'flink.partition-discovery.interval-millis', this.partitionDiscoveryIntervalMs);
+    if (!Number.isSafeInteger(discoveryInterval) || discoveryInterval < 0) {
+      throw invalidOption(
+        'partitionDiscoveryIntervalMs',
+        `partitionDiscoveryIntervalMs is ${discoveryInterval}; use an integer of ms ≥ 0 (0 turns discovery off).`,
+      );
+    }
     return new KafkaSource<TRecord>({
       connection,
       subscription,
@@ -247,6 +274,7 @@ export class KafkaSourceBuilder<TRecord> {
       pollTimeoutMs: integerProperty(props, 'flink.poll-timeout', 100),
       onDeserializationError: this.onDeserializationError,
       disableMetrics: booleanProperty(props, 'flink.disable-metrics', false),
+      partitionDiscoveryIntervalMs: discoveryInterval,
       logger: this.logger,
     });
   }

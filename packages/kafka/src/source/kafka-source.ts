@@ -9,6 +9,7 @@ import type {
   CheckpointedFunction,
   Counter,
   FunctionInitializationContext,
+  MetricGroup,
   FunctionSnapshotContext,
   ListState,
   RichFunction,
@@ -36,6 +37,7 @@ import { OFFSET_STATE_NAME, offsetStateType } from './partition-state/offset-sta
 import { KafkaOffsetSentinel, isSentinel, lastEmittedBefore, readPositionOf } from './partition-state/offsets.js';
 import { partitionAssignerOwns } from './partition-state/ownership.js';
 import { resolveStartOffsets } from './starting-offsets.js';
+import { PeriodicTask } from '../internal/periodic-task.js';
 import { trace } from '../internal/trace.js';
 import type { StartingOffsets } from './starting-offsets.js';
 // Circular on purpose: each module uses the other only when called, never at load time.
@@ -59,6 +61,8 @@ export interface KafkaSourceConfig<TRecord> {
   readonly pollTimeoutMs: number;
   readonly onDeserializationError: DeserializationErrorPolicy;
   readonly disableMetrics: boolean;
+  /** Partition discovery interval, ms; 0 = no discovery while running. */
+  readonly partitionDiscoveryIntervalMs: number;
   readonly logger: KafkaLogger;
 }
 
@@ -95,6 +99,9 @@ export class KafkaSource<TRecord>
   private fetcher: KafkaFetcher | undefined;
   private finish: ((error?: Error) => void) | undefined;
   private subtaskIndex = 0;
+  private owner: { readonly subtaskIndex: number; readonly parallelism: number } = { subtaskIndex: 0, parallelism: 1 };
+  private sourceContext: SourceContext<TRecord> | undefined;
+  private partitionMetrics: MetricGroup | undefined;
   private skippedRecords: Counter | undefined;
   private readonly batchChains = new Map<string, Promise<void>>();
 
@@ -155,6 +162,7 @@ export class KafkaSource<TRecord>
     }
     await config.deserializer.open?.();
     const subtask = { subtaskIndex: context.subtaskIndex, parallelism: context.parallelism };
+    this.owner = subtask;
     const all = await discoverPartitions(this.admin, config.subscription);
     const owned = ownedPartitions(all, subtask);
     const initial = new Map<string, TopicPartitionOffset>();
@@ -179,16 +187,8 @@ export class KafkaSource<TRecord>
     }
     const resolved = await this.resolveSentinels([...initial.values()]);
     trace('source.open', { subtask: this.subtaskIndex, restored: this.restored, resolved });
-    for (const entry of resolved) {
-      this.progress.set(partitionKey(entry), {
-        topic: entry.topic,
-        partition: entry.partition,
-        offset: entry.offset,
-        committed: KafkaOffsetSentinel.OFFSET_NOT_SET,
-        highWatermark: -1,
-      });
-    }
     this.registerMetrics(context);
+    for (const entry of resolved) this.addPartition(entry);
     if (this.commitMode !== OffsetCommitMode.DISABLED) {
       this.commitCluster = createInternalCluster(this.kafka);
       await this.commitCluster.connect();
@@ -233,32 +233,28 @@ export class KafkaSource<TRecord>
     });
     const onAbort = (): void => this.finish?.();
     context.signal.addEventListener('abort', onAbort, { once: true });
+    this.sourceContext = context;
     let periodic: NodeJS.Timeout | undefined;
+    let discovery: PeriodicTask | undefined;
     try {
-      if (this.progress.size === 0) {
-        context.markAsTemporarilyIdle();
-      } else {
-        const partitions = [...this.progress.values()].map((p) => ({ topic: p.topic, partition: p.partition }));
-        this.fetcher = new KafkaFetcher({
-          kafka: this.kafka,
-          groupId: this.config.groupId,
-          subtaskIndex: this.subtaskIndex,
-          partitions,
-          nextOffset: (tp) => this.progress.get(partitionKey(tp))!.offset + 1,
-          readCommitted: this.config.readCommitted,
-          maxWaitTimeMs: this.config.pollTimeoutMs,
-          onBatch: (batch, control) => this.processBatch(context, { batch, control }),
-          onCrash: (error) => this.finish?.(error),
-        });
-        await this.fetcher.start();
-      }
+      if (this.progress.size === 0) context.markAsTemporarilyIdle();
+      else await this.restartFetcher();
       if (this.commitMode === OffsetCommitMode.KAFKA_PERIODIC) {
         periodic = setInterval(() => this.commitPeriodically(), this.config.autoCommitIntervalMs);
+      }
+      if (this.config.partitionDiscoveryIntervalMs > 0) {
+        discovery = new PeriodicTask(
+          this.config.partitionDiscoveryIntervalMs,
+          () => this.discoverNewPartitions(),
+          (error) => this.config.logger.warn(`Partition discovery failed; retrying in ${this.config.partitionDiscoveryIntervalMs} ms.`, { error }),
+        );
+        discovery.start();
       }
       if (!this.running) this.finish?.();
       await done;
     } finally {
       if (periodic !== undefined) clearInterval(periodic);
+      await discovery?.stop();
       context.signal.removeEventListener('abort', onAbort);
       this.running = false;
       await this.fetcher?.stop().catch(() => undefined);
@@ -273,6 +269,74 @@ export class KafkaSource<TRecord>
   }
 
   // ---- internals -------------------------------------------------------------------------------
+
+  /** Starts following a partition from `entry.offset` (last emitted); registers its metrics. */
+  private addPartition(entry: TopicPartitionOffset): void {
+    const p: PartitionProgress = {
+      topic: entry.topic,
+      partition: entry.partition,
+      offset: entry.offset,
+      committed: KafkaOffsetSentinel.OFFSET_NOT_SET,
+      highWatermark: -1,
+    };
+    this.progress.set(partitionKey(entry), p);
+    const group = this.partitionMetrics;
+    if (group === undefined) return;
+    const partitionGroup = group.addGroup('topic', p.topic).addGroup('partition', String(p.partition));
+    partitionGroup.gauge('currentOffsets', () => p.offset);
+    partitionGroup.gauge('committedOffsets', () => p.committed);
+    partitionGroup.gauge('recordsLag', () => (p.highWatermark < 0 ? null : Math.max(0, p.highWatermark - (p.offset + 1))));
+    group.gauge(`current-offsets.${p.topic}-${p.partition}`, () => p.offset);
+    group.gauge(`committed-offsets.${p.topic}-${p.partition}`, () => p.committed);
+  }
+
+  /**
+   * (Re)starts fetching all partitions of {@link progress}, each from its last emitted offset + 1.
+   * The old fetcher is stopped first (its batch in progress ends at a record boundary), so no
+   * record is emitted twice and none is skipped.
+   */
+  private async restartFetcher(): Promise<void> {
+    const old = this.fetcher;
+    this.fetcher = undefined;
+    await old?.stop().catch(() => undefined);
+    const context = this.sourceContext;
+    if (!this.running || this.kafka === undefined || context === undefined) return;
+    const partitions = [...this.progress.values()].map((p) => ({ topic: p.topic, partition: p.partition }));
+    const fetcher = new KafkaFetcher({
+      kafka: this.kafka,
+      groupId: this.config.groupId,
+      subtaskIndex: this.subtaskIndex,
+      partitions,
+      nextOffset: (tp) => this.progress.get(partitionKey(tp))!.offset + 1,
+      readCommitted: this.config.readCommitted,
+      maxWaitTimeMs: this.config.pollTimeoutMs,
+      onBatch: (batch, control) => this.processBatch(context, { batch, control }),
+      onCrash: (error) => this.finish?.(error),
+    });
+    this.fetcher = fetcher;
+    await fetcher.start();
+  }
+
+  /**
+   * One discovery round (Flink's partition discoverer): partitions of the subscription that the
+   * formula gives this subtask and that it does not read yet start at EARLIEST; existing
+   * assignments never change.
+   */
+  private async discoverNewPartitions(): Promise<void> {
+    if (!this.running || this.admin === undefined) return;
+    const all = await discoverPartitions(this.admin, this.config.subscription);
+    const fresh = ownedPartitions(all, this.owner).filter((tp) => !this.progress.has(partitionKey(tp)));
+    if (fresh.length === 0 || !this.running) return;
+    const resolved = await this.resolveSentinels(fresh.map((tp) => ({ ...tp, offset: KafkaOffsetSentinel.EARLIEST_OFFSET })));
+    if (!this.running) return;
+    for (const entry of resolved) this.addPartition(entry);
+    this.config.logger.info?.(`Discovered ${resolved.length} new partition(s); reading them from the earliest offset.`, {
+      subtask: this.subtaskIndex,
+      partitions: resolved.map((tp) => `${tp.topic}-${tp.partition}`),
+    });
+    trace('source.discovered', { subtask: this.subtaskIndex, resolved });
+    await this.restartFetcher();
+  }
 
   /**
    * Processes batches of one partition one after the other. kafkajs can hand over a second batch
@@ -450,15 +514,7 @@ export class KafkaSource<TRecord>
     if (this.config.disableMetrics) return;
     const group = context.metricGroup;
     this.skippedRecords = group.counter('recordsSkipped');
-    const consumerGroup = group.addGroup('KafkaConsumer');
-    for (const p of this.progress.values()) {
-      const partitionGroup = consumerGroup.addGroup('topic', p.topic).addGroup('partition', String(p.partition));
-      partitionGroup.gauge('currentOffsets', () => p.offset);
-      partitionGroup.gauge('committedOffsets', () => p.committed);
-      partitionGroup.gauge('recordsLag', () => (p.highWatermark < 0 ? null : Math.max(0, p.highWatermark - (p.offset + 1))));
-      consumerGroup.gauge(`current-offsets.${p.topic}-${p.partition}`, () => p.offset);
-      consumerGroup.gauge(`committed-offsets.${p.topic}-${p.partition}`, () => p.committed);
-    }
+    this.partitionMetrics = group.addGroup('KafkaConsumer');
   }
 }
 
