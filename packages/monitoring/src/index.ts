@@ -13,3 +13,5 @@ export type {
   KafkaPartitionLag,
   VertexMetrics,
 } from './job-views.js';
+export { exportToOpenTelemetry, otelInstrumentName } from './opentelemetry-exporter.js';
+export type { OpenTelemetryExport, OpenTelemetryExportOptions } from './opentelemetry-exporter.js';

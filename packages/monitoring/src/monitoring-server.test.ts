@@ -1,23 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { JobHandle, JobStatus } from '@sluice/core';
+import { fakeJob, jobStatus } from '../test/helpers/fake-job.js';
 import { createLogger } from './logger.js';
 import { monitoringOptionsFromEnv, startMonitoring } from './monitoring-server.js';
-
-function fakeJob(jobId: string): JobHandle {
-  const status: JobStatus = {
-    jobId,
-    jobName: `job-${jobId}`,
-    state: 'running',
-    startTime: 0,
-    durationMs: 0,
-    graph: { vertices: [], edges: [] },
-    checkpoints: { completed: 0, failed: 0, history: [] },
-    exceptions: [],
-    restarts: 0,
-    metrics: [],
-  };
-  return { jobId, status: () => status } as unknown as JobHandle;
-}
 
 describe('monitoringOptionsFromEnv', () => {
   it('reads port, host, allowControl and token; unset or empty variables keep the defaults', () => {
@@ -43,13 +27,13 @@ describe('monitoringOptionsFromEnv', () => {
 
 describe('startMonitoring', () => {
   it('adds and removes jobs, answers HEAD, and can leave out /metrics and the dashboard', async () => {
-    const server = await startMonitoring(fakeJob('a'), {
+    const server = await startMonitoring(fakeJob(jobStatus({ jobId: 'a', jobName: 'job-a' })), {
       logger: createLogger({ level: 'silent' }),
       prometheus: false,
       dashboard: false,
     });
     try {
-      server.addJob(fakeJob('b'));
+      server.addJob(fakeJob(jobStatus({ jobId: 'b', jobName: 'job-b' })));
       const list = (await (await fetch(`${server.url}/jobs`)).json()) as {
         jobs: { jobId: string }[];
       };
@@ -71,7 +55,7 @@ describe('startMonitoring', () => {
   });
 
   it('rejects a bad host', async () => {
-    await expect(startMonitoring(fakeJob('a'), { host: '' })).rejects.toMatchObject({
+    await expect(startMonitoring(fakeJob(jobStatus({ jobId: 'a', jobName: 'job-a' })), { host: '' })).rejects.toMatchObject({
       code: 'CONFIG_MONITORING_OPTION',
       option: 'host',
     });

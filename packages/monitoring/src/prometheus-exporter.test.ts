@@ -1,32 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { JobStatus, MetricSample } from '@sluice/core';
+import { jobStatus, sample } from '../test/helpers/fake-job.js';
 import { PrometheusExporter, promMetricName, promName } from './prometheus-exporter.js';
 
-function sample(partial: Partial<MetricSample> & Pick<MetricSample, 'name' | 'value'>): MetricSample {
-  return {
-    id: partial.name,
-    kind: 'gauge',
-    level: 'operator',
-    scope: [],
-    groups: [],
-    labels: { job_name: 'j', operator_id: 'op', subtask_index: '0' },
-    ...partial,
-  };
-}
-
 function job(metrics: MetricSample[]): JobStatus {
-  return {
-    jobId: 'id-1',
-    jobName: 'j',
-    state: 'running',
-    startTime: 0,
-    durationMs: 1,
-    graph: { vertices: [], edges: [] },
-    checkpoints: { completed: 0, failed: 0, history: [] },
-    exceptions: [],
-    restarts: 0,
-    metrics,
-  };
+  return jobStatus({ metrics });
 }
 
 describe('Prometheus names', () => {

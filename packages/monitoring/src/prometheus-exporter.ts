@@ -5,6 +5,7 @@
  */
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { JobStatus, MetricSample } from '@sluice/core';
+import { metricPoints } from './metric-points.js';
 
 /** A Prometheus metric or label name: `[a-zA-Z_][a-zA-Z0-9_]*`. */
 export function promName(raw: string): string {
@@ -26,12 +27,6 @@ interface Family {
   readonly type: 'counter' | 'gauge';
   readonly help: string;
   readonly series: Series[];
-}
-
-function numeric(value: MetricSample['value']): number | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
-  if (typeof value === 'boolean') return value ? 1 : 0;
-  return undefined;
 }
 
 /** Renders jobs' metrics (and optionally Node process metrics) as Prometheus text. */
@@ -93,34 +88,14 @@ export class PrometheusExporter {
     add: (name: string, family: Omit<Family, 'series'>, series: Series) => void,
   ): void {
     const name = promMetricName(sample);
-    const labels = Object.fromEntries(
-      Object.entries(sample.labels).map(([key, value]) => [promName(key), value]),
-    );
-    const help = `Sluice ${sample.kind} ${[...sample.groups, sample.name].join('.')}`;
-    if (sample.histogram !== undefined) {
-      const stats = sample.histogram;
-      for (const [quantile, value] of [
-        ['0.5', stats.p50],
-        ['0.95', stats.p95],
-        ['0.99', stats.p99],
-      ] as const) {
-        add(
-          name,
-          { type: 'gauge', help: `${help} (quantiles over the window)` },
-          { labels: { ...labels, quantile }, value },
-        );
-      }
-      add(
-        `${name}_count`,
-        { type: 'gauge', help: `${help}: values recorded` },
-        { labels, value: stats.count },
+    for (const point of metricPoints(sample)) {
+      const labels = Object.fromEntries(
+        Object.entries(point.labels).map(([key, value]) => [promName(key), value]),
       );
-      return;
+      // prom-client counters only go up; a counter that went below 0 is exposed as a gauge.
+      const type = point.type === 'counter' && point.value >= 0 ? 'counter' : 'gauge';
+      const suffix = point.part === 'count' ? '_count' : type === 'counter' ? '_total' : '';
+      add(`${name}${suffix}`, { type, help: point.description }, { labels, value: point.value });
     }
-    const value = numeric(sample.value);
-    if (value === undefined) return;
-    // prom-client counters only go up; a counter that was reset (new run) is still exposed as one.
-    const type = sample.kind === 'counter' && value >= 0 ? 'counter' : 'gauge';
-    add(type === 'counter' ? `${name}_total` : name, { type, help }, { labels, value });
   }
 }
