@@ -3,6 +3,13 @@
  * docs/benchmarks.md (and the charts under docs/images). With `--quick` (also `npm run bench -- --quick`
  * from the repository root, which npm passes on as `npm_config_quick`) the smoke version runs and
  * writes into bench/dist/quick/ instead, so CI never touches the committed results.
+ *
+ * The smoke run (what `.ci/run` runs) exercises every scenario once, with one run per cell and
+ * small inputs (core 10 M / keyed 1 M records, connectors 10,000 records of 100 B only, files
+ * 20,000 / 5,000 records per subtask); it skips the 1 KB connector cells and runs the Flink peer
+ * only in scenario A (not in B, C, D or the latency runs: each Flink job costs 15–60 s of JVM and
+ * MiniCluster start). It exits non-zero when a scenario crashes or its output is wrong, never
+ * because of a number.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';

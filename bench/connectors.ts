@@ -71,7 +71,7 @@ const recordsArg = Number(argValue('--records') ?? Number.NaN);
 const RECORDS: Record<number, number> = Number.isFinite(recordsArg)
   ? { 100: recordsArg, 1024: Math.round(recordsArg / 3) }
   : quick
-    ? { 100: 20_000, 1024: 10_000 }
+    ? { 100: 10_000 }
     : { 100: 300_000, 1024: 100_000 };
 const IMPLS = ['sluice', 'raw', 'flink'] as const;
 type Impl = (typeof IMPLS)[number];

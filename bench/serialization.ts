@@ -24,7 +24,7 @@ const quick = isQuick(args);
 const outIndex = args.indexOf('--out');
 const outFile = outIndex >= 0 ? args[outIndex + 1] : undefined;
 const OPERATIONS = quick ? 20_000 : 200_000;
-const REPEATS = quick ? 3 : 7;
+const REPEATS = quick ? 1 : 7;
 
 const schema = {
   type: 'record',
