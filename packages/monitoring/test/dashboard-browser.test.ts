@@ -6,7 +6,7 @@ import { afterEach, expect, it } from 'vitest';
 import type { JobHandle } from '@sluice/core';
 import { createLogger, startMonitoring } from '../src/index.js';
 import type { MonitoringServer } from '../src/index.js';
-import { launchChromium, outputFolder } from './helpers/browser.js';
+import { openDashboard, outputFolder } from './helpers/browser.js';
 import { startTestJob, stopJob } from './helpers/running-job.js';
 
 let job: JobHandle | undefined;
@@ -21,20 +21,11 @@ afterEach(async () => {
   job = undefined;
 });
 
-/** Opens `url` in a new chromium page; `pageErrors` collects the page's uncaught errors. */
-async function openDashboard(url: string, height: number): Promise<{ page: Page; pageErrors: string[] }> {
-  browser = await launchChromium();
-  const page = await browser.newPage({ viewport: { width: 1280, height } });
-  const pageErrors: string[] = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await page.goto(url);
-  return { page, pageErrors };
-}
-
 it('shows the job graph with live rates and a completed checkpoint', async () => {
   job = await startTestJob({ name: 'dashboard-demo', checkpointInterval: 300 });
   server = await startMonitoring(job, { logger: createLogger({ level: 'silent' }) });
-  const { page, pageErrors } = await openDashboard(server.url, 860);
+  let page: Page, pageErrors: string[];
+  ({ browser, page, pageErrors } = await openDashboard(server.url, 860));
 
   const vertices = page.locator('#job-graph .vertex');
   await expect.poll(() => vertices.count(), { timeout: 20_000, message: 'four operators in the job graph' }).toBe(4);
@@ -69,7 +60,8 @@ it('triggers a checkpoint with the token, shows a refusal for a wrong one, and s
   // No periodic checkpoint within the test: the only checkpoint is the one the dashboard triggers.
   job = await startTestJob({ name: 'dashboard-control', checkpointInterval: 600_000, fileSinkMetrics: true });
   server = await startMonitoring(job, { logger: createLogger({ level: 'silent' }), allowControl: true, token });
-  const { page, pageErrors } = await openDashboard(server.url, 960);
+  let page: Page, pageErrors: string[];
+  ({ browser, page, pageErrors } = await openDashboard(server.url, 960));
 
   const trigger = page.locator('#trigger-checkpoint');
   await expect.poll(() => trigger.isEnabled(), { timeout: 20_000, message: 'the enabled Trigger checkpoint button' }).toBe(true);

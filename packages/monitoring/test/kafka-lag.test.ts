@@ -6,11 +6,11 @@ import type { Counter, JobHandle, RichFunction, RuntimeContext, Sink } from '@sl
 import { KafkaSource, StartingOffsets } from '@sluice/kafka';
 import { createKafkaTopic } from '@sluice/testkit';
 import { Kafka, logLevel } from 'kafkajs';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterEach, expect, inject, it } from 'vitest';
 import { createLogger, startMonitoring } from '../src/index.js';
 import type { MonitoringServer } from '../src/index.js';
-import { launchChromium, outputFolder } from './helpers/browser.js';
+import { openDashboard, outputFolder } from './helpers/browser.js';
 import { stopJob, waitFor } from './helpers/running-job.js';
 
 let job: JobHandle | undefined;
@@ -118,9 +118,8 @@ it('reports Kafka lag per partition on /metrics and it falls to 0', async () => 
     }, 30_000);
 
     // The dashboard shows the same lag per partition in a real browser.
-    browser = await launchChromium();
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(server.url);
+    let page: Page;
+    ({ browser, page } = await openDashboard(server.url, 900));
     const rows = page.locator(`#kafka-lag tbody tr[data-topic="${topic}"]`);
     await expect.poll(() => rows.count(), { timeout: 20_000, message: 'three Kafka partitions in the lag table' }).toBe(3);
     expect(await rows.locator('td:last-child').allTextContents()).toEqual(['0', '0', '0']);

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 
 /** Path of the browser: `$SLUICE_CHROMIUM` or Debian's `/usr/bin/chromium`. */
 export const CHROMIUM = process.env['SLUICE_CHROMIUM'] ?? '/usr/bin/chromium';
@@ -37,4 +37,25 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/**
+ * Starts chromium and opens `url` in a page `height` pixels high (1280 wide); `pageErrors` collects
+ * the page's uncaught errors. The caller closes `browser`.
+ */
+export async function openDashboard(
+  url: string,
+  height: number,
+): Promise<{ browser: Browser; page: Page; pageErrors: string[] }> {
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height } });
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(url);
+    return { browser, page, pageErrors };
+  } catch (error) {
+    await browser.close();
+    throw error;
+  }
 }
