@@ -87,4 +87,10 @@ describe('exportToOpenTelemetry', () => {
       after.get('sluice.operator.partsInProgress')?.dataPoints.map((p) => p.value),
     ).not.toContain(5);
   });
+
+  it('names the missing meterProvider option', () => {
+    expect(() => exportToOpenTelemetry(fakeJob(jobStatus()), {} as never)).toThrow(
+      expect.objectContaining({ code: 'CONFIG_MONITORING_OPTION', option: 'meterProvider' }),
+    );
+  });
 });

@@ -6,6 +6,7 @@
  */
 import type { BatchObservableResult, Meter, MeterProvider, Observable } from '@opentelemetry/api';
 import type { JobHandle, MetricSample } from '@sluice/core';
+import { MonitoringError, MonitoringErrorCode } from './errors.js';
 import { metricPoints } from './metric-points.js';
 import type { MetricPoint } from './metric-points.js';
 
@@ -56,12 +57,22 @@ export function otelInstrumentName(
  * operator metrics `operator_id` and `subtask_index`, plus key/value groups (`topic`,
  * `partition`, …) and `quantile` for histograms. Values are read from the jobs when a reader
  * collects; nothing runs in between. A metric that first appears while the job runs (an operator
- * that opens late) is exported from the following collection on.
+ * that opens late) is exported from the following collection on. Throws a {@link MonitoringError}
+ * (`CONFIG_MONITORING_OPTION`) without a `meterProvider`.
  */
 export function exportToOpenTelemetry(
   jobs: JobHandle | readonly JobHandle[],
   options: OpenTelemetryExportOptions,
 ): OpenTelemetryExport {
+  if (
+    typeof (options as Partial<OpenTelemetryExportOptions>).meterProvider?.getMeter !== 'function'
+  ) {
+    throw new MonitoringError(
+      'exportToOpenTelemetry needs option meterProvider: a MeterProvider such as ' +
+        'new MeterProvider({ readers: [...] }) from @opentelemetry/sdk-metrics, or metrics.getMeterProvider() from @opentelemetry/api.',
+      { code: MonitoringErrorCode.CONFIG_MONITORING_OPTION, option: 'meterProvider' },
+    );
+  }
   const meter: Meter = options.meterProvider.getMeter(options.meterName ?? '@sluice/monitoring');
   const handles = new Map<string, JobHandle>();
   for (const handle of Array.isArray(jobs) ? (jobs as readonly JobHandle[]) : [jobs as JobHandle]) {
