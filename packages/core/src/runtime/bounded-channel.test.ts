@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { BoundedChannel } from './bounded-channel.js';
 import type { StreamEvent } from './stream-event.js';
 
-const rec = (value: number): StreamEvent<number> => ({ kind: 'record', value, timestamp: undefined });
+const rec = (...values: number[]): StreamEvent<number> => ({ kind: 'records', values, timestamps: undefined, keys: undefined });
 
 describe('BoundedChannel', () => {
   it('keeps records, barriers, watermarks and end in order', () => {
@@ -62,11 +62,24 @@ describe('BoundedChannel', () => {
       await channel.whenAvailable();
       const event = channel.poll();
       if (event?.kind === 'end') break;
-      if (event?.kind === 'record') received.push(event.value);
+      if (event?.kind === 'records') received.push(...event.values);
     }
     await producer;
     expect(received).toEqual(Array.from({ length: 500 }, (_, i) => i));
     expect(maxQueued).toBeLessThanOrEqual(8);
+  });
+
+  it('counts every record of a batch toward the capacity', () => {
+    const channel = new BoundedChannel<number>({ capacity: 4 });
+    expect(channel.push(rec(1, 2, 3))).toBeUndefined();
+    expect(channel.recordCount).toBe(3);
+    expect(channel.pressure()).toBeUndefined();
+    const wait = channel.push(rec(4, 5));
+    expect(wait).toBeInstanceOf(Promise);
+    expect(channel.pressure()).toBe(wait);
+    expect(channel.poll()).toEqual(rec(1, 2, 3));
+    expect(channel.recordCount).toBe(2);
+    expect(channel.pressure()).toBeUndefined();
   });
 
   it('wakes a waiting consumer on push', async () => {

@@ -1,8 +1,8 @@
 /**
- * A bounded single-producer, single-consumer channel between two subtasks. Records, barriers,
- * watermarks and end-of-stream keep their order (invariant 1). Only records count toward the
- * capacity: control events are always accepted, so a barrier never waits behind back-pressure
- * it would itself have to resolve.
+ * A bounded single-producer, single-consumer channel between two subtasks. Record batches,
+ * barriers, watermarks and end-of-stream keep their order (invariant 1). Only records count toward
+ * the capacity (a batch counts its records): control events are always accepted, so a barrier never
+ * waits behind back-pressure it would itself have to resolve.
  */
 import type { StreamEvent } from './stream-event.js';
 
@@ -53,16 +53,21 @@ export class BoundedChannel<TRecord> {
 
   /**
    * Appends an event. Returns a promise when the channel holds `capacity` records or more:
-   * the producer must await it before pushing another record.
+   * the producer must await it before pushing more records.
    */
   push(event: StreamEvent<TRecord>): void | Promise<void> {
     this.queue.push(event);
-    if (event.kind === 'record') this.queuedRecords += 1;
+    if (event.kind === 'records') this.queuedRecords += event.values.length;
     const waiter = this.consumerWaiter;
     if (waiter !== undefined) {
       this.consumerWaiter = undefined;
       waiter();
     }
+    return this.pressure();
+  }
+
+  /** `undefined` while the channel holds fewer than `capacity` records, else the promise {@link push} returns. */
+  pressure(): void | Promise<void> {
     if (this.queuedRecords < this.capacity) return undefined;
     if (this.producerPromise === undefined) {
       this.blockedSince = performance.now();
@@ -83,8 +88,8 @@ export class BoundedChannel<TRecord> {
       this.queue = this.queue.slice(this.head);
       this.head = 0;
     }
-    if (event?.kind === 'record') {
-      this.queuedRecords -= 1;
+    if (event?.kind === 'records') {
+      this.queuedRecords -= event.values.length;
       if (this.producerWaiter !== undefined && this.queuedRecords < this.capacity) {
         const waiter = this.producerWaiter;
         this.producerWaiter = undefined;

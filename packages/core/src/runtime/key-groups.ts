@@ -107,6 +107,80 @@ export class ScratchKeySerializer<TKey> {
   }
 }
 
+/** A key's serialized bytes as a latin1 string (the key of keyed-state maps) and its key group. */
+export interface KeyInfo {
+  readonly keyGroup: number;
+  readonly keyBytes: string;
+}
+
+/** Longest string key {@link KeyGroupAssigner} memoizes (longer ones are serialized every time). */
+const CACHED_STRING_LENGTH = 128;
+
+/** True for keys whose serialization a `Map` keyed by the value may memoize (SameValueZero is exact for them). */
+function isMemoizable(key: unknown): boolean {
+  switch (typeof key) {
+    case 'number':
+      // A Map treats -0 as 0 and every NaN as one key; their bytes may differ, so they are not memoized.
+      return key === key && (key !== 0 || 1 / key > 0);
+    case 'string':
+      return key.length <= CACHED_STRING_LENGTH;
+    case 'boolean':
+    case 'bigint':
+      return true;
+    case 'object':
+    case 'function':
+    case 'symbol':
+    case 'undefined':
+      return false;
+  }
+}
+
+/** Options of a {@link KeyGroupAssigner}. */
+export interface KeyGroupAssignerOptions {
+  readonly maxParallelism: number;
+  /**
+   * Primitive keys remembered before the memo starts afresh.
+   * @defaultValue 65536
+   */
+  readonly memoSize?: number;
+}
+
+/**
+ * Serializes keys and hashes them into key groups ({@link keyGroupForBytes}), memoizing the
+ * result for primitive keys (numbers other than `-0` and `NaN`, short strings, booleans, bigints):
+ * a repeated key costs one `Map` lookup and yields the same {@link KeyInfo} object, so keyed-state
+ * maps look up a string whose hash is already known. The result is exactly what serializing and
+ * hashing gives (the memo only remembers it); the memo is cleared when it holds `memoSize` keys.
+ */
+export class KeyGroupAssigner<TKey> {
+  private readonly scratch: ScratchKeySerializer<TKey>;
+  private readonly memo = new Map<TKey, KeyInfo>();
+  private readonly maxParallelism: number;
+  private readonly memoSize: number;
+
+  constructor(serializer: TypeSerializer<TKey>, options: KeyGroupAssignerOptions) {
+    this.scratch = new ScratchKeySerializer(serializer);
+    this.maxParallelism = options.maxParallelism;
+    this.memoSize = options.memoSize ?? 65536;
+  }
+
+  /** The serialized bytes and key group of `key`. */
+  info(key: TKey): KeyInfo {
+    const memoizable = isMemoizable(key);
+    if (memoizable) {
+      const known = this.memo.get(key);
+      if (known !== undefined) return known;
+    }
+    const bytes = this.scratch.bytes(key);
+    const info: KeyInfo = { keyGroup: keyGroupForBytes(bytes, this.maxParallelism), keyBytes: latin1String(bytes) };
+    if (memoizable) {
+      if (this.memo.size >= this.memoSize) this.memo.clear();
+      this.memo.set(key, info);
+    }
+    return info;
+  }
+}
+
 /** `bytes` as a string of one char per byte (latin1), usable as a `Map` key. */
 export function latin1String(bytes: Uint8Array): string {
   if (bytes.length <= 24) {

@@ -42,16 +42,18 @@ export class KeyedProcessOperator extends OperatorInstance {
       restored: init.keyed,
     });
     const keyed = this.keyed;
-    const chain = (push: () => void | Promise<void>): void => {
+    // Emits `value` through `push` after what this record emitted before (no closure unless something waits).
+    const chain = (push: (value: unknown) => void | Promise<void>, value: unknown): void => {
       this.recordsOut += 1;
       if (this.pending !== undefined) {
-        this.pending = this.pending.then(push);
+        this.pending = this.pending.then(() => push(value));
         return;
       }
-      const result = push();
+      const result = push(value);
       if (result !== undefined) this.pending = result;
     };
-    this.collector = { collect: (record) => chain(() => this.output.push(record)) };
+    const toMain = (record: unknown): void | Promise<void> => this.output.push(record);
+    this.collector = { collect: (record) => chain(toMain, record) };
     const timerService: TimerService = {
       currentProcessingTime: () => Date.now(),
       currentWatermark: () => this.currentWatermark,
@@ -68,7 +70,7 @@ export class KeyedProcessOperator extends OperatorInstance {
       timestamp: () => frame.timestamp,
       getCurrentKey: () => keyed.currentKey,
       timerService,
-      output: <TSide>(tag: OutputTag<TSide>, value: TSide) => chain(() => this.output.pushSide?.(tag.id, value)),
+      output: <TSide>(tag: OutputTag<TSide>, value: TSide) => chain((side) => this.output.pushSide?.(tag.id, side), value),
       timeDomain: () => this.firing?.domain ?? 'EVENT_TIME',
     };
   }
@@ -108,11 +110,11 @@ export class KeyedProcessOperator extends OperatorInstance {
     let result: void | Promise<void>;
     try {
       const frame = this.frame;
-      const routed = frame.routedKeyBytes;
+      const routed = frame.routedKey;
       if (routed === undefined) this.keyed.setCurrentKey(this.key.selector(value));
       else {
-        frame.routedKeyBytes = undefined;
-        this.keyed.setCurrentKeyRouted(this.key.selector(value), { keyBytes: routed, keyGroup: frame.routedKeyGroup ?? 0 });
+        frame.routedKey = undefined;
+        this.keyed.setCurrentKeyRouted(this.key.selector(value), routed);
       }
       result = this.process.processElement(value, this.ctx, this.collector);
     } catch (error) {

@@ -1,6 +1,6 @@
 /**
  * The heap keyed state backend of one keyed operator subtask: keyed state and timers, kept in
- * memory per key group, and its checkpoint section.
+ * memory (each entry tagged with its key group), and its checkpoint section.
  *
  * Keyed section of a state file (format 2, after the operator states of format 1):
  * `bytes keySerializerSnapshot`, `varuint groupCount`, then per key group `varuint keyGroup`,
@@ -30,7 +30,8 @@ import { decodeSnapshot, encodeSnapshot } from '../types/snapshot-envelope.js';
 import type { TypeInformation } from '../types/type-information.js';
 import type { SerializerSnapshot, TypeSerializer } from '../types/type-serializer.js';
 import { Types } from '../types/types.js';
-import { ScratchKeySerializer, keyGroupForBytes, latin1String } from './key-groups.js';
+import { KeyGroupAssigner, latin1String } from './key-groups.js';
+import type { KeyInfo } from './key-groups.js';
 
 /** Kind of a keyed state. */
 export type KeyedStateKind = 'value' | 'list' | 'map' | 'reducing' | 'aggregating';
@@ -45,6 +46,8 @@ export interface KeyedSection {
 
 interface Entry {
   readonly key: unknown;
+  readonly keyString: string;
+  readonly keyGroup: number;
   value: unknown;
   ts: number;
 }
@@ -71,7 +74,8 @@ export interface Timer {
 }
 
 class StateTable {
-  readonly groups = new Map<number, Map<string, Entry>>();
+  /** Every key's entry (of all key groups: one lookup per access), by serialized key. */
+  readonly entries = new Map<string, Entry>();
   readonly name: string;
   readonly kind: KeyedStateKind;
   readonly serializer: TypeSerializer<unknown>;
@@ -202,31 +206,31 @@ export class HeapKeyedStateBackend implements KeyedStateStore {
   private currentKeyString = '';
   private currentKeyGroupValue = 0;
   private hasKey = false;
-  private readonly scratch: ScratchKeySerializer<unknown>;
+  private readonly assigner: KeyGroupAssigner<unknown>;
+  /** The entry of the current key in `cachedTable` (reads and writes of one record share one lookup). */
+  private cachedTable: StateTable | undefined;
+  private cachedEntry: Entry | undefined;
 
   constructor(options: HeapKeyedStateBackendOptions) {
     this.keySerializer = options.keyType.createSerializer();
-    this.scratch = new ScratchKeySerializer(this.keySerializer);
     this.maxParallelism = options.maxParallelism;
+    this.assigner = new KeyGroupAssigner(this.keySerializer, { maxParallelism: this.maxParallelism });
     this.clock = options.clock ?? Date.now;
     if (options.restored !== undefined) this.restore(options.restored);
   }
 
   /** Sets the key the state handles are scoped to. */
   setCurrentKey(key: unknown): void {
-    const bytes = this.scratch.bytes(key);
-    this.currentKeyValue = key;
-    this.currentKeyString = bytesToString(bytes);
-    this.currentKeyGroupValue = keyGroupForBytes(bytes, this.maxParallelism);
-    this.hasKey = true;
+    this.setCurrentKeyRouted(key, this.assigner.info(key));
   }
 
   /** Sets the current key when its serialized bytes and key group are known (from a keyBy exchange). */
-  setCurrentKeyRouted(key: unknown, routed: { keyBytes: string; keyGroup: number }): void {
+  setCurrentKeyRouted(key: unknown, routed: KeyInfo): void {
     this.currentKeyValue = key;
     this.currentKeyString = routed.keyBytes;
     this.currentKeyGroupValue = routed.keyGroup;
     this.hasKey = true;
+    this.cachedTable = undefined;
   }
 
   /** Scopes state to a timer's key (no serialization). */
@@ -235,6 +239,7 @@ export class HeapKeyedStateBackend implements KeyedStateStore {
     this.currentKeyString = timer.keyString;
     this.currentKeyGroupValue = timer.keyGroup;
     this.hasKey = true;
+    this.cachedTable = undefined;
   }
 
   get currentKey(): unknown {
@@ -254,7 +259,7 @@ export class HeapKeyedStateBackend implements KeyedStateStore {
   /** Number of keys with any state entry (all states). */
   entryCount(): number {
     let n = 0;
-    for (const table of this.tables.values()) for (const group of table.groups.values()) n += group.size;
+    for (const table of this.tables.values()) n += table.entries.size;
     return n;
   }
 
@@ -364,16 +369,23 @@ export class HeapKeyedStateBackend implements KeyedStateStore {
 
   /** The keyed section of this subtask's state file; expired TTL entries are left out. */
   snapshot(): KeyedSection {
+    this.cachedTable = undefined;
     const now = this.clock();
     const groupIds = new Set<number>();
+    const tableGroups = new Map<StateTable, Map<number, Entry[]>>();
     for (const table of this.tables.values()) {
-      for (const [kg, entries] of table.groups) {
-        if (table.ttl !== undefined) {
-          for (const [keyString, entry] of entries) if (this.expired(table, entry, now)) entries.delete(keyString);
+      const byGroup = new Map<number, Entry[]>();
+      for (const [keyString, entry] of table.entries) {
+        if (this.expired(table, entry, now)) {
+          table.entries.delete(keyString);
+          continue;
         }
-        if (entries.size === 0) table.groups.delete(kg);
-        else groupIds.add(kg);
+        const list = byGroup.get(entry.keyGroup);
+        if (list === undefined) byGroup.set(entry.keyGroup, [entry]);
+        else list.push(entry);
+        groupIds.add(entry.keyGroup);
       }
+      tableGroups.set(table, byGroup);
     }
     const rawByGroup = new Map<number, Map<string, RawEntry[]>>();
     for (const [name, raw] of this.raw) {
@@ -408,17 +420,17 @@ export class HeapKeyedStateBackend implements KeyedStateStore {
     const blobs = new Map<number, Uint8Array>();
     for (const kg of [...groupIds].sort((x, y) => x - y)) {
       const out = new DataOutput(1024);
-      const tables = [...this.tables.values()].filter((table) => table.groups.has(kg));
+      const tables = [...this.tables.values()].filter((table) => tableGroups.get(table)?.has(kg));
       const raws = rawByGroup.get(kg) ?? new Map<string, RawEntry[]>();
       out.writeVarUint(tables.length + raws.size);
       for (const table of tables) {
-        const entries = table.groups.get(kg) as Map<string, Entry>;
+        const entries = tableGroups.get(table)?.get(kg) as Entry[];
         out.writeString(table.name);
         out.writeUint8(KINDS.indexOf(table.kind));
         out.writeBytes(snapshots.get(table.name) as Uint8Array);
-        out.writeVarUint(entries.size);
-        for (const [keyString, entry] of entries) {
-          writeLatin1Bytes(keyString, out);
+        out.writeVarUint(entries.length);
+        for (const entry of entries) {
+          writeLatin1Bytes(entry.keyString, out);
           scratch.reset();
           table.serializer.serialize(entry.value, scratch);
           out.writeBytes(scratch.peek());
@@ -536,12 +548,8 @@ export class HeapKeyedStateBackend implements KeyedStateStore {
         const input = new DataInput(e.valueBytes);
         const value = reader(input);
         input.assertEnd();
-        let group = table.groups.get(e.keyGroup);
-        if (group === undefined) {
-          group = new Map();
-          table.groups.set(e.keyGroup, group);
-        }
-        group.set(bytesToString(e.keyBytes), { key: readKey(e.keyBytes), value, ts: e.ts });
+        const keyString = bytesToString(e.keyBytes);
+        table.entries.set(keyString, { key: readKey(e.keyBytes), keyString, keyGroup: e.keyGroup, value, ts: e.ts });
       }
       this.raw.delete(descriptor.name);
     }
@@ -561,15 +569,23 @@ export class HeapKeyedStateBackend implements KeyedStateStore {
     return table.ttl !== undefined && now - entry.ts >= table.ttl.ttlMs;
   }
 
+  /** The current key's entry in `table` (remembered until the key changes or the entry is removed). */
+  private entryOf(table: StateTable): Entry | undefined {
+    if (this.cachedTable === table) return this.cachedEntry;
+    const entry = table.entries.get(this.currentKeyString);
+    this.cachedTable = table;
+    this.cachedEntry = entry;
+    return entry;
+  }
+
   private read(table: StateTable): unknown {
     this.requireKey();
-    const group = table.groups.get(this.currentKeyGroupValue);
-    const entry = group?.get(this.currentKeyString);
+    const entry = this.entryOf(table);
     if (entry === undefined) return undefined;
     if (table.ttl !== undefined) {
       const now = this.clock();
       if (this.expired(table, entry, now)) {
-        group?.delete(this.currentKeyString);
+        this.remove(table);
         return undefined;
       }
       if (table.ttl.updateType === 'OnReadAndWrite') entry.ts = now;
@@ -579,23 +595,23 @@ export class HeapKeyedStateBackend implements KeyedStateStore {
 
   private write(table: StateTable, value: unknown): void {
     this.requireKey();
-    let group = table.groups.get(this.currentKeyGroupValue);
-    if (group === undefined) {
-      group = new Map();
-      table.groups.set(this.currentKeyGroupValue, group);
-    }
     const ts = table.ttl === undefined ? 0 : this.clock();
-    const entry = group.get(this.currentKeyString);
-    if (entry === undefined) group.set(this.currentKeyString, { key: this.currentKeyValue, value, ts });
-    else {
+    const entry = this.entryOf(table);
+    if (entry !== undefined) {
       entry.value = value;
       entry.ts = ts;
+      return;
     }
+    const keyString = this.currentKeyString;
+    const created: Entry = { key: this.currentKeyValue, keyString, keyGroup: this.currentKeyGroupValue, value, ts };
+    table.entries.set(keyString, created);
+    this.cachedEntry = created;
   }
 
   private remove(table: StateTable): void {
     this.requireKey();
-    table.groups.get(this.currentKeyGroupValue)?.delete(this.currentKeyString);
+    table.entries.delete(this.currentKeyString);
+    if (this.cachedTable === table) this.cachedEntry = undefined;
   }
 }
 

@@ -2,16 +2,22 @@
  * What travels on a channel between tasks. Every event is plain data (no functions, no class
  * instances of the runtime), so a channel can later cross a worker-thread or process boundary.
  */
+import type { KeyInfo } from './key-groups.js';
 
-/** A record with its optional event-time timestamp. */
-export interface RecordEvent<TRecord> {
-  readonly kind: 'record';
-  readonly value: TRecord;
-  readonly timestamp: number | undefined;
-  /** On a keyBy exchange: the key group the producer computed (spares the consumer a second hash). */
-  readonly keyGroup?: number;
-  /** On a keyBy exchange: the serialized key as a latin1 string. */
-  readonly keyBytes?: string;
+/**
+ * Records in emission order (one or more: records travel in small batches, see `channel-writer.ts`),
+ * with their optional event-time timestamps.
+ */
+export interface RecordBatchEvent<TRecord> {
+  readonly kind: 'records';
+  readonly values: readonly TRecord[];
+  /** The timestamp of `values[i]` at `i`; `undefined` when no record of the batch has one. */
+  readonly timestamps: readonly (number | undefined)[] | undefined;
+  /**
+   * On a keyBy exchange: the key group and serialized key of `values[i]` at `i`, as the producer
+   * computed them (spares the consumer a second hash); otherwise `undefined`.
+   */
+  readonly keys: readonly KeyInfo[] | undefined;
 }
 
 /** Checkpoint barrier `checkpointId`: splits the stream into "before" and "after" the checkpoint. */
@@ -39,7 +45,7 @@ export interface EndOfStreamEvent {
 }
 
 /** Any event on a channel. */
-export type StreamEvent<TRecord> = RecordEvent<TRecord> | BarrierEvent | WatermarkEvent | StreamStatusEvent | EndOfStreamEvent;
+export type StreamEvent<TRecord> = RecordBatchEvent<TRecord> | BarrierEvent | WatermarkEvent | StreamStatusEvent | EndOfStreamEvent;
 
 /** True when `value` is a promise-like object (returned by an async user function). */
 export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {

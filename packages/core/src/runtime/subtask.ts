@@ -9,10 +9,12 @@ import { hasMethod } from '../api/functions.js';
 import type { Source, SourceContext } from '../api/functions.js';
 import { isCheckpointListener, isCheckpointedFunction } from '../api/state.js';
 import type { BoundedChannel } from './bounded-channel.js';
+import { ChannelWriter } from './channel-writer.js';
 import type { Chain } from './job-graph.js';
 import type { OperatorHost, OperatorInstance, Output, TaskFrame } from './operators.js';
 import type { KeySpec } from './job-graph.js';
-import { ScratchKeySerializer, keyGroupForBytes, latin1String, subtaskForKeyGroup } from './key-groups.js';
+import { KeyGroupAssigner, subtaskForKeyGroup } from './key-groups.js';
+import type { KeyInfo } from './key-groups.js';
 import type { TypeSerializer } from '../types/type-serializer.js';
 import type { StreamEvent } from './stream-event.js';
 import { isPromiseLike } from './stream-event.js';
@@ -47,12 +49,15 @@ export class NetworkOutput implements Output<unknown> {
   private next: number;
   /** The side output this consumer reads (`undefined`: the main output). */
   tag: string | undefined;
+  /** One batching writer per channel. */
+  protected readonly writers: readonly ChannelWriter<unknown>[];
 
   constructor(
-    protected readonly channels: readonly BoundedChannel<unknown>[],
+    channels: readonly BoundedChannel<unknown>[],
     protected readonly frame: TaskFrame,
     start: number,
   ) {
+    this.writers = channels.map((channel) => new ChannelWriter(channel));
     this.next = start % Math.max(1, channels.length);
   }
 
@@ -62,25 +67,25 @@ export class NetworkOutput implements Output<unknown> {
   }
 
   push(value: unknown): void | Promise<void> {
-    const channel = this.channels[this.next] as BoundedChannel<unknown>;
-    this.next = this.next + 1 === this.channels.length ? 0 : this.next + 1;
-    return channel.push({ kind: 'record', value, timestamp: this.frame.timestamp });
+    const writer = this.writers[this.next] as ChannelWriter<unknown>;
+    this.next = this.next + 1 === this.writers.length ? 0 : this.next + 1;
+    return writer.write(value, this.frame.timestamp);
   }
 
-  /** Sends a control event to every channel. */
+  /** Sends a control event to every channel, after the records written before it. */
   broadcast(event: StreamEvent<unknown>): void {
-    for (const channel of this.channels) void channel.push(event);
+    for (const writer of this.writers) writer.control(event);
   }
 
   /** Releases producers waiting on full channels (the job is stopping). */
   release(): void {
-    for (const channel of this.channels) channel.releaseProducer();
+    for (const writer of this.writers) writer.channel.releaseProducer();
   }
 }
 
 /** Writes each record to the subtask owning its key group (a `keyBy` exchange). */
 export class KeyGroupOutput extends NetworkOutput {
-  private readonly scratch: ScratchKeySerializer<unknown>;
+  private readonly assigner: KeyGroupAssigner<unknown>;
 
   constructor(
     channels: readonly BoundedChannel<unknown>[],
@@ -88,21 +93,14 @@ export class KeyGroupOutput extends NetworkOutput {
     private readonly key: { spec: KeySpec; serializer: TypeSerializer<unknown>; maxParallelism: number },
   ) {
     super(channels, frame, 0);
-    this.scratch = new ScratchKeySerializer(key.serializer);
+    this.assigner = new KeyGroupAssigner(key.serializer, { maxParallelism: key.maxParallelism });
   }
 
   override push(value: unknown): void | Promise<void> {
     const { spec, maxParallelism } = this.key;
-    const bytes = this.scratch.bytes(spec.selector(value));
-    const keyGroup = keyGroupForBytes(bytes, maxParallelism);
-    const target = subtaskForKeyGroup(keyGroup, { parallelism: this.channels.length, maxParallelism });
-    return (this.channels[target] as BoundedChannel<unknown>).push({
-      kind: 'record',
-      value,
-      timestamp: this.frame.timestamp,
-      keyGroup,
-      keyBytes: latin1String(bytes),
-    });
+    const key = this.assigner.info(spec.selector(value));
+    const target = subtaskForKeyGroup(key.keyGroup, { parallelism: this.writers.length, maxParallelism });
+    return (this.writers[target] as ChannelWriter<unknown>).write(value, this.frame.timestamp, key);
   }
 }
 
@@ -110,8 +108,8 @@ export class KeyGroupOutput extends NetworkOutput {
 export class BroadcastOutput extends NetworkOutput {
   override push(value: unknown): void | Promise<void> {
     let waits: Promise<void>[] | undefined;
-    for (const channel of this.channels) {
-      const result = channel.push({ kind: 'record', value, timestamp: this.frame.timestamp });
+    for (const writer of this.writers) {
+      const result = writer.write(value, this.frame.timestamp);
       if (result !== undefined) (waits ??= []).push(result);
     }
     return waits === undefined ? undefined : Promise.all(waits).then(() => undefined);
@@ -244,19 +242,17 @@ export class Subtask {
   }
 
   /** Pushes a record from a keyBy exchange, handing the chain head its precomputed key group. */
-  private pushRouted(event: { value: unknown; timestamp: number | undefined; keyGroup: number; keyBytes: string }): void | Promise<void> {
+  private pushRouted(value: unknown, timestamp: number | undefined, key: KeyInfo): void | Promise<void> {
     if (this.tail !== undefined) {
       return this.exec(() => {
-        this.frame.routedKeyGroup = event.keyGroup;
-        this.frame.routedKeyBytes = event.keyBytes;
-        this.frame.timestamp = event.timestamp;
-        return this.head.push(event.value);
+        this.frame.routedKey = key;
+        this.frame.timestamp = timestamp;
+        return this.head.push(value);
       });
     }
-    this.frame.routedKeyGroup = event.keyGroup;
-    this.frame.routedKeyBytes = event.keyBytes;
-    this.frame.timestamp = event.timestamp;
-    const result = this.head.push(event.value);
+    this.frame.routedKey = key;
+    this.frame.timestamp = timestamp;
+    const result = this.head.push(value);
     if (result === undefined) return undefined;
     this.track(result);
     return result;
@@ -486,16 +482,20 @@ export class Subtask {
           continue;
         }
         switch (event.kind) {
-          case 'record': {
+          case 'records': {
             if (idle[channel]) {
               idle[channel] = false;
               this.updateIdle(idle, ended);
             }
-            const result =
-              event.keyBytes !== undefined && event.keyGroup !== undefined
-                ? this.pushRouted(event as { value: unknown; timestamp: number | undefined; keyGroup: number; keyBytes: string })
-                : this.pushRecord(event.value, event.timestamp);
-            if (result !== undefined) await result;
+            const { values, timestamps, keys } = event;
+            for (let i = 0; i < values.length && !this.host.stopping; i += 1) {
+              const timestamp = timestamps === undefined ? undefined : timestamps[i];
+              const result =
+                keys === undefined
+                  ? this.pushRecord(values[i], timestamp)
+                  : this.pushRouted(values[i], timestamp, keys[i] as KeyInfo);
+              if (result !== undefined) await result;
+            }
             break;
           }
           case 'barrier': {

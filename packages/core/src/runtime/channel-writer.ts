@@ -1,0 +1,87 @@
+/**
+ * The producer's end of a {@link BoundedChannel}: records travel in small batches. A batch is sent
+ * when it holds `batchSize` records, before any control event (barrier, watermark, stream status,
+ * end), and at the latest when the producer's current synchronous run ends (a microtask), so a
+ * producer that stops emitting never leaves records behind. Records and control events therefore
+ * keep their order (invariant 1), and latency stays that of one turn of the event loop.
+ *
+ * Back-pressure: a write returns the channel's promise whenever the channel holds `capacity`
+ * records, so memory stays bounded: at most `capacity + 2 · batchSize` records per channel.
+ */
+import type { BoundedChannel } from './bounded-channel.js';
+import type { KeyInfo } from './key-groups.js';
+import type { StreamEvent } from './stream-event.js';
+
+/** Largest record batch sent on a channel. */
+const MAX_BATCH_SIZE = 256;
+
+/** The batch size for a channel of `capacity` records: a quarter of it, between 1 and 256. */
+export function batchSizeFor(capacity: number): number {
+  return Math.max(1, Math.min(MAX_BATCH_SIZE, Math.floor(capacity / 4)));
+}
+
+/** Batches records for one channel; control events flush the batch first. */
+export class ChannelWriter<TRecord> {
+  readonly batchSize: number;
+  private values: TRecord[] = [];
+  private timestamps: (number | undefined)[] | undefined;
+  private keys: KeyInfo[] | undefined;
+  private flushQueued = false;
+  private readonly flushLater = (): void => {
+    this.flushQueued = false;
+    void this.flush();
+  };
+
+  constructor(
+    readonly channel: BoundedChannel<TRecord>,
+    batchSize: number = batchSizeFor(channel.capacity),
+  ) {
+    this.batchSize = batchSize;
+  }
+
+  /** Records written and not yet sent. */
+  get pending(): number {
+    return this.values.length;
+  }
+
+  /**
+   * Adds a record (`key`: on a keyBy exchange). Returns a promise the producer must await before
+   * writing more when the channel is full.
+   */
+  write(value: TRecord, timestamp: number | undefined, key?: KeyInfo): void | Promise<void> {
+    const values = this.values;
+    if (timestamp !== undefined && this.timestamps === undefined) {
+      this.timestamps = new Array<number | undefined>(values.length).fill(undefined);
+    }
+    values.push(value);
+    this.timestamps?.push(timestamp);
+    if (key !== undefined) (this.keys ??= []).push(key);
+    if (values.length >= this.batchSize) return this.flush();
+    if (!this.flushQueued) {
+      this.flushQueued = true;
+      queueMicrotask(this.flushLater);
+    }
+    return this.channel.pressure();
+  }
+
+  /** Sends the pending batch (if any); returns the channel's back-pressure promise when it is full. */
+  flush(): void | Promise<void> {
+    if (this.values.length === 0) return this.channel.pressure();
+    const event: StreamEvent<TRecord> = {
+      kind: 'records',
+      values: this.values,
+      timestamps: this.timestamps,
+      keys: this.keys,
+    };
+    this.values = [];
+    this.timestamps = undefined;
+    this.keys = undefined;
+    return this.channel.push(event);
+  }
+
+  /** Sends a control event after every record written before it (never waits: control events are always accepted). */
+  control(event: StreamEvent<TRecord>): void {
+    void this.flush();
+    void this.channel.push(event);
+  }
+}
