@@ -1,11 +1,13 @@
 // KafkaSource against the real broker, driven by a hand-rolled harness (the core runtime test is
 // in kafka-source-job.test.ts once the runtime is exported).
 import type { DeserializationSchema } from '@sluice/core';
+import { createKafkaTopic } from '@sluice/testkit';
 import type { Admin, Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KafkaOffsetSentinel } from '../src/source/partition-state/offsets.js';
 import { KafkaSource } from '../src/source/kafka-source.js';
 import { StartingOffsets } from '../src/source/starting-offsets.js';
+import { DEAD_LETTER_HEADERS, deadLetter } from '../src/source/dead-letter.js';
 import { assignPartition } from '../src/source/partition-state/partition-assigner.js';
 import type { KafkaDeserializationSchema } from '../src/source/kafka-deserialization-schema.js';
 import { brokers, createTopic, kafkaClient, uniqueName, waitUntil } from './helpers.js';
@@ -211,9 +213,9 @@ describe('KafkaSource on a real broker', () => {
     }
   });
 
-  it('a throwing deserializer fails with SERDE_CORRUPT_RECORD naming topic/partition/offset; skip mode counts and goes on', async () => {
+  it('a poison record: fail mode names topic/partition/offset; skip mode counts it; dead-letter mode writes it with the error', async () => {
     const topic = await createTopic(admin);
-    await produce(topic, ['ok1', 'poison', 'ok2'].map((value) => ({ value })));
+    await produce(topic, [{ value: 'ok1' }, { value: 'poison', key: 'pk', headers: { trace: 't1' } }, { value: 'ok2' }]);
     const schema: DeserializationSchema<string> = {
       deserialize: (bytes) => {
         const s = Buffer.from(bytes).toString('utf8');
@@ -229,7 +231,7 @@ describe('KafkaSource on a real broker', () => {
       await failing.waitForEnd();
       expect(failing.records.map((r) => r.value)).toEqual(['ok1']);
       expect(failing.error).toMatchObject({ code: 'SERDE_CORRUPT_RECORD', topic, partition: 0, offset: 1 });
-      expect(String((failing.error as Error).message)).toContain("onDeserializationError to 'skip'");
+      expect(String((failing.error as Error).message)).toContain("onDeserializationError to 'skip' or deadLetter(topic)");
     } finally {
       await failing.stop();
     }
@@ -239,8 +241,80 @@ describe('KafkaSource on a real broker', () => {
       await skipping.waitForRecords(2);
       expect(skipping.records.map((r) => r.value)).toEqual(['ok1', 'ok2']);
       expect(skipping.metrics.counters.get('recordsSkipped')?.count).toBe(1);
+      // numBytesIn counts key + value bytes of every record read: 3 + (2 + 6) + 3
+      expect(skipping.metrics.counters.get('numBytesIn')?.count).toBe(14);
     } finally {
       await skipping.stop();
+    }
+    const dlq = uniqueName('dlq');
+    await createKafkaTopic({ brokers: brokers(), topic: dlq });
+    const lettering = new SourceHarness(source(topic, (b) => b.setValueOnlyDeserializer(schema).setOnDeserializationError(deadLetter(dlq))));
+    await lettering.start();
+    try {
+      await lettering.waitForRecords(2);
+      expect(lettering.records.map((r) => r.value)).toEqual(['ok1', 'ok2']);
+      expect(lettering.metrics.counters.get('recordsDeadLettered')?.count).toBe(1);
+      // the offset advanced past the poison record: it is in the checkpoint as emitted
+      const state = await lettering.checkpoint(1);
+      expect(state.get('topic-partition-offset-states')).toHaveLength(1);
+      expect(lettering.metrics.gauges.get(`KafkaConsumer.topic.${topic}.partition.0.currentOffsets`)?.()).toBe(2);
+    } finally {
+      await lettering.stop();
+    }
+    const letters: { key: string | null; value: string | null; headers: Record<string, string> }[] = [];
+    const reader = kafka.consumer({ groupId: uniqueName('dlq-reader'), maxWaitTimeInMs: 100 });
+    await reader.connect();
+    try {
+      await reader.subscribe({ topic: dlq, fromBeginning: true });
+      await reader.run({
+        eachMessage: ({ message }) => {
+          const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]));
+          letters.push({ key: message.key?.toString() ?? null, value: message.value?.toString() ?? null, headers });
+          return Promise.resolve();
+        },
+      });
+      await waitUntil('the dead letter', () => letters.length >= 1);
+    } finally {
+      await reader.disconnect();
+    }
+    expect(letters).toHaveLength(1);
+    expect(letters[0]).toMatchObject({
+      key: 'pk',
+      value: 'poison',
+      headers: {
+        trace: 't1',
+        [DEAD_LETTER_HEADERS.errorCode]: 'SERDE_CORRUPT_RECORD',
+        [DEAD_LETTER_HEADERS.errorClass]: 'Error',
+        [DEAD_LETTER_HEADERS.errorMessage]: 'not a number',
+        [DEAD_LETTER_HEADERS.topic]: topic,
+        [DEAD_LETTER_HEADERS.partition]: '0',
+        [DEAD_LETTER_HEADERS.offset]: '1',
+      },
+    });
+  });
+
+  it('dead-letter mode: a failed dead-letter write fails the job naming the record; the offset stays before it', async () => {
+    const topic = await createTopic(admin);
+    await produce(topic, [{ value: 'ok1' }, { value: 'poison' }, { value: 'ok2' }]);
+    const schema: DeserializationSchema<string> = {
+      deserialize: (bytes) => {
+        const s = Buffer.from(bytes).toString('utf8');
+        if (s === 'poison') throw new Error('not a number');
+        return s;
+      },
+      isEndOfStream: () => false,
+      producedType: stringType,
+    };
+    // the dead-letter topic does not exist and the producer does not create topics
+    const h = new SourceHarness(source(topic, (b) => b.setValueOnlyDeserializer(schema).setOnDeserializationError(deadLetter(uniqueName('missing-dlq')))));
+    await h.start();
+    try {
+      await h.waitForEnd(120_000);
+      expect(h.records.map((r) => r.value)).toEqual(['ok1']);
+      expect(h.error).toMatchObject({ topic, partition: 0, offset: 1 });
+      expect(h.metrics.gauges.get(`KafkaConsumer.topic.${topic}.partition.0.currentOffsets`)?.()).toBe(0);
+    } finally {
+      await h.stop();
     }
   });
 

@@ -1,6 +1,7 @@
 import { ConfigError } from '@sluice/core';
 import type { DeserializationSchema } from '@sluice/core';
 import { describe, expect, it } from 'vitest';
+import { deadLetter } from './dead-letter.js';
 import { KafkaSource } from './kafka-source.js';
 
 const schema: DeserializationSchema<string> = {
@@ -42,11 +43,19 @@ describe('KafkaSourceBuilder validation (checklist 1; errors name the option)', 
     ['bad integer property', () => base().setProperty('auto.commit.interval.ms', '-5').build(), 'auto.commit.interval.ms'],
     ['bad auto.offset.reset', () => base().setProperty('auto.offset.reset', 'smallest').build(), 'auto.offset.reset'],
     ['bad isolation level', () => base().setProperty('isolation.level', 'serializable').build(), 'isolation.level'],
+    ['bad error policy', () => base().setOnDeserializationError('ignore' as 'skip').build(), 'onDeserializationError'],
+    ['dead-letter topic read by the source', () => base().setOnDeserializationError(deadLetter('orders')).build(), 'onDeserializationError'],
+    ['dead-letter topic matching the pattern', () => KafkaSource.builder<string>().setBootstrapServers('h:1').setTopicPattern(/ord.*/).setGroupId('g').setValueOnlyDeserializer(schema).setOnDeserializationError(deadLetter('orders-dlq')).build(), 'onDeserializationError'],
+    ['illegal dead-letter topic', () => base().setOnDeserializationError(deadLetter('a b')).build(), 'onDeserializationError'],
     ['negative discovery interval', () => base().setPartitionDiscoveryIntervalMs(-1).build(), 'partitionDiscoveryIntervalMs'],
     ['bad discovery property', () => base().setProperty('flink.partition-discovery.interval-millis', 'often').build(), 'flink.partition-discovery.interval-millis'],
     ['bad sasl mechanism', () => base().setSasl({ mechanism: 'gssapi' as 'plain', username: 'u', password: 'secret-pw' }).build(), 'sasl.mechanism'],
   ])('%s → option %s', (_name, build, option) => {
     expect(optionOf(build)).toBe(option);
+  });
+
+  it('a dead-letter topic outside the subscription is accepted', () => {
+    expect(base().setOnDeserializationError(deadLetter('orders-dlq')).build()).toBeInstanceOf(KafkaSource);
   });
 
   it('a topic pattern alone is accepted', () => {

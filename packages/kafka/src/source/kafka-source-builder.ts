@@ -8,6 +8,7 @@ import { validateConnectionOptions } from '../internal/kafka-client.js';
 import type { KafkaSaslOptions, KafkaTlsOptions } from '../internal/kafka-client.js';
 import { SILENT_LOGGER } from '../internal/logger.js';
 import type { KafkaLogger } from '../internal/logger.js';
+import { matchesWhole } from './discovery/partition-discoverer.js';
 import type { TopicSubscription } from './discovery/partition-discoverer.js';
 import { valueOnly } from './kafka-deserialization-schema.js';
 import type { KafkaDeserializationSchema } from './kafka-deserialization-schema.js';
@@ -145,7 +146,10 @@ export class KafkaSourceBuilder<TRecord> {
 
   /**
    * What a deserializer that throws does: `'fail'` fails the job with a `SERDE_CORRUPT_RECORD`
-   * error naming topic/partition/offset; `'skip'` logs, counts (`recordsSkipped`) and goes on.
+   * error naming topic/partition/offset; `'skip'` logs, counts (`recordsSkipped`) and goes on;
+   * `deadLetter(topic)` writes the raw record with error headers to `topic` (which must exist and
+   * must not be read by this source), counts it (`recordsDeadLettered`) and goes on once the
+   * write is acknowledged.
    * @defaultValue `'fail'`
    */
   setOnDeserializationError(policy: DeserializationErrorPolicy): this {
@@ -242,9 +246,7 @@ export class KafkaSourceBuilder<TRecord> {
     if (this.deserializer === undefined) {
       throw invalidOption('deserializer', 'A deserializer is required: call setValueOnlyDeserializer(schema) or setDeserializer(schema).');
     }
-    if (this.onDeserializationError !== 'fail' && this.onDeserializationError !== 'skip') {
-      throw invalidOption('onDeserializationError', `onDeserializationError is "${String(this.onDeserializationError)}"; use 'fail' or 'skip'.`);
-    }
+    validateErrorPolicy(this.onDeserializationError, subscription);
     const autoOffsetReset = props.get('auto.offset.reset') ?? 'latest';
     if (autoOffsetReset !== 'earliest' && autoOffsetReset !== 'latest' && autoOffsetReset !== 'none') {
       throw invalidOption('auto.offset.reset', `auto.offset.reset is "${autoOffsetReset}"; use earliest, latest or none.`);
@@ -287,12 +289,31 @@ export class KafkaSourceBuilder<TRecord> {
     if (this.topics === undefined || this.topics.length === 0) {
       throw invalidOption('topics', 'topics is required: call setTopics(...names) with at least one topic, or setTopicPattern(regex).');
     }
-    for (const topic of this.topics) {
-      if (!/^[a-zA-Z0-9._-]{1,249}$/.test(topic)) {
-        throw invalidOption('topics', `Topic name "${topic}" is not a legal Kafka topic name ([a-zA-Z0-9._-], 1-249 chars).`);
-      }
-    }
+    for (const topic of this.topics) checkTopicName('topics', topic);
     return { kind: 'topics', topics: [...new Set(this.topics)] };
+  }
+}
+
+const TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
+
+function checkTopicName(option: string, topic: string): void {
+  if (!TOPIC_NAME.test(topic)) {
+    throw invalidOption(option, `Topic name "${topic}" is not a legal Kafka topic name ([a-zA-Z0-9._-], 1-249 chars).`);
+  }
+}
+
+function validateErrorPolicy(policy: DeserializationErrorPolicy, subscription: TopicSubscription): void {
+  if (policy === 'fail' || policy === 'skip') return;
+  if (typeof policy !== 'object' || policy === null || policy.kind !== 'deadLetter') {
+    throw invalidOption('onDeserializationError', `onDeserializationError is "${String(policy)}"; use 'fail', 'skip' or deadLetter(topic).`);
+  }
+  checkTopicName('onDeserializationError', policy.topic);
+  const readBySource = subscription.kind === 'topics' ? subscription.topics.includes(policy.topic) : matchesWhole(subscription.pattern, policy.topic);
+  if (readBySource) {
+    throw invalidOption(
+      'onDeserializationError',
+      `The dead-letter topic "${policy.topic}" is read by this source: its records would fail again and loop. Choose a topic outside the subscription.`,
+    );
   }
 }
 

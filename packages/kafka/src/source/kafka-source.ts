@@ -29,6 +29,8 @@ import type { InternalCluster } from '../sink/transactions/kafkajs-internals.js'
 import { OffsetCommitMode, decideCommitMode } from './commit-mode.js';
 import { discoverPartitions, ownedPartitions } from './discovery/partition-discoverer.js';
 import type { TopicSubscription } from './discovery/partition-discoverer.js';
+import { DeadLetterWriter } from './dead-letter.js';
+import type { DeadLetterPolicy } from './dead-letter.js';
 import { CheckpointOffsetCommitter } from './fetcher/checkpoint-offset-committer.js';
 import { KafkaFetcher } from './fetcher/kafka-fetcher.js';
 import type { BatchControl, FetchedBatch } from './fetcher/kafka-fetcher.js';
@@ -43,8 +45,11 @@ import type { StartingOffsets } from './starting-offsets.js';
 // Circular on purpose: each module uses the other only when called, never at load time.
 import { KafkaSourceBuilder } from './kafka-source-builder.js';
 
-/** What to do with a record the deserializer throws on. */
-export type DeserializationErrorPolicy = 'fail' | 'skip';
+/**
+ * What to do with a record the deserializer throws on: fail the job, skip it (counted), or write
+ * it to a dead-letter topic ({@link deadLetter}).
+ */
+export type DeserializationErrorPolicy = 'fail' | 'skip' | DeadLetterPolicy;
 
 /** Everything a {@link KafkaSource} is built from (made by `KafkaSourceBuilder`). */
 export interface KafkaSourceConfig<TRecord> {
@@ -103,6 +108,9 @@ export class KafkaSource<TRecord>
   private sourceContext: SourceContext<TRecord> | undefined;
   private partitionMetrics: MetricGroup | undefined;
   private skippedRecords: Counter | undefined;
+  private deadLettered: Counter | undefined;
+  private bytesIn: Counter | undefined;
+  private deadLetters: DeadLetterWriter | undefined;
   private readonly batchChains = new Map<string, Promise<void>>();
 
   /** @internal Use {@link KafkaSource.builder}. */
@@ -161,6 +169,11 @@ export class KafkaSource<TRecord>
       throw wrapKafkaJsError(error, { action: 'connecting the source', hint: 'Check bootstrapServers, TLS and SASL settings.' });
     }
     await config.deserializer.open?.();
+    const policy = config.onDeserializationError;
+    if (typeof policy === 'object') {
+      this.deadLetters = new DeadLetterWriter(policy.topic);
+      await this.deadLetters.open(this.kafka);
+    }
     const subtask = { subtaskIndex: context.subtaskIndex, parallelism: context.parallelism };
     this.owner = subtask;
     const all = await discoverPartitions(this.admin, config.subscription);
@@ -217,6 +230,8 @@ export class KafkaSource<TRecord>
     await this.committer?.whenIdle();
     await this.commitCluster?.disconnect().catch(() => undefined);
     this.commitCluster = undefined;
+    await this.deadLetters?.close();
+    this.deadLetters = undefined;
     await this.admin?.disconnect().catch(() => undefined);
     this.admin = undefined;
   }
@@ -367,21 +382,17 @@ export class KafkaSource<TRecord>
     for (const record of batch.records) {
       if (!this.running || !control.isRunning()) return;
       if (record.offset <= progress.offset) continue;
+      this.bytesIn?.inc((record.key?.byteLength ?? 0) + (record.value?.byteLength ?? 0));
       let value: TRecord | null;
       try {
-        value = await this.config.deserializer.deserialize(record);
+        // Synchronous deserializers (the common case) are not awaited: no microtask per record.
+        const result = this.config.deserializer.deserialize(record);
+        value = isPromiseLike(result) ? await result : result;
       } catch (error) {
-        if (this.config.onDeserializationError === 'skip') {
-          this.skippedRecords?.inc();
-          this.config.logger.warn(
-            `Skipped a record the deserializer could not read (topic ${record.topic}, partition ${record.partition}, offset ${record.offset}).`,
-            { topic: record.topic, partition: record.partition, offset: record.offset, error },
-          );
-          progress.offset = record.offset;
-          continue;
-        }
-        this.fail(deserializationError(record, error));
-        return;
+        if (!(await this.handleUnreadable(record, error))) return;
+        // Checked again after the await (see below).
+        if (record.offset > progress.offset) progress.offset = record.offset;
+        continue;
       }
       if (!this.running) return;
       // Checked again after the await: nothing else may have emitted this offset meanwhile.
@@ -405,6 +416,40 @@ export class KafkaSource<TRecord>
         await control.heartbeat();
       }
     }
+  }
+
+  /**
+   * Applies `onDeserializationError` to a record the deserializer threw on. Returns true when the
+   * source goes past the record (skipped, or written to the dead-letter topic and acknowledged),
+   * false when the job fails.
+   */
+  private async handleUnreadable(record: KafkaConsumerRecord, error: unknown): Promise<boolean> {
+    const policy = this.config.onDeserializationError;
+    const place = { topic: record.topic, partition: record.partition, offset: record.offset };
+    if (policy === 'fail') {
+      this.fail(deserializationError(record, error));
+      return false;
+    }
+    if (policy === 'skip') {
+      this.skippedRecords?.inc();
+      this.config.logger.warn(
+        `Skipped a record the deserializer could not read (topic ${record.topic}, partition ${record.partition}, offset ${record.offset}).`,
+        { ...place, error },
+      );
+      return true;
+    }
+    try {
+      await this.deadLetters!.write(record, error);
+    } catch (writeError) {
+      this.fail(writeError as Error);
+      return false;
+    }
+    this.deadLettered?.inc();
+    this.config.logger.warn(
+      `Wrote a record the deserializer could not read to the dead-letter topic ${policy.topic} (topic ${record.topic}, partition ${record.partition}, offset ${record.offset}).`,
+      { ...place, error },
+    );
+    return this.running;
   }
 
   private fail(error: Error): void {
@@ -514,15 +559,21 @@ export class KafkaSource<TRecord>
     if (this.config.disableMetrics) return;
     const group = context.metricGroup;
     this.skippedRecords = group.counter('recordsSkipped');
+    this.deadLettered = group.counter('recordsDeadLettered');
+    this.bytesIn = group.counter('numBytesIn');
     this.partitionMetrics = group.addGroup('KafkaConsumer');
   }
+}
+
+function isPromiseLike<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
 function deserializationError(record: KafkaConsumerRecord, cause: unknown): SerdeError {
   const detail = cause instanceof Error ? cause.message : String(cause);
   return new SerdeError(
     `Could not deserialize the record at topic ${record.topic}, partition ${record.partition}, offset ${record.offset}: ${detail}. ` +
-      "The job fails and re-reads this record after a restart; to skip such records set onDeserializationError to 'skip'.",
+      "The job fails and re-reads this record after a restart; to go past such records set onDeserializationError to 'skip' or deadLetter(topic).",
     { code: CoreErrorCode.SERDE_CORRUPT_RECORD, topic: record.topic, partition: record.partition, offset: record.offset, cause },
   );
 }
