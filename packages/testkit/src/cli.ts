@@ -1,107 +1,100 @@
 #!/usr/bin/env node
-// The `sluice-testkit` command: starts servers in the foreground until Ctrl-C.
-import { isTestkitError } from './errors.js';
-import { startHdfs } from './hdfs/start-hdfs.js';
-import type { HdfsServer } from './hdfs/start-hdfs.js';
-import { startKafka } from './kafka/start-kafka.js';
-import type { KafkaServer } from './kafka/start-kafka.js';
-import { killAllServersNow, setKillOnSignal } from './internal/server-process.js';
+// The `sluice-testkit` command: starts servers in the foreground until Ctrl-C, or produces to and
+// consumes from a topic of a running broker.
+import { randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { runConsoleConsumer } from './cli/console-consumer.js';
+import { runConsoleProducer } from './cli/console-producer.js';
+import { reportError } from './cli/report-error.js';
+import { resolveBrokers } from './cli/resolve-brokers.js';
+import { serve } from './cli/serve.js';
 
-const USAGE = `Usage: sluice-testkit <kafka|hdfs|all> [--security]
+const USAGE = `Usage:
+  sluice-testkit <kafka|hdfs|all> [--security]
+  sluice-testkit produce --topic <name> [--brokers <host:port,...>] [--key-separator <text>]
+  sluice-testkit consume --topic <name> [--brokers <host:port,...>] [--from-beginning]
+                         [--read-committed] [--group <id>] [--max-messages <n>] [--key-separator <text>]
 
-Starts real Apache Kafka (KRaft) and/or HDFS (NameNode + DataNode with WebHDFS) from Maven
-Central jars, prints their addresses, and stops them on Ctrl-C (SIGINT) or SIGTERM.
-
+kafka | hdfs | all
+  Starts real Apache Kafka (KRaft) and/or HDFS (NameNode + DataNode with WebHDFS) from Maven
+  Central jars, prints their addresses, and stops them on Ctrl-C (SIGINT) or SIGTERM.
   --security   Kafka also gets SASL_PLAINTEXT (PLAIN, SCRAM-SHA-256/512) and SSL listeners.
 
+produce   Sends each line of stdin as one record (value; with --key-separator, key<sep>value)
+          to the topic (created with one partition if missing), until stdin ends (Ctrl-D).
+consume   Prints each record's value (with --key-separator, key<sep>value) until --max-messages
+          or Ctrl-C. Starts at the end unless --from-beginning; reads uncommitted records unless
+          --read-committed; group default: a new sluice-testkit-console-<uuid>.
+
+Brokers: --brokers, else SLUICE_KAFKA_BROKERS, else the running \`sluice-testkit kafka\`.
 Environment: SLUICE_CACHE_DIR (jar cache, default ~/.cache/sluice), SLUICE_TESTKIT_KEEP=1 (keep data and logs).
 `;
 
-function out(text: string): void {
-  process.stdout.write(`${text}\n`);
+const CLIENT_OPTIONS = {
+  topic: { type: 'string' },
+  brokers: { type: 'string' },
+  'key-separator': { type: 'string' },
+  'from-beginning': { type: 'boolean', default: false },
+  'read-committed': { type: 'boolean', default: false },
+  group: { type: 'string' },
+  'max-messages': { type: 'string' },
+} as const;
+
+function usageError(message: string): number {
+  process.stderr.write(`sluice-testkit: ${message}\n\n${USAGE}`);
+  return 2;
 }
 
-function describeKafka(kafka: KafkaServer): void {
-  out(`Kafka ${kafka.version ?? ''} ready`);
-  out(`  bootstrap servers: ${kafka.bootstrapServers.join(',')}`);
-  if (kafka.security !== undefined) {
-    const s = kafka.security;
-    out(
-      `  SASL_PLAINTEXT:    ${s.saslPlaintextBootstrapServers.join(',')} (${s.mechanisms.join(', ')})`,
-    );
-    out(`  SSL:               ${s.sslBootstrapServers.join(',')}`);
-    out(`  user / password:   ${s.username} / ${s.password}`);
-    out(`  CA certificate:\n${s.caPem.trim()}`);
+async function client(command: 'produce' | 'consume', argv: readonly string[]): Promise<number> {
+  const { values } = parseArgs({ args: [...argv], options: CLIENT_OPTIONS, strict: true });
+  const topic = values.topic;
+  if (topic === undefined || topic === '') return usageError(`${command} needs --topic <name>`);
+  const brokers = resolveBrokers(values.brokers);
+  if (command === 'produce') {
+    const sent = await runConsoleProducer({
+      brokers,
+      topic,
+      keySeparator: values['key-separator'],
+      input: process.stdin,
+    });
+    process.stderr.write(`sluice-testkit: sent ${sent} records to ${topic}\n`);
+    return 0;
   }
-  out(`  log: ${kafka.logFile ?? '(external)'}`);
-  out(`  export SLUICE_KAFKA_BROKERS=${kafka.bootstrapServers.join(',')}`);
-}
-
-function describeHdfs(hdfs: HdfsServer): void {
-  out(`HDFS ${hdfs.version ?? ''} ready`);
-  out(`  WebHDFS: ${hdfs.webhdfsUrl}  (user.name=${hdfs.user})`);
-  out(`  RPC:     ${hdfs.rpcUrl ?? '(unknown)'}`);
-  out(`  log: ${hdfs.logFile ?? '(external)'}`);
-  out(`  export SLUICE_WEBHDFS_URL=${hdfs.webhdfsUrl} SLUICE_HDFS_RPC_URL=${hdfs.rpcUrl ?? ''}`);
+  const max = values['max-messages'] === undefined ? undefined : Number(values['max-messages']);
+  if (max !== undefined && !(Number.isInteger(max) && max > 0))
+    return usageError('--max-messages must be an integer ≥ 1');
+  const stop = new AbortController();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort());
+  const printed = await runConsoleConsumer({
+    brokers,
+    topic,
+    fromBeginning: values['from-beginning'],
+    readCommitted: values['read-committed'],
+    groupId: values.group ?? `sluice-testkit-console-${randomUUID()}`,
+    maxMessages: max,
+    keySeparator: values['key-separator'],
+    print: (line) => process.stdout.write(`${line}\n`),
+    warn: (line) => process.stderr.write(`${line}\n`),
+    signal: stop.signal,
+  });
+  process.stderr.write(`sluice-testkit: processed ${printed} records\n`);
+  return 0;
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-  const what = argv[0];
-  if (what !== 'kafka' && what !== 'hdfs' && what !== 'all') {
+  const [what, ...rest] = argv;
+  if (what === 'kafka' || what === 'hdfs' || what === 'all')
+    return serve(what, rest.includes('--security'));
+  if (what !== 'produce' && what !== 'consume') {
     process.stderr.write(USAGE);
     return what === '--help' || what === '-h' ? 0 : 2;
   }
-  const security = argv.includes('--security');
-  const servers: Array<{ stop(): Promise<void> }> = [];
-  let stopping: Promise<void> | undefined;
-  const stopAll = (): Promise<void> => {
-    stopping ??= Promise.allSettled(servers.map((server) => server.stop())).then(() => undefined);
-    return stopping;
-  };
-  // Keeps the event loop alive while the servers run; cleared on stop.
-  const keepAlive = setInterval(() => undefined, 1 << 30);
-  // Stop gracefully on the first signal (SIGTERM, SIGKILL after a grace period); a second one kills at once.
-  setKillOnSignal(false);
-  const finished = new Promise<void>((resolvePromise) => {
-    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-      process.on(signal, () => {
-        if (stopping !== undefined) {
-          out(`\n${signal} again: killing.`);
-          killAllServersNow();
-          process.exit(130);
-        }
-        out(`\n${signal}: stopping (again to kill)...`);
-        void stopAll().then(() => resolvePromise());
-      });
-    }
-  });
   try {
-    const started = Date.now();
-    const [kafka, hdfs] = await Promise.all([
-      what === 'hdfs'
-        ? undefined
-        : startKafka({ security, useExternal: false }).then(
-            (server) => (servers.push(server), server),
-          ),
-      what === 'kafka'
-        ? undefined
-        : startHdfs({ useExternal: false }).then((server) => (servers.push(server), server)),
-    ]);
-    if (kafka !== undefined) describeKafka(kafka);
-    if (hdfs !== undefined) describeHdfs(hdfs);
-    out(`Started in ${((Date.now() - started) / 1000).toFixed(1)} s. Press Ctrl-C to stop.`);
-    await finished;
-    out('Stopped.');
-    return 0;
+    return await client(what, rest);
   } catch (error) {
-    await stopAll();
-    const code = isTestkitError(error) ? `${error.code}: ` : '';
-    process.stderr.write(
-      `sluice-testkit: ${code}${error instanceof Error ? error.message : String(error)}\n`,
-    );
-    return 1;
-  } finally {
-    clearInterval(keepAlive);
+    if ((error as { code?: unknown }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION')
+      return usageError((error as Error).message);
+    return reportError(error);
   }
 }
 
