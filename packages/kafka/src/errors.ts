@@ -31,6 +31,12 @@ export const KafkaErrorCode = {
   KAFKA_TRANSACTION_FENCED: 'KAFKA_TRANSACTION_FENCED',
   /** Committing or aborting a recovered transaction failed in a way that is not "already done". */
   KAFKA_TRANSACTION_RECOVERY_FAILED: 'KAFKA_TRANSACTION_RECOVERY_FAILED',
+  /**
+   * A recovered pre-committed transaction could not be committed and is older than
+   * `transactionTimeoutMs`: the broker aborted it at its timeout, its records are lost. Not
+   * retriable; see `ignoreFailuresAfterTransactionTimeout`.
+   */
+  KAFKA_TRANSACTION_TIMED_OUT: 'KAFKA_TRANSACTION_TIMED_OUT',
   /** `transaction.timeout.ms` exceeds the broker's `transaction.max.timeout.ms`. */
   KAFKA_TRANSACTION_TIMEOUT_TOO_LARGE: 'KAFKA_TRANSACTION_TIMEOUT_TOO_LARGE',
   /** Every transactional id of the sink's pool is in use (too many concurrent checkpoints). */

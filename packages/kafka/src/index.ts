@@ -7,7 +7,7 @@ export type { KafkaErrorOptions } from './errors.js';
 // Shared types
 export type { KafkaLogger } from './internal/logger.js';
 export type { TopicPartition, TopicPartitionOffset } from './internal/topic-partition.js';
-export type { KafkaSaslOptions, KafkaTlsOptions } from './internal/kafka-client.js';
+export type { KafkaConnectionOptions, KafkaSaslOptions, KafkaTlsOptions } from './internal/kafka-client.js';
 
 // Source
 export { KafkaSource } from './source/kafka-source.js';
@@ -29,6 +29,9 @@ export type { KafkaSinkFunction } from './sink/kafka-sink-builder.js';
 export type { KafkaSerializationSchema } from './sink/kafka-serialization-schema.js';
 export { FixedPartitioner } from './sink/partitioners/fixed-partitioner.js';
 export type { KafkaTransactionState } from './sink/transactions/transaction-state.js';
+// Operators: transactions a crashed job left open (also the `sluice-kafka transactions` command)
+export { abortLingering, listLingeringTransactions } from './sink/transactions/lingering-transactions.js';
+export type { LingeringTransaction, LingeringTransactionsOptions } from './sink/transactions/lingering-transactions.js';
 // A kafkajs consumer that reads exactly-once output correctly (kafkajs 2.2.4's own read_committed
 // filter lets some aborted records through when transactions of several producers interleave).
 export { createReadCommittedConsumer } from './sink/transactions/kafkajs-internals.js';

@@ -16,6 +16,8 @@ interface ProvideTarget {
 
 export async function setup(project: ProvideTarget): Promise<() => Promise<void>> {
   const server = await startKafka({
+    // SASL_PLAINTEXT (PLAIN, SCRAM-SHA-256/512) and SSL listeners too, for kafka-security.test.ts (~3-5 s of keytool)
+    security: true,
     // short transaction timeouts in tests; the sink's broker-cap check is tested against this value
     brokerConfig: { 'transaction.max.timeout.ms': '900000', 'transaction.abort.timed.out.transaction.cleanup.interval.ms': '2000' },
   });

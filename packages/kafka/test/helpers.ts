@@ -1,8 +1,11 @@
 // Helpers of the integration tests: the shared broker, unique names, kafkajs clients, waiting.
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { resolveKafkaJars } from '@sluice/testkit';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Admin, Consumer, EachMessagePayload } from 'kafkajs';
 import { afterAll, beforeAll, inject } from 'vitest';
@@ -202,3 +205,33 @@ export async function readCommittedUntilMarkers(kafka: Kafka, admin: Admin, topi
   return records;
 }
 
+
+/**
+ * Reads `topic` from the beginning with Kafka's own Java console consumer
+ * (`--isolation-level read_committed`, run from the testkit's Kafka jars) until `maxMessages`
+ * values were printed or 60 s pass without one; returns the printed values.
+ */
+export async function readWithJavaConsoleConsumer(topic: string, maxMessages: number): Promise<string[]> {
+  const lib = await resolveKafkaJars();
+  const { stdout } = await promisify(execFile)(
+    'java',
+    [
+      '-cp',
+      `${lib}/*`,
+      'org.apache.kafka.tools.consumer.ConsoleConsumer',
+      '--bootstrap-server',
+      brokers().join(','),
+      '--topic',
+      topic,
+      '--from-beginning',
+      '--isolation-level',
+      'read_committed',
+      '--max-messages',
+      String(maxMessages),
+      '--timeout-ms',
+      '60000',
+    ],
+    { timeout: 180_000, killSignal: 'SIGKILL', maxBuffer: 64 * 1024 * 1024 },
+  );
+  return stdout.split('\n');
+}

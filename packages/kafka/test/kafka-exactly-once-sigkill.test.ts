@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { DeliveryGuarantee } from '../src/sink/kafka-sink.js';
-import { brokers, createTopic, produceToTwoPartitionsWithEndMarkers, uniqueName, useKafkaAdminAndDir } from './helpers.js';
+import { brokers, createTopic, produceToTwoPartitionsWithEndMarkers, readWithJavaConsoleConsumer, uniqueName, useKafkaAdminAndDir } from './helpers.js';
 import { killAllChildren, killAndRestartUntilDone } from './sigkill-runner.js';
 
 const KILLS = Number(process.env['SLUICE_KAFKA_KILLS'] ?? '20');
@@ -52,4 +52,14 @@ it(`EXACTLY_ONCE survives ${KILLS} SIGKILLs at seeded random points (seed ${SEED
     missing: 0,
     total: RECORDS,
   });
+  // once more with Kafka's own Java console consumer, read_committed: every record exactly once
+  // (the reader above added one committed marker per partition)
+  const javaRead = (await readWithJavaConsoleConsumer(output, RECORDS + 2)).filter((line) => /^K\d+$/.test(line));
+  const javaCounts = new Map<string, number>();
+  for (const value of javaRead) javaCounts.set(value, (javaCounts.get(value) ?? 0) + 1);
+  expect({
+    total: javaRead.length,
+    duplicates: [...javaCounts.values()].filter((n) => n > 1).length,
+    missing: values.filter((v) => !javaCounts.has(v.toUpperCase())).length,
+  }).toEqual({ total: RECORDS, duplicates: 0, missing: 0 });
 }, Math.max(600_000, KILLS * 10_000));

@@ -1,6 +1,6 @@
 // KafkaSink (NONE / AT_LEAST_ONCE) against the real broker.
 import { SimpleStringSchema } from '@sluice/core';
-import type { RuntimeContext, SinkContext } from '@sluice/core';
+import type { SinkContext } from '@sluice/core';
 import type { Admin, Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeliveryGuarantee } from '../src/sink/kafka-sink.js';
@@ -8,6 +8,7 @@ import { KafkaSink } from '../src/sink/kafka-sink.js';
 import type { KafkaSinkFunction } from '../src/sink/kafka-sink-builder.js';
 import { loadJavaReference } from './fixtures/java-reference.js';
 import { brokers, createTopic, kafkaClient, readAll } from './helpers.js';
+import { sinkRuntime } from './sink-harness.js';
 import { TestMetrics } from './source-harness.js';
 
 let admin: Admin;
@@ -20,21 +21,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await admin.disconnect();
 });
-
-function runtime(subtaskIndex: number, parallelism: number, metrics = new TestMetrics()): RuntimeContext {
-  return {
-    jobName: 'j',
-    jobId: 'j1',
-    operatorUid: 'sink',
-    operatorName: 'Sink',
-    subtaskIndex,
-    parallelism,
-    maxParallelism: 128,
-    attemptNumber: 0,
-    isCheckpointingEnabled: true,
-    metricGroup: metrics,
-  };
-}
 
 const sinkContext: SinkContext = { timestamp: undefined, currentWatermark: -Infinity, currentProcessingTime: () => Date.now() };
 
@@ -52,9 +38,10 @@ describe('KafkaSink on a real broker', () => {
   it('AT_LEAST_ONCE with the default FixedPartitioner: subtask i writes partitions[i % n]; snapshot waits for acks (checklist 16, 19)', async () => {
     const topic = await createTopic(admin, { partitions: 3 });
     const sinks = [0, 1].map(() => base(topic).build());
+    const metrics = [new TestMetrics(), new TestMetrics()];
     for (const [i, sink] of sinks.entries()) {
       await sink.initializeState({ isRestored: false, restoredCheckpointId: undefined, operatorStateStore: undefined as never });
-      await sink.open!(runtime(i, 2));
+      await sink.open!(sinkRuntime(i, 2, metrics[i]));
     }
     await writeAll(sinks[0]!, Array.from({ length: 30 }, (_, i) => `s0-${i}`));
     await writeAll(sinks[1]!, Array.from({ length: 30 }, (_, i) => `s1-${i}`));
@@ -65,6 +52,8 @@ describe('KafkaSink on a real broker', () => {
     expect(read.filter((r) => r.value.startsWith('s0-')).every((r) => r.partition === 0)).toBe(true);
     expect(read.filter((r) => r.value.startsWith('s1-')).every((r) => r.partition === 1)).toBe(true);
     expect(read).toHaveLength(60);
+    // numBytesOut: key + value bytes of the acknowledged records ("s0-0".."s0-29": 10 × 4 + 20 × 5 bytes, null keys)
+    expect(metrics.map((m) => m.counters.get('numBytesOut')?.count)).toEqual([140, 140]);
   });
 
   it('a null partitioner puts keys where the Java client does (murmur2) (checklist 16)', async () => {
@@ -83,7 +72,7 @@ describe('KafkaSink on a real broker', () => {
         getTargetTopic: () => null,
       })
       .build();
-    await sink.open!(runtime(0, 1));
+    await sink.open!(sinkRuntime(0, 1));
     await writeAll(sink, keys);
     await sink.close!();
     const read = await readAll(kafka, { topic, isolation: 'read_uncommitted', expected: keys.length });
@@ -95,7 +84,7 @@ describe('KafkaSink on a real broker', () => {
     const topic = await createTopic(admin);
     const huge = 'x'.repeat(2 * 1024 * 1024);
     const failing = base(topic).setRetries(0).build();
-    await failing.open!(runtime(0, 1));
+    await failing.open!(sinkRuntime(0, 1));
     await writeAll(failing, ['ok', huge]);
     await expect(failing.snapshotState({ checkpointId: 1, checkpointTimestamp: 0 })).rejects.toMatchObject({
       code: 'KAFKA_RECORD_TOO_LARGE',
@@ -106,7 +95,7 @@ describe('KafkaSink on a real broker', () => {
     const warnings: string[] = [];
     const metrics = new TestMetrics();
     const logging = base(topic).setRetries(0).setLogFailuresOnly(true).setLogger({ warn: (m) => warnings.push(m) }).build();
-    await logging.open!(runtime(0, 1, metrics));
+    await logging.open!(sinkRuntime(0, 1, metrics));
     await writeAll(logging, [huge, 'after']);
     await logging.snapshotState({ checkpointId: 1, checkpointTimestamp: 0 });
     await logging.close!();
@@ -127,7 +116,7 @@ describe('KafkaSink on a real broker', () => {
         getTargetTopic: (v) => (v.startsWith('o') ? other : null),
       })
       .build();
-    await sink.open!(runtime(0, 1));
+    await sink.open!(sinkRuntime(0, 1));
     await writeAll(sink, ['m1', 'o1', 'm2']);
     await sink.close!();
     expect((await readAll(kafka, { topic: main, isolation: 'read_uncommitted', expected: 2 })).map((r) => r.value)).toEqual(['m1', 'm2']);
@@ -136,7 +125,7 @@ describe('KafkaSink on a real broker', () => {
 
   it('an unknown target topic fails with KAFKA_UNKNOWN_TOPIC naming it', async () => {
     const sink = base('no-such-topic-' + Date.now()).build();
-    await sink.open!(runtime(0, 1));
+    await sink.open!(sinkRuntime(0, 1));
     await expect(Promise.resolve().then(() => sink.invoke('x', sinkContext))).rejects.toMatchObject({ code: 'KAFKA_UNKNOWN_TOPIC' });
     await sink.close!();
   });

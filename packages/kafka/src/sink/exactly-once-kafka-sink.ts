@@ -8,7 +8,7 @@
  * is core's; this class adds the Kafka hooks, the transactional-id hint (union list state
  * `next-transactional-id-hint`) and the abort sweep of a start without a hint.
  */
-import { CoreErrorCode, StateError, TwoPhaseCommitSink, twoPhaseCommitStateType } from '@sluice/core';
+import { CoreErrorCode, StateError, TWO_PHASE_COMMIT_STATE_NAME, TwoPhaseCommitSink, twoPhaseCommitStateType } from '@sluice/core';
 import type {
   FunctionInitializationContext,
   FunctionSnapshotContext,
@@ -31,7 +31,7 @@ import {
   nextTransactionalIdHintType,
 } from './transactions/transaction-state.js';
 import type { KafkaTransactionContext, KafkaTransactionState, NextTransactionalIdHint } from './transactions/transaction-state.js';
-import { RecordWriter } from './writer/record-writer.js';
+import { NUM_BYTES_OUT, RecordWriter } from './writer/record-writer.js';
 
 /** One element of the sink's `state` list: core's two-phase-commit state with Kafka handles. */
 export type KafkaTwoPhaseCommitState = TwoPhaseCommitState<KafkaTransactionState, KafkaTransactionContext>;
@@ -45,6 +45,10 @@ export const kafkaTwoPhaseCommitStateType: TypeInformation<KafkaTwoPhaseCommitSt
 /** Warn when committing a transaction older than this share of the timeout (Flink's 0.8). */
 export const TRANSACTION_TIMEOUT_WARNING_RATIO = 0.8;
 
+function handleKey(handle: KafkaTransactionState): string {
+  return `${handle.transactionalId ?? ''}/${handle.producerId}/${handle.epoch}`;
+}
+
 /** The EXACTLY_ONCE implementation behind `KafkaSink.builder()...build()`. */
 export class ExactlyOnceKafkaSink<TRecord> extends TwoPhaseCommitSink<TRecord, KafkaTransactionState, KafkaTransactionContext> {
   private hintState: ListState<NextTransactionalIdHint> | undefined;
@@ -53,6 +57,8 @@ export class ExactlyOnceKafkaSink<TRecord> extends TwoPhaseCommitSink<TRecord, K
   private manager: KafkaTransactionManager<TRecord> | undefined;
   private admin: Admin | undefined;
   private subtaskIndex = 0;
+  /** Start times of the restored pre-committed transactions, by {@link handleKey}. */
+  private readonly restoredStartTimes = new Map<string, number>();
 
   /** @internal Use `KafkaSink.builder()`. */
   constructor(private readonly config: KafkaSinkConfig<TRecord>) {
@@ -61,6 +67,7 @@ export class ExactlyOnceKafkaSink<TRecord> extends TwoPhaseCommitSink<TRecord, K
       contextType: kafkaTransactionContextType,
       transactionTimeoutMs: config.transactionTimeoutMs,
       timeoutWarningRatio: TRANSACTION_TIMEOUT_WARNING_RATIO,
+      ignoreFailuresAfterTransactionTimeout: config.ignoreFailuresAfterTransactionTimeout,
       logger: { warn: (message, details) => config.logger.warn(message, details) },
     });
   }
@@ -73,6 +80,11 @@ export class ExactlyOnceKafkaSink<TRecord> extends TwoPhaseCommitSink<TRecord, K
       type: nextTransactionalIdHintType,
     });
     this.restoredHints = this.hintState.get();
+    // core's own state (the same list it registered): the start times tell a timed-out transaction from a committed one
+    const restored = context.operatorStateStore.getListState({ name: TWO_PHASE_COMMIT_STATE_NAME, type: kafkaTwoPhaseCommitStateType }).get();
+    for (const element of restored) {
+      for (const holder of element.pendingCommitTransactions) this.restoredStartTimes.set(handleKey(holder.handle), holder.transactionStartTime);
+    }
   }
 
   /**
@@ -108,6 +120,7 @@ export class ExactlyOnceKafkaSink<TRecord> extends TwoPhaseCommitSink<TRecord, K
       writeTimestamp: config.writeTimestampToKafka,
       logger: config.logger,
       sendErrors: runtime.metricGroup.counter('sendErrors'),
+      bytesOut: runtime.metricGroup.counter(NUM_BYTES_OUT),
     });
     const manager = new KafkaTransactionManager<TRecord>({
       kafka,
@@ -194,7 +207,7 @@ export class ExactlyOnceKafkaSink<TRecord> extends TwoPhaseCommitSink<TRecord, K
 
   protected override async recoverAndCommit(txn: KafkaTransactionState): Promise<void> {
     trace('sink.recoverAndCommit', { subtask: this.subtaskIndex, handle: txn });
-    await this.requireManager().recoverAndCommit(txn);
+    await this.requireManager().recoverAndCommit(txn, this.restoredStartTimes.get(handleKey(txn)));
   }
 
   protected override async recoverAndAbort(txn: KafkaTransactionState): Promise<void> {

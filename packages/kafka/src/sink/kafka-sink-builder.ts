@@ -40,6 +40,7 @@ export class KafkaSinkBuilder<TRecord> {
   private deliveryGuarantee: DeliveryGuarantee = DeliveryGuarantee.AT_LEAST_ONCE;
   private transactionalIdPrefix: string | undefined;
   private transactionTimeoutMs = DEFAULT_TRANSACTION_TIMEOUT_MS;
+  private ignoreFailuresAfterTransactionTimeout = false;
   private producerPoolSize = DEFAULT_PRODUCER_POOL_SIZE;
   private logFailuresOnly = false;
   private flushOnCheckpoint = true;
@@ -107,6 +108,18 @@ export class KafkaSinkBuilder<TRecord> {
    */
   setTransactionTimeoutMs(ms: number): this {
     this.transactionTimeoutMs = ms;
+    return this;
+  }
+
+  /**
+   * EXACTLY_ONCE, on restore: when a recovered pre-committed transaction cannot be committed and
+   * is older than `transactionTimeoutMs` (Kafka aborted it at its timeout: its records are lost),
+   * `true` logs a warning with its age and goes on; `false` fails the job with
+   * `KAFKA_TRANSACTION_TIMED_OUT`. Flink's `ignoreFailuresAfterTransactionTimeout()`.
+   * @defaultValue false
+   */
+  setIgnoreFailuresAfterTransactionTimeout(ignore: boolean): this {
+    this.ignoreFailuresAfterTransactionTimeout = ignore;
     return this;
   }
 
@@ -199,6 +212,7 @@ export class KafkaSinkBuilder<TRecord> {
       deliveryGuarantee: this.deliveryGuarantee,
       transactionalIdPrefix: this.transactionalIdPrefix,
       transactionTimeoutMs: this.transactionTimeoutMs,
+      ignoreFailuresAfterTransactionTimeout: this.ignoreFailuresAfterTransactionTimeout,
       producerPoolSize: this.producerPoolSize,
       logFailuresOnly: this.logFailuresOnly,
       flushOnCheckpoint: this.flushOnCheckpoint,

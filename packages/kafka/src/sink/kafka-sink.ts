@@ -22,7 +22,7 @@ import type { KafkaLogger } from '../internal/logger.js';
 import type { KafkaSerializationSchema } from './kafka-serialization-schema.js';
 // Circular on purpose: each module uses the other only when called, never at load time.
 import { KafkaSinkBuilder } from './kafka-sink-builder.js';
-import { RecordWriter } from './writer/record-writer.js';
+import { NUM_BYTES_OUT, RecordWriter } from './writer/record-writer.js';
 
 /** Delivery guarantee of a {@link KafkaSink} (Flink's `FlinkKafkaProducer011.Semantic`). */
 export const DeliveryGuarantee = {
@@ -46,6 +46,7 @@ export interface KafkaSinkConfig<TRecord> {
   readonly deliveryGuarantee: DeliveryGuarantee;
   readonly transactionalIdPrefix: string | undefined;
   readonly transactionTimeoutMs: number;
+  readonly ignoreFailuresAfterTransactionTimeout: boolean;
   readonly producerPoolSize: number;
   readonly logFailuresOnly: boolean;
   readonly flushOnCheckpoint: boolean;
@@ -119,6 +120,7 @@ export class KafkaSink<TRecord> implements Sink<TRecord>, CheckpointedFunction, 
       writeTimestamp: config.writeTimestampToKafka,
       logger: config.logger,
       sendErrors: this.sendErrors,
+      bytesOut: context.metricGroup.counter(NUM_BYTES_OUT),
     });
     this.writer.setTarget((batch) => producer.sendBatch(batch));
   }

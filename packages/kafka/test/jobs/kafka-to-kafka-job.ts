@@ -5,6 +5,7 @@ import { SimpleStringSchema, StreamExecutionEnvironment, Types } from '@sluice/c
 import type { DeserializationSchema, JobExecutionResult } from '@sluice/core';
 import type { DeliveryGuarantee} from '../../src/sink/kafka-sink.js';
 import { KafkaSink } from '../../src/sink/kafka-sink.js';
+import type { KafkaSaslOptions, KafkaTlsOptions } from '../../src/internal/kafka-client.js';
 import { KafkaSource } from '../../src/source/kafka-source.js';
 import { StartingOffsets } from '../../src/source/starting-offsets.js';
 
@@ -24,6 +25,16 @@ export interface KafkaToKafkaJobOptions {
   readonly throttle?: { readonly everyRecords: number; readonly sleepMs: number };
   /** Print `first-record` on stdout when the first record reaches the map. */
   readonly announceFirstRecord?: boolean;
+  /** TLS of source and sink (`brokers` must then be a TLS listener). */
+  readonly tls?: boolean | KafkaTlsOptions;
+  /** SASL of source and sink (`brokers` must then be a SASL listener). */
+  readonly sasl?: KafkaSaslOptions;
+}
+
+/** Applies the optional TLS and SASL options to a source or sink builder. */
+function secured<T extends { setTls(tls: boolean | KafkaTlsOptions): T; setSasl(sasl: KafkaSaslOptions): T }>(builder: T, options: KafkaToKafkaJobOptions): T {
+  const withTls = options.tls === undefined ? builder : builder.setTls(options.tls);
+  return options.sasl === undefined ? withTls : withTls.setSasl(options.sasl);
 }
 
 const untilEnd: DeserializationSchema<string> = {
@@ -52,7 +63,7 @@ export async function runKafkaToKafkaJob(options: KafkaToKafkaJobOptions): Promi
   const env = StreamExecutionEnvironment.create({ parallelism: options.parallelism });
   env.enableCheckpointing(options.checkpointIntervalMs);
   env.getCheckpointConfig().setCheckpointStorage(options.checkpointDir);
-  const source = KafkaSource.builder<string>()
+  const source = secured(KafkaSource.builder<string>(), options)
     .setBootstrapServers(options.brokers)
     .setTopics(options.input)
     .setGroupId(options.groupId)
@@ -60,7 +71,7 @@ export async function runKafkaToKafkaJob(options: KafkaToKafkaJobOptions): Promi
     .setStartingOffsets(StartingOffsets.earliest())
     .setReadCommitted(true)
     .build();
-  const sink = KafkaSink.builder<string>()
+  const sink = secured(KafkaSink.builder<string>(), options)
     .setBootstrapServers(options.brokers)
     .setTopic(options.output)
     // the writing process's pid as a header: a duplicate's two copies can be told apart by run

@@ -11,9 +11,8 @@ import type { Admin, Kafka, Transaction } from 'kafkajs';
 import { KafkaError, KafkaErrorCode, wrapKafkaJsError } from '../../errors.js';
 import type { KafkaLogger } from '../../internal/logger.js';
 import type { RecordWriter } from '../writer/record-writer.js';
-import { createCapturingProducer } from './kafkajs-internals.js';
-
-import type { CapturingProducer } from './kafkajs-internals.js';
+import { createTransactionalConnection } from './kafkajs-internals.js';
+import type { TransactionalConnection } from './kafkajs-internals.js';
 import type { KafkaTransactionContext, KafkaTransactionState, NextTransactionalIdHint } from './transaction-state.js';
 import { TransactionRecovery } from './transaction-recovery.js';
 import { trace } from '../../internal/trace.js';
@@ -35,8 +34,9 @@ export interface KafkaTransactionManagerOptions<TRecord> {
   readonly logger: KafkaLogger;
 }
 
+/** The kept connection of one transactional id and its running transaction, if any. */
 interface LiveProducer {
-  readonly capturing: CapturingProducer;
+  readonly connection: TransactionalConnection;
   transaction: Transaction | undefined;
 }
 
@@ -114,43 +114,49 @@ export class KafkaTransactionManager<TRecord> {
   }
 
   /**
-   * Takes an id from the pool and begins a Kafka transaction on a **new** producer for it.
+   * Takes an id from the pool and begins a Kafka transaction on a **new** kafkajs producer for it,
+   * on the connections the id kept from its earlier transactions (Flink's producer pool: no new
+   * TCP/TLS/SASL handshakes or metadata load per checkpoint).
    *
-   * A new producer per transaction (as Flink does) makes InitProducerId bump the epoch every time,
-   * so the stored `{ transactionalId, producerId, epoch }` names exactly one transaction. Reusing a
-   * producer would keep the epoch, and a recovery EndTxn for an older, already committed
-   * transaction of that id could then commit a later open one (records after the checkpoint:
-   * duplicates after the replay).
+   * Each new producer still sends InitProducerId (as Flink's new producer per transaction does),
+   * which bumps the epoch, so the stored `{ transactionalId, producerId, epoch }` names exactly one
+   * transaction. Keeping one producer (one epoch) for several transactions would not be safe: a
+   * recovery EndTxn for an older, already committed transaction of that id could then commit a
+   * later open one (records after the checkpoint: duplicates after the replay).
    */
   async beginTransaction(): Promise<KafkaTransactionState> {
     const transactionalId = this.pool.take();
-    const previous = this.producers.get(transactionalId);
-    this.producers.delete(transactionalId);
-    if (previous !== undefined) await previous.capturing.producer.disconnect().catch(() => undefined);
-    let live: LiveProducer;
+    let live = this.producers.get(transactionalId);
+    let transaction: Transaction;
     try {
-      const capturing = createCapturingProducer(this.options.kafka, {
-        transactionalId,
-        idempotent: true,
-        maxInFlightRequests: 1,
-        transactionTimeout: this.options.transactionTimeoutMs,
-        allowAutoTopicCreation: false,
-      });
-      live = { capturing, transaction: undefined };
-      this.producers.set(transactionalId, live);
-      await capturing.producer.connect();
-      live.transaction = await capturing.producer.transaction();
+      if (live === undefined) {
+        const connection = createTransactionalConnection(this.options.kafka, {
+          transactionalId,
+          idempotent: true,
+          maxInFlightRequests: 1,
+          transactionTimeout: this.options.transactionTimeoutMs,
+          allowAutoTopicCreation: false,
+        });
+        live = { connection, transaction: undefined };
+        this.producers.set(transactionalId, live);
+      }
+      // a transaction still open on this id (none is expected) is fenced and aborted by the new InitProducerId
+      live.transaction = undefined;
+      const producer = live.connection.newProducer();
+      await producer.connect();
+      transaction = await producer.transaction();
+      live.transaction = transaction;
     } catch (error) {
+      await this.dropConnection(transactionalId);
       this.pool.giveBack(transactionalId);
       throw wrapKafkaJsError(error, { action: `beginning a transaction with transactional id ${transactionalId}` });
     }
-    const identity = live.capturing.identity();
+    const identity = live.connection.identity();
     if (identity === undefined) {
       throw new KafkaError(`The producer id of transactional id ${transactionalId} could not be captured.`, {
         code: KafkaErrorCode.KAFKA_CLIENT_UNSUPPORTED,
       });
     }
-    const transaction = live.transaction;
     this.options.writer.setTarget((batch) => transaction.sendBatch(batch));
     return { transactionalId, producerId: identity.producerId, epoch: identity.epoch };
   }
@@ -175,17 +181,33 @@ export class KafkaTransactionManager<TRecord> {
     await this.end(handle, false);
   }
 
-  /** Commits a checkpointed transaction of an earlier process; "already ended" is only warned about. */
-  async recoverAndCommit(handle: KafkaTransactionState): Promise<void> {
+  /**
+   * Commits a checkpointed transaction of an earlier process. When the broker refuses because the
+   * transaction is not open any more: older than `transactionTimeoutMs` (by `startTimeMs`, when
+   * known) it timed out and its records are lost, which fails with `KAFKA_TRANSACTION_TIMED_OUT`
+   * (the base class ignores that with `ignoreFailuresAfterTransactionTimeout`); younger, it was
+   * committed before (or had no records), which is only warned about.
+   */
+  async recoverAndCommit(handle: KafkaTransactionState, startTimeMs?: number): Promise<void> {
     if (handle.transactionalId === null || handle.producerId < 0) return;
     const outcome = await this.recovery.commit({ transactionalId: handle.transactionalId, producerId: handle.producerId, epoch: handle.epoch });
-    if (outcome.kind === 'already-ended') {
-      this.options.logger.warn(
-        `Recovered transaction ${handle.transactionalId} (producer id ${handle.producerId}, epoch ${handle.epoch}) was not open any more (${outcome.reason}): ` +
-          'it was committed before, or it had no records. If it timed out instead, its records are lost: raise transactionTimeoutMs.',
-        { ...handle, reason: outcome.reason },
+    if (outcome.kind !== 'already-ended') return;
+    const ids = `${handle.transactionalId} (producer id ${handle.producerId}, epoch ${handle.epoch})`;
+    const ageMs = startTimeMs === undefined ? undefined : Date.now() - startTimeMs;
+    const { transactionTimeoutMs } = this.options;
+    if (ageMs !== undefined && ageMs > transactionTimeoutMs) {
+      throw new KafkaError(
+        `Recovered transaction ${ids} began ${ageMs} ms ago, longer than transactionTimeoutMs = ${transactionTimeoutMs} ms, ` +
+          `and Kafka refused to commit it (${outcome.reason}): the broker aborted it at its timeout, so the records it held are not in the output. ` +
+          'Data may be lost. To restart from this checkpoint anyway, set ignoreFailuresAfterTransactionTimeout(true) on the sink and replay the lost range from the source if it is still there; ' +
+          "to avoid it, raise transactionTimeoutMs (and the brokers' transaction.max.timeout.ms) above the longest downtime plus recovery time.",
+        { code: KafkaErrorCode.KAFKA_TRANSACTION_TIMED_OUT, option: 'transactionTimeoutMs' },
       );
     }
+    this.options.logger.warn(
+      `Recovered transaction ${ids} was not open any more (${outcome.reason}): it was committed before, or it had no records.`,
+      { ...handle, reason: outcome.reason, ...(ageMs === undefined ? {} : { ageMs }) },
+    );
   }
 
   /** Aborts the transaction that was open at the checkpoint (fences its id). */
@@ -198,7 +220,7 @@ export class KafkaTransactionManager<TRecord> {
   async disconnect(): Promise<void> {
     const producers = [...this.producers.values()];
     this.producers.clear();
-    await Promise.allSettled(producers.map((p) => p.capturing.producer.disconnect()));
+    await Promise.allSettled(producers.map((p) => p.connection.close()));
     await this.recovery.close().catch(() => undefined);
   }
 
@@ -207,7 +229,7 @@ export class KafkaTransactionManager<TRecord> {
     if (id === null) return;
     const live = this.producers.get(id);
     const transaction = live?.transaction;
-    const identity = live?.capturing.identity();
+    const identity = live?.connection.identity();
     const same = identity !== undefined && identity.producerId === handle.producerId && identity.epoch === handle.epoch;
     if (live === undefined || transaction === undefined || !same) {
       // Not begun by this process (e.g. committed after a restore): finish it from its ids.
@@ -215,18 +237,21 @@ export class KafkaTransactionManager<TRecord> {
       else await this.recoverAndAbort(handle);
       return;
     }
-    {
-      try {
-        if (commit) await transaction.commit();
-        else await transaction.abort();
-      } catch (error) {
-        throw wrapKafkaJsError(error, { action: `${commit ? 'committing' : 'aborting'} transaction ${id}` });
-      } finally {
-        live.transaction = undefined;
-        this.producers.delete(id);
-        await live.capturing.producer.disconnect().catch(() => undefined);
-      }
+    live.transaction = undefined;
+    try {
+      if (commit) await transaction.commit();
+      else await transaction.abort();
+    } catch (error) {
+      // a failed end leaves the producer in an unknown state: the next transaction of this id starts on new connections
+      await this.dropConnection(id);
+      throw wrapKafkaJsError(error, { action: `${commit ? 'committing' : 'aborting'} transaction ${id}` });
     }
     this.pool.giveBack(id);
+  }
+
+  private async dropConnection(transactionalId: string): Promise<void> {
+    const live = this.producers.get(transactionalId);
+    this.producers.delete(transactionalId);
+    await live?.connection.close().catch(() => undefined);
   }
 }

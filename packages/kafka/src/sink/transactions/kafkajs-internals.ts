@@ -103,6 +103,52 @@ export interface InternalCluster {
   findGroupCoordinator(request: { groupId: string; coordinatorType: number }): Promise<InternalBroker>;
 }
 
+/** A request kafkajs does not have, as bytes: {@link sendRawRequest} sends it over a kafkajs broker connection. */
+export interface RawRequest<TResponse> {
+  readonly apiKey: number;
+  readonly apiVersion: number;
+  readonly apiName: string;
+  /** The request after kafkajs's header v1 (apiKey, apiVersion, correlationId, clientId). */
+  readonly body: Buffer;
+  /** Decodes the response after its correlation id; throws on an error code it cannot accept. */
+  readonly decode: (payload: Buffer) => TResponse;
+}
+
+interface RawBroker {
+  readonly versions?: Record<number, { minVersion: number; maxVersion: number }> | null;
+  readonly connectionPool?: {
+    send(protocol: {
+      request: { apiKey: number; apiVersion: number; apiName: string; encode: () => Promise<{ buf: Buffer; buffer: Buffer }> };
+      response: { decode: (payload: Buffer) => Promise<unknown>; parse: (data: unknown) => Promise<unknown> };
+    }): Promise<unknown>;
+  };
+}
+
+/**
+ * Whether `broker` (a kafkajs internal `Broker`, connected) supports `apiVersion` of `apiKey`,
+ * from its ApiVersions answer (`Broker#versions`).
+ */
+export function brokerSupports(broker: unknown, apiKey: number, apiVersion: number): boolean {
+  const range = (broker as RawBroker).versions?.[apiKey];
+  return range !== undefined && range.minVersion <= apiVersion && apiVersion <= range.maxVersion;
+}
+
+/**
+ * Sends `request` over the connection of a kafkajs internal `Broker` (`Broker#connectionPool.send`,
+ * the call every kafkajs request goes through: authentication, correlation ids and timeouts are
+ * kafkajs's) and returns its decoded response.
+ */
+export async function sendRawRequest<TResponse>(broker: unknown, request: RawRequest<TResponse>): Promise<TResponse> {
+  const pool = (broker as RawBroker).connectionPool;
+  if (pool === undefined || typeof pool.send !== 'function') throw unsupported('its Broker has no connectionPool.send()');
+  const { body, decode, ...header } = request;
+  const result = await pool.send({
+    request: { ...header, encode: () => Promise.resolve({ buf: body, buffer: body }) },
+    response: { decode: (payload) => Promise.resolve(decode(payload)), parse: (data) => Promise.resolve(data) },
+  });
+  return result as TResponse;
+}
+
 type CreateCluster = (options: Record<string, unknown>) => InternalCluster;
 
 let versionChecked = false;
@@ -188,6 +234,21 @@ export interface CapturingProducer {
 }
 
 /**
+ * The connections of one transactional id, kept across its transactions: every
+ * {@link TransactionalConnection.newProducer} is a new kafkajs producer (a new EOS manager, so
+ * its first `transaction()` sends InitProducerId and gets a new epoch) on the same, already
+ * connected kafkajs cluster (no new TCP/TLS/SASL handshakes, no metadata reload).
+ */
+export interface TransactionalConnection {
+  /** A new producer on the shared cluster; {@link identity} is reset until its InitProducerId answers. */
+  newProducer(): Producer;
+  /** The producer id and epoch of the newest producer (see {@link CapturingProducer.identity}). */
+  identity(): ProducerIdentity | undefined;
+  /** Disconnects the shared cluster (each producer's `disconnect()` does the same). */
+  close(): Promise<void>;
+}
+
+/**
  * kafkajs decodes the INT64 producer id as a decimal string. Producer ids are allocated from 0 in
  * blocks, far below 2^53; a larger one is refused rather than rounded.
  */
@@ -209,11 +270,23 @@ const INSTRUMENTED = Symbol('sluice:kafka:captures-producer-identity');
  * producer's cluster and brokers are instrumented; `kafka` is restored before returning.
  */
 export function createCapturingProducer(kafka: Kafka, config: ProducerConfig): CapturingProducer {
+  const connection = createTransactionalConnection(kafka, config);
+  return { producer: connection.newProducer(), identity: () => connection.identity() };
+}
+
+/**
+ * A {@link TransactionalConnection} for `config.transactionalId`: its cluster is created by the
+ * first producer and handed to every later one; the cluster's transaction coordinators report
+ * the producer id and epoch (as {@link createCapturingProducer} describes). `kafka` is restored
+ * after each `newProducer()`.
+ */
+export function createTransactionalConnection(kafka: Kafka, config: ProducerConfig): TransactionalConnection {
   assertKafkaJsInternals(kafka);
   const symbol = createClusterSymbol(kafka);
   const target = kafka as unknown as Record<symbol, CreateCluster>;
   const original = target[symbol]!;
   let identity: ProducerIdentity | undefined;
+  let shared: InternalCluster | undefined;
   const transactionalId = config.transactionalId;
   const instrumentBroker = (broker: InternalBroker & { [INSTRUMENTED]?: true }): void => {
     if (broker[INSTRUMENTED] === true) return;
@@ -244,7 +317,8 @@ export function createCapturingProducer(kafka: Kafka, config: ProducerConfig): C
       },
     });
   };
-  target[symbol] = (options) => {
+  const sharedCluster: CreateCluster = (options) => {
+    if (shared !== undefined) return shared;
     const cluster = checkCluster(original.call(kafka, options));
     const findGroupCoordinator = cluster.findGroupCoordinator.bind(cluster);
     cluster.findGroupCoordinator = async (request) => {
@@ -252,14 +326,24 @@ export function createCapturingProducer(kafka: Kafka, config: ProducerConfig): C
       if (request.coordinatorType === TRANSACTION_COORDINATOR_TYPE) instrumentBroker(broker);
       return broker;
     };
+    shared = cluster;
     return cluster;
   };
-  try {
-    const producer = kafka.producer(config);
-    return { producer, identity: () => identity };
-  } finally {
-    target[symbol] = original;
-  }
+  return {
+    newProducer: () => {
+      identity = undefined;
+      target[symbol] = sharedCluster;
+      try {
+        return kafka.producer(config);
+      } finally {
+        target[symbol] = original;
+      }
+    },
+    identity: () => identity,
+    close: async () => {
+      await shared?.disconnect();
+    },
+  };
 }
 
 const FETCH_FILTERED = Symbol('sluice:kafka:read-committed-fetch');

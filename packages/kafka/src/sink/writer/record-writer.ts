@@ -29,15 +29,26 @@ export interface RecordWriterOptions<TRecord> {
   /** Batches in flight before `write` waits. @defaultValue 4 */
   readonly maxInFlight?: number;
   readonly sendErrors?: Counter;
+  /** Counts key + value bytes of every acknowledged record (the `numBytesOut` metric). */
+  readonly bytesOut?: Counter;
+}
+
+function byteLength(value: Message['key'] | Message['value']): number {
+  if (value === null || value === undefined) return 0;
+  return typeof value === 'string' ? Buffer.byteLength(value) : value.length;
 }
 
 const LINGER_MS = 5;
+
+/** Name of the sink's counter of key + value bytes sent (Flink's `numBytesOut`; dashboards read it). */
+export const NUM_BYTES_OUT = 'numBytesOut';
 
 /** Serializes, partitions and sends records in batches. */
 export class RecordWriter<TRecord> {
   private target: SendBatch | undefined;
   private buffer = new Map<string, Message[]>();
   private buffered = 0;
+  private bufferedBytes = 0;
   private readonly inFlight = new Set<Promise<void>>();
   private asyncError: Error | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -143,6 +154,7 @@ export class RecordWriter<TRecord> {
     list.push(message);
     this.buffer.set(topic, list);
     this.buffered += 1;
+    this.bufferedBytes += byteLength(message.key) + byteLength(message.value);
     if (this.buffered >= this.batchSize) this.sendBuffered();
     else if (this.timer === undefined) this.timer = setTimeout(() => this.sendBuffered(), LINGER_MS);
     if (this.inFlight.size >= this.maxInFlight) return Promise.race([...this.inFlight]);
@@ -159,10 +171,12 @@ export class RecordWriter<TRecord> {
     if (target === undefined) throw new TypeError('RecordWriter has no target');
     const topicMessages = [...this.buffer].map(([topic, messages]) => ({ topic, messages }));
     const count = this.buffered;
+    const bytes = this.bufferedBytes;
     this.buffer = new Map();
     this.buffered = 0;
+    this.bufferedBytes = 0;
     const sending: Promise<void> = target({ topicMessages, acks: -1 }).then(
-      () => undefined,
+      () => this.options.bytesOut?.inc(bytes),
       (error: unknown) => this.onSendError(error, { count, topics: topicMessages.map((t) => t.topic) }),
     );
     const tracked = sending.finally(() => this.inFlight.delete(tracked));
