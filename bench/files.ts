@@ -46,7 +46,7 @@ const RECORDS: Record<number, number> = Number.isFinite(recordsArg)
   ? { 100: recordsArg, 1024: Math.round(recordsArg / 4) }
   : quick
     ? { 100: 20_000, 1024: 5_000 }
-    : { 100: 400_000, 1024: 100_000 };
+    : { 100: 200_000, 1024: 50_000 };
 const TARGETS = ['local', 'hdfs'] as const;
 type Target = (typeof TARGETS)[number];
 const IMPLS = ['sluice', 'raw'] as const;
