@@ -43,6 +43,8 @@ export const KafkaErrorCode = {
   KAFKA_PRODUCERS_POOL_EMPTY: 'KAFKA_PRODUCERS_POOL_EMPTY',
   /** The installed kafkajs is not the exact version whose internals this package relies on. */
   KAFKA_CLIENT_UNSUPPORTED: 'KAFKA_CLIENT_UNSUPPORTED',
+  /** The source's timestamp assigner or watermark generator threw (`topic`/`partition`/`offset` of the record when known). */
+  KAFKA_WATERMARK_FAILED: 'KAFKA_WATERMARK_FAILED',
   /** The broker answered something this package does not understand. */
   KAFKA_PROTOCOL: 'KAFKA_PROTOCOL',
   /** Any other client failure; `cause` holds the kafkajs error. */

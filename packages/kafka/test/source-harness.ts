@@ -90,6 +90,8 @@ export class TestMetrics implements MetricGroup {
 export class SourceHarness<T> {
   readonly records: { value: T; timestamp: number | undefined }[] = [];
   readonly metrics = new TestMetrics();
+  /** Watermarks emitted by the source, in order. */
+  readonly watermarks: number[] = [];
   idle = false;
   private readonly states = new Map<string, MemoryListState<unknown>>();
   private running: Promise<void> | undefined;
@@ -132,7 +134,10 @@ export class SourceHarness<T> {
       collectWithTimestamp: (value, timestamp) => {
         this.records.push({ value, timestamp });
       },
-      emitWatermark: () => undefined,
+      emitWatermark: (watermark) => {
+        this.watermarks.push(watermark);
+        this.idle = false;
+      },
       markAsTemporarilyIdle: () => {
         this.idle = true;
       },

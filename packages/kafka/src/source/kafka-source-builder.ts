@@ -2,7 +2,7 @@
  * `KafkaSourceBuilder`: collects the options of a {@link KafkaSource} and validates all of them in
  * `build()`, naming the option at fault.
  */
-import type { DeserializationSchema } from '@sluice/core';
+import type { DeserializationSchema, WatermarkStrategy } from '@sluice/core';
 import { invalidOption } from '../errors.js';
 import { validateConnectionOptions } from '../internal/kafka-client.js';
 import type { KafkaSaslOptions, KafkaTlsOptions } from '../internal/kafka-client.js';
@@ -56,6 +56,8 @@ export class KafkaSourceBuilder<TRecord> {
   private sasl: KafkaSaslOptions | undefined;
   private logger: KafkaLogger = SILENT_LOGGER;
   private partitionDiscoveryIntervalMs = DEFAULT_PARTITION_DISCOVERY_INTERVAL_MS;
+  private watermarkStrategy: WatermarkStrategy<TRecord> | undefined;
+  private autoWatermarkIntervalMs = 200;
   private readonly properties = new Map<string, string>();
 
   /**
@@ -172,6 +174,30 @@ export class KafkaSourceBuilder<TRecord> {
   }
 
   /**
+   * Generate watermarks inside the source, per Kafka partition (Flink 1.6's
+   * `FlinkKafkaConsumer.assignTimestampsAndWatermarks`, modern Flink's `WatermarkStrategy` given
+   * with a `KafkaSource`): each partition gets its own generator from `strategy`, and the subtask
+   * emits the minimum over its partitions that are not idle; a subtask without partitions, or
+   * whose partitions are all idle, marks itself idle. Record timestamps come from the strategy's
+   * assigner, else the Kafka record timestamp.
+   * @defaultValue none (records carry the Kafka timestamp; no watermarks from the source)
+   */
+  setWatermarkStrategy(strategy: WatermarkStrategy<TRecord>): this {
+    this.watermarkStrategy = strategy;
+    return this;
+  }
+
+  /**
+   * How often the watermark generators' `onPeriodicEmit` runs, ms (Flink's
+   * `ExecutionConfig.autoWatermarkInterval`; use the value given to `env.setAutoWatermarkInterval`).
+   * @defaultValue 200
+   */
+  setAutoWatermarkIntervalMs(intervalMs: number): this {
+    this.autoWatermarkIntervalMs = intervalMs;
+    return this;
+  }
+
+  /**
    * Read only committed transactional records (`isolation.level=read_committed`).
    * @defaultValue false (`read_uncommitted`, Kafka's default)
    */
@@ -262,6 +288,12 @@ export class KafkaSourceBuilder<TRecord> {
         `partitionDiscoveryIntervalMs is ${discoveryInterval}; use an integer of ms ≥ 0 (0 turns discovery off).`,
       );
     }
+    if (this.watermarkStrategy !== undefined && typeof this.watermarkStrategy.createWatermarkGenerator !== 'function') {
+      throw invalidOption('watermarkStrategy', 'setWatermarkStrategy expects a WatermarkStrategy (see WatermarkStrategies in @sluice/core).');
+    }
+    if (!Number.isSafeInteger(this.autoWatermarkIntervalMs) || this.autoWatermarkIntervalMs <= 0) {
+      throw invalidOption('autoWatermarkIntervalMs', `autoWatermarkIntervalMs is ${this.autoWatermarkIntervalMs}; use an integer of ms > 0.`);
+    }
     return new KafkaSource<TRecord>({
       connection,
       subscription,
@@ -277,6 +309,8 @@ export class KafkaSourceBuilder<TRecord> {
       onDeserializationError: this.onDeserializationError,
       disableMetrics: booleanProperty(props, 'flink.disable-metrics', false),
       partitionDiscoveryIntervalMs: discoveryInterval,
+      watermarkStrategy: this.watermarkStrategy,
+      autoWatermarkIntervalMs: this.autoWatermarkIntervalMs,
       logger: this.logger,
     });
   }

@@ -16,9 +16,10 @@ import type {
   RuntimeContext,
   Source,
   SourceContext,
+  WatermarkStrategy,
 } from '@sluice/core';
 import type { Admin, Kafka } from 'kafkajs';
-import { KafkaError, KafkaErrorCode, wrapKafkaJsError } from '../errors.js';
+import { KafkaError, KafkaErrorCode, describePlace, wrapKafkaJsError } from '../errors.js';
 import { createKafkaJsClient } from '../internal/kafka-client.js';
 import type { KafkaConnectionOptions } from '../internal/kafka-client.js';
 import type { KafkaLogger } from '../internal/logger.js';
@@ -31,6 +32,7 @@ import { discoverPartitions, ownedPartitions } from './discovery/partition-disco
 import type { TopicSubscription } from './discovery/partition-discoverer.js';
 import { DeadLetterWriter } from './dead-letter.js';
 import type { DeadLetterPolicy } from './dead-letter.js';
+import { PartitionWatermarks } from './watermarks/partition-watermarks.js';
 import { CheckpointOffsetCommitter } from './fetcher/checkpoint-offset-committer.js';
 import { KafkaFetcher } from './fetcher/kafka-fetcher.js';
 import type { BatchControl, FetchedBatch } from './fetcher/kafka-fetcher.js';
@@ -66,6 +68,10 @@ export interface KafkaSourceConfig<TRecord> {
   readonly pollTimeoutMs: number;
   readonly onDeserializationError: DeserializationErrorPolicy;
   readonly disableMetrics: boolean;
+  /** Per-partition watermarks from this strategy; none without. */
+  readonly watermarkStrategy: WatermarkStrategy<TRecord> | undefined;
+  /** Period of the watermark generators' `onPeriodicEmit`, ms. */
+  readonly autoWatermarkIntervalMs: number;
   /** Partition discovery interval, ms; 0 = no discovery while running. */
   readonly partitionDiscoveryIntervalMs: number;
   readonly logger: KafkaLogger;
@@ -111,6 +117,7 @@ export class KafkaSource<TRecord>
   private deadLettered: Counter | undefined;
   private bytesIn: Counter | undefined;
   private deadLetters: DeadLetterWriter | undefined;
+  private watermarks: PartitionWatermarks<TRecord> | undefined;
   private readonly batchChains = new Map<string, Promise<void>>();
 
   /** @internal Use {@link KafkaSource.builder}. */
@@ -251,7 +258,15 @@ export class KafkaSource<TRecord>
     this.sourceContext = context;
     let periodic: NodeJS.Timeout | undefined;
     let discovery: PeriodicTask | undefined;
+    let watermarkTimer: NodeJS.Timeout | undefined;
     try {
+      const strategy = this.config.watermarkStrategy;
+      if (strategy !== undefined) {
+        const watermarks = new PartitionWatermarks(strategy, context);
+        for (const key of this.progress.keys()) watermarks.addPartition(key);
+        this.watermarks = watermarks;
+        watermarkTimer = setInterval(() => this.emitPeriodicWatermark(watermarks), this.config.autoWatermarkIntervalMs);
+      }
       if (this.progress.size === 0) context.markAsTemporarilyIdle();
       else await this.restartFetcher();
       if (this.commitMode === OffsetCommitMode.KAFKA_PERIODIC) {
@@ -269,6 +284,7 @@ export class KafkaSource<TRecord>
       await done;
     } finally {
       if (periodic !== undefined) clearInterval(periodic);
+      if (watermarkTimer !== undefined) clearInterval(watermarkTimer);
       await discovery?.stop();
       context.signal.removeEventListener('abort', onAbort);
       this.running = false;
@@ -295,6 +311,7 @@ export class KafkaSource<TRecord>
       highWatermark: -1,
     };
     this.progress.set(partitionKey(entry), p);
+    this.watermarks?.addPartition(partitionKey(entry));
     const group = this.partitionMetrics;
     if (group === undefined) return;
     const partitionGroup = group.addGroup('topic', p.topic).addGroup('partition', String(p.partition));
@@ -375,7 +392,8 @@ export class KafkaSource<TRecord>
     input: { batch: FetchedBatch; control: BatchControl },
   ): Promise<void> {
     const { batch, control } = input;
-    const progress = this.progress.get(partitionKey(batch));
+    const key = partitionKey(batch);
+    const progress = this.progress.get(key);
     if (progress === undefined) return;
     progress.highWatermark = batch.highWatermark;
     let sinceHeartbeat = 0;
@@ -406,9 +424,23 @@ export class KafkaSource<TRecord>
         progress.offset = record.offset;
         continue;
       }
+      const watermarks = this.watermarks;
+      let timestamp = record.timestamp;
+      try {
+        if (watermarks !== undefined) timestamp = watermarks.timestampOf(value, record.timestamp);
+      } catch (error) {
+        this.fail(watermarkError('timestamp assigner', { record, error }));
+        return;
+      }
       // Emission and offset update in one synchronous step (SourceContext atomicity rule).
-      const backPressure = context.collectWithTimestamp(value, record.timestamp);
+      const backPressure = context.collectWithTimestamp(value, timestamp);
       progress.offset = record.offset;
+      try {
+        watermarks?.onEvent(key, value, timestamp);
+      } catch (error) {
+        this.fail(watermarkError('watermark generator', { record, error }));
+        return;
+      }
       if (backPressure !== undefined) await backPressure;
       sinceHeartbeat += 1;
       if (sinceHeartbeat >= 500) {
@@ -450,6 +482,15 @@ export class KafkaSource<TRecord>
       { ...place, error },
     );
     return this.running;
+  }
+
+  private emitPeriodicWatermark(watermarks: PartitionWatermarks<TRecord>): void {
+    if (!this.running) return;
+    try {
+      watermarks.onPeriodicEmit();
+    } catch (error) {
+      this.fail(watermarkError('watermark generator', { error }));
+    }
   }
 
   private fail(error: Error): void {
@@ -563,6 +604,17 @@ export class KafkaSource<TRecord>
     this.bytesIn = group.counter('numBytesIn');
     this.partitionMetrics = group.addGroup('KafkaConsumer');
   }
+}
+
+function watermarkError(what: string, input: { record?: KafkaConsumerRecord; error: unknown }): KafkaError {
+  const { record, error } = input;
+  const detail = error instanceof Error ? error.message : String(error);
+  const place = record === undefined ? {} : { topic: record.topic, partition: record.partition, offset: record.offset };
+  return new KafkaError(`The ${what} of the source's watermark strategy threw${describePlace(place)}: ${detail}. Fix the strategy.`, {
+    code: KafkaErrorCode.KAFKA_WATERMARK_FAILED,
+    ...place,
+    cause: error,
+  });
 }
 
 function isPromiseLike<T>(value: T | Promise<T>): value is Promise<T> {

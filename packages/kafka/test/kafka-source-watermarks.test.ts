@@ -1,0 +1,73 @@
+// Per-partition watermarks generated inside the KafkaSource (Flink's assignTimestampsAndWatermarks
+// on the consumer), against the real broker: the subtask emits the minimum over its partitions.
+import { WatermarkStrategies } from '@sluice/core';
+import type { DeserializationSchema } from '@sluice/core';
+import { createKafkaTopic } from '@sluice/testkit';
+import { expect, it } from 'vitest';
+import { KafkaSource } from '../src/source/kafka-source.js';
+import { assignPartition } from '../src/source/partition-state/partition-assigner.js';
+import { StartingOffsets } from '../src/source/starting-offsets.js';
+import { brokers, uniqueName, useKafkaAdminAndDir, waitUntil } from './helpers.js';
+import { SourceHarness } from './source-harness.js';
+
+const setup = useKafkaAdminAndDir('sluice-kafka-watermarks-');
+
+const utf8: DeserializationSchema<string> = {
+  deserialize: (bytes) => Buffer.from(bytes).toString('utf8'),
+  isEndOfStream: () => false,
+  producedType: { name: 'string', createSerializer: () => { throw new Error('unused'); } },
+};
+
+async function produce(topic: string, messages: { value: string; partition: number; timestamp: string }[]): Promise<void> {
+  const producer = setup.kafka.producer();
+  await producer.connect();
+  await producer.send({ topic, messages });
+  await producer.disconnect();
+}
+
+function source(topic: string): KafkaSource<string> {
+  return KafkaSource.builder<string>()
+    .setBootstrapServers(brokers())
+    .setTopics(topic)
+    .setGroupId(uniqueName('group'))
+    .setValueOnlyDeserializer(utf8)
+    .setStartingOffsets(StartingOffsets.earliest())
+    .setWatermarkStrategy(WatermarkStrategies.forMonotonousTimestamps<string>())
+    .setAutoWatermarkIntervalMs(20)
+    .build();
+}
+
+it('emits the minimum of the per-partition watermarks, never a watermark that makes a slower partition late; a subtask without partitions is idle', async () => {
+  const topic = uniqueName('event-time');
+  await createKafkaTopic({ brokers: brokers(), topic, partitions: 2 });
+  // partition 0 runs ahead (3000), partition 1 behind (1500): the combined watermark is 1499
+  await produce(topic, [
+    { value: 'a', partition: 0, timestamp: '1000' },
+    { value: 'b', partition: 0, timestamp: '2000' },
+    { value: 'c', partition: 0, timestamp: '3000' },
+    { value: 'x', partition: 1, timestamp: '1500' },
+  ]);
+  const h = new SourceHarness(source(topic));
+  // parallelism 3 over 2 partitions: one subtask owns nothing
+  const owners = new Set([0, 1].map((p) => assignPartition(topic, p, 3)));
+  const emptyIndex = [0, 1, 2].find((i) => !owners.has(i))!;
+  const empty = new SourceHarness(source(topic), { subtaskIndex: emptyIndex, parallelism: 3 });
+  try {
+    await Promise.all([h.start(), empty.start()]);
+    await h.waitForRecords(4);
+    await waitUntil('the watermark of both partitions', () => h.watermarks.includes(1499));
+    // records carry their Kafka timestamps
+    expect(h.records.map((r) => r.timestamp).sort()).toEqual([1000, 1500, 2000, 3000]);
+    expect(Math.max(...h.watermarks)).toBe(1499);
+    await produce(topic, [{ value: 'y', partition: 1, timestamp: '5000' }]);
+    await waitUntil('the slower partition to pass the faster one', () => h.watermarks.includes(2999));
+    expect(Math.max(...h.watermarks)).toBe(2999);
+    // strictly increasing
+    expect(h.watermarks).toEqual([...h.watermarks].sort((a, b) => a - b));
+    expect(new Set(h.watermarks).size).toBe(h.watermarks.length);
+    expect(empty.idle).toBe(true);
+    expect(empty.watermarks).toEqual([]);
+  } finally {
+    await Promise.all([h.stop(), empty.stop()]);
+  }
+});
