@@ -1,6 +1,7 @@
-// SASL (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512) and TLS passed through to the real broker's secured
-// listeners (testkit `security: true`): a KafkaSource → EXACTLY_ONCE KafkaSink job works over
-// each, and a wrong password gives a typed error that never contains the password.
+// SASL_SSL (SASL PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 over TLS) and TLS alone, passed through to the
+// real broker's secured listeners (testkit `security: true`; global-setup.ts turns the SASL
+// listener into SASL_SSL): a KafkaSource → EXACTLY_ONCE KafkaSink job works over each, and a wrong
+// password gives a typed error that never contains the password.
 import { join } from 'node:path';
 import { SimpleStringSchema } from '@sluice/core';
 import { describe, expect, inject, it } from 'vitest';
@@ -21,8 +22,9 @@ interface Variant {
 }
 
 const sasl = (mechanism: KafkaSaslOptions['mechanism']): Variant => ({
-  name: `SASL ${mechanism}`,
+  name: `SASL_SSL ${mechanism}`,
   brokers: () => security!.saslPlaintextBootstrapServers,
+  tls: { ca: security!.caPem },
   sasl: { mechanism, username: security!.username, password: security!.password },
 });
 const variants: Variant[] =
@@ -36,7 +38,7 @@ const variants: Variant[] =
       ];
 
 // An external broker (SLUICE_KAFKA_BROKERS) has no security listeners we know of.
-describe.skipIf(security === undefined)('SASL and TLS on the real broker', () => {
+describe.skipIf(security === undefined)('SASL_SSL and TLS on the real broker', () => {
   it.each(variants)('$name: KafkaSource → EXACTLY_ONCE KafkaSink, read_committed sees every record once', async (variant) => {
     const { kafka, admin, dir } = setup;
     const input = await createTopic(admin, { partitions: 2 });
@@ -71,6 +73,7 @@ describe.skipIf(security === undefined)('SASL and TLS on the real broker', () =>
       .setValueSerializer(new SimpleStringSchema())
       .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
       .setTransactionalIdPrefix(uniqueName('secure'))
+      .setTls({ ca: security!.caPem })
       .setSasl({ mechanism: 'scram-sha-512', username: security!.username, password: wrong })
       .setLogger({ warn: (message, details) => void logged.push(message, JSON.stringify(details ?? {})) })
       .build();
