@@ -3,9 +3,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CoreErrorCode } from '../src/errors.js';
-import { keyGroupForBytes, serializeKey } from '../src/runtime/key-groups.js';
+import { KeyGroupAssigner, keyGroupForBytes, serializeKey } from '../src/runtime/key-groups.js';
 import { HeapKeyedStateBackend, TimerQueue } from '../src/runtime/keyed-state-backend.js';
 import { OperatorStateBackend, decodeStateFile } from '../src/runtime/operator-state-backend.js';
+import type { TypeInformation } from '../src/types/type-information.js';
 import { Types } from '../src/types/types.js';
 
 describe('TTL', () => {
@@ -112,5 +113,48 @@ describe('state file format 2 (keyed section)', () => {
     const backend = new HeapKeyedStateBackend({ keyType: Types.string(), maxParallelism: 128 });
     const state = backend.getState({ name: 'v', type: Types.number() });
     expect(() => state.value()).toThrow(expect.objectContaining({ code: CoreErrorCode.STATE_ACCESS_INVALID }));
+  });
+});
+
+describe('current key from a keyBy exchange', () => {
+  const run = <TKey>(type: TypeInformation<TKey>, keys: readonly TKey[], routed: boolean): Uint8Array => {
+    const backend = new HeapKeyedStateBackend({ keyType: type as TypeInformation<unknown>, maxParallelism: 128 });
+    const assigner = new KeyGroupAssigner(type.createSerializer(), { maxParallelism: 128 });
+    const sum = backend.getState({ name: 'sum', type: Types.number(), defaultValue: 0 });
+    keys.forEach((key, i) => {
+      if (routed) backend.setCurrentKeyRouted(key, assigner.route(key));
+      else backend.setCurrentKey(key);
+      sum.update((sum.value() ?? 0) + i + 1);
+      if (i % 3 === 0) backend.eventTimers.add(backend.timerFor(i));
+    });
+    return new OperatorStateBackend().snapshot(backend.snapshot());
+  };
+
+  it('a key routed by its key group alone (value keys) or with its bytes keeps the same state, timers and snapshot', () => {
+    const numbers = [1, 2, 0, -0, NaN, 1, 2.5, -0, NaN, 0, Infinity, 1];
+    const rows = [{ id: 1 }, { id: 2 }, { id: 1 }];
+    for (const [type, keys] of [
+      [Types.number(), numbers],
+      [Types.int32(), [1, 2, 3, 1, 2]],
+      [Types.string(), ['a', 'b', 'a', 'x'.repeat(300), 'x'.repeat(300)]],
+      [Types.row({ id: Types.number() }), rows],
+    ] as [TypeInformation<unknown>, unknown[]][]) {
+      const routed = run(type, keys, true);
+      expect(Buffer.from(routed).equals(Buffer.from(run(type, keys, false)))).toBe(true);
+    }
+    // -0 and 0, and NaN, each keep their own state, and restore so.
+    const keyed = decodeStateFile(run(Types.number(), numbers, true)).keyed;
+    const restored = new HeapKeyedStateBackend({ keyType: Types.number(), maxParallelism: 128, restored: keyed });
+    const sum = restored.getState({ name: 'sum', type: Types.number(), defaultValue: 0 });
+    const expected = new Map<string, number>();
+    numbers.forEach((key, i) => {
+      const id = Object.is(key, -0) ? '-0' : String(key);
+      expected.set(id, (expected.get(id) ?? 0) + i + 1);
+    });
+    for (const key of [0, -0, NaN, 1, 2.5, Infinity]) {
+      restored.setCurrentKeyRouted(key, new KeyGroupAssigner(Types.number().createSerializer(), { maxParallelism: 128 }).route(key));
+      expect(sum.value()).toBe(expected.get(Object.is(key, -0) ? '-0' : String(key)));
+    }
+    expect(restored.eventTimers.size).toBe(4);
   });
 });

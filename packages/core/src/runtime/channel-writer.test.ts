@@ -2,12 +2,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BoundedChannel } from './bounded-channel.js';
 import { ChannelWriter, batchSizeFor } from './channel-writer.js';
-import type { KeyInfo } from './key-groups.js';
+import type { KeyRoute } from './key-groups.js';
 import type { StreamEvent } from './stream-event.js';
 
 /** What the consumer sees, one entry per record or control event. */
 type Seen =
-  | { record: number; timestamp: number | undefined; key: KeyInfo | undefined }
+  | { record: number; timestamp: number | undefined; key: KeyRoute | undefined }
   | Exclude<StreamEvent<number>, { kind: 'records' }>;
 
 function drain(channel: BoundedChannel<number>): Seen[] {
@@ -25,7 +25,7 @@ function drain(channel: BoundedChannel<number>): Seen[] {
   return seen;
 }
 
-const key = (n: number): KeyInfo => ({ keyGroup: n % 128, keyBytes: String(n) });
+const key = (n: number): KeyRoute => (n % 2 === 0 ? n % 128 : { keyGroup: n % 128, keyBytes: String(n) });
 
 type Step =
   | { write: number; timestamp: number | undefined }

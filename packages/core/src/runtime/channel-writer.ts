@@ -9,7 +9,7 @@
  * records, so memory stays bounded: at most `capacity + 2 · batchSize` records per channel.
  */
 import type { BoundedChannel } from './bounded-channel.js';
-import type { KeyInfo } from './key-groups.js';
+import type { KeyRoute } from './key-groups.js';
 import type { StreamEvent } from './stream-event.js';
 
 /** Largest record batch sent on a channel. */
@@ -25,7 +25,7 @@ export class ChannelWriter<TRecord> {
   readonly batchSize: number;
   private values: TRecord[] = [];
   private timestamps: (number | undefined)[] | undefined;
-  private keys: KeyInfo[] | undefined;
+  private keys: KeyRoute[] | undefined;
   private flushQueued = false;
   private readonly flushLater = (): void => {
     this.flushQueued = false;
@@ -48,7 +48,7 @@ export class ChannelWriter<TRecord> {
    * Adds a record (`key`: on a keyBy exchange). Returns a promise the producer must await before
    * writing more when the channel is full.
    */
-  write(value: TRecord, timestamp: number | undefined, key?: KeyInfo): void | Promise<void> {
+  write(value: TRecord, timestamp: number | undefined, key?: KeyRoute): void | Promise<void> {
     const values = this.values;
     if (timestamp !== undefined && this.timestamps === undefined) {
       this.timestamps = new Array<number | undefined>(values.length).fill(undefined);

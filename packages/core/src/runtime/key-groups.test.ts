@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Types } from '../types/types.js';
 import type { TypeInformation } from '../types/type-information.js';
-import { KeyGroupAssigner, keyGroupForBytes, latin1String, serializeKey } from './key-groups.js';
+import { KeyGroupAssigner, isValueKey, keyGroupForBytes, latin1String, serializeKey } from './key-groups.js';
 
 function direct<TKey>(type: TypeInformation<TKey>, key: TKey): { keyGroup: number; keyBytes: string } {
   const bytes = serializeKey(key, type.createSerializer());
@@ -24,6 +24,24 @@ describe('KeyGroupAssigner', () => {
     check(Types.string(), fc.oneof(fc.string({ maxLength: 3 }), fc.fullUnicodeString({ maxLength: 200 })));
     check(Types.boolean(), fc.boolean());
     check(Types.tuple(Types.string(), Types.number()), fc.tuple(fc.string({ maxLength: 2 }), fc.integer({ min: 0, max: 3 })));
+  });
+
+  it('route and keyGroup: the same key group (float64 keys hashed from their bits), bytes only for non-value keys', () => {
+    const check = <TKey>(type: TypeInformation<TKey>, keys: fc.Arbitrary<TKey>): void => {
+      const assigner = new KeyGroupAssigner(type.createSerializer(), { maxParallelism: 128 });
+      fc.assert(
+        fc.property(keys, (key) => {
+          const expected = direct(type, key);
+          expect(assigner.keyGroup(key)).toBe(expected.keyGroup);
+          const route = assigner.route(key);
+          expect(route).toEqual(isValueKey(key) ? expected.keyGroup : expected);
+        }),
+      );
+    };
+    check(Types.number(), fc.oneof(fc.double(), fc.integer(), fc.constantFrom(0, -0, NaN, Infinity, -Infinity, 2 ** 53)));
+    check(Types.int32(), fc.integer());
+    check(Types.string(), fc.string({ maxLength: 5 }));
+    check(Types.row({ id: Types.number() }), fc.record({ id: fc.integer() }));
   });
 
   it('keeps -0 and 0 apart (a Map would not)', () => {

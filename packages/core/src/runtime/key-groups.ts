@@ -31,23 +31,29 @@ function fmix(hash: number): number {
   return h;
 }
 
+/** One 4-byte block `block` (little-endian) mixed into the MurmurHash3 state `hash`. */
+function mixBlock(hash: number, block: number): number {
+  let k = Math.imul(block, 0xcc9e2d51);
+  k = rotl(k, 15);
+  k = Math.imul(k, 0x1b873593);
+  let h = hash ^ k;
+  h = rotl(h, 13);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}
+
 /** MurmurHash3 x86 32-bit of `bytes` with seed 0, as a signed 32-bit integer. */
 export function murmur3Bytes(bytes: Uint8Array): number {
   let h = 0;
   const blocks = bytes.length >>> 2;
   for (let i = 0; i < blocks; i += 1) {
     const o = i * 4;
-    let k =
+    h = mixBlock(
+      h,
       (bytes[o] as number) |
-      ((bytes[o + 1] as number) << 8) |
-      ((bytes[o + 2] as number) << 16) |
-      ((bytes[o + 3] as number) << 24);
-    k = Math.imul(k, 0xcc9e2d51);
-    k = rotl(k, 15);
-    k = Math.imul(k, 0x1b873593);
-    h ^= k;
-    h = rotl(h, 13);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+        ((bytes[o + 1] as number) << 8) |
+        ((bytes[o + 2] as number) << 16) |
+        ((bytes[o + 3] as number) << 24),
+    );
   }
   const tail = blocks * 4;
   const rest = bytes.length & 3;
@@ -65,15 +71,30 @@ export function murmur3Bytes(bytes: Uint8Array): number {
   return fmix(h) | 0;
 }
 
+const float64 = new Float64Array(1);
+const float64Words = new Uint32Array(float64.buffer);
+const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const HIGH_WORD = littleEndian ? 1 : 0;
+const LOW_WORD = littleEndian ? 0 : 1;
+
+function byteSwap(word: number): number {
+  return ((word & 0xff) << 24) | ((word & 0xff00) << 8) | ((word >>> 8) & 0xff00) | (word >>> 24);
+}
+
+/**
+ * {@link murmur3Bytes} of the 8 big-endian IEEE-754 bytes `sluice.float64` writes for `value`,
+ * computed from the double's bits without writing them (`NaN` excepted: its bits are not fixed).
+ */
+function murmur3Float64(value: number): number {
+  float64[0] = value;
+  let h = mixBlock(0, byteSwap(float64Words[HIGH_WORD] as number));
+  h = mixBlock(h, byteSwap(float64Words[LOW_WORD] as number));
+  return fmix(h ^ 8) | 0;
+}
+
 /** Flink's `MathUtils.murmurHash(int)`: scrambles a 32-bit hash into a non-negative int. */
 export function murmurHashInt(code: number): number {
-  let k = Math.imul(code | 0, 0xcc9e2d51);
-  k = rotl(k, 15);
-  k = Math.imul(k, 0x1b873593);
-  k = rotl(k, 13);
-  k = (Math.imul(k, 5) + 0xe6546b64) | 0;
-  k ^= 4;
-  k = fmix(k) | 0;
+  const k = fmix(mixBlock(0, code | 0) ^ 4) | 0;
   if (k >= 0) return k;
   if (k !== -2147483648) return -k;
   return 0;
@@ -113,17 +134,25 @@ export interface KeyInfo {
   readonly keyBytes: string;
 }
 
+/**
+ * How a record of a keyBy exchange names its key to the consumer: the key group alone for keys
+ * that are their own map key ({@link isValueKey}), else the key group with the serialized key.
+ */
+export type KeyRoute = number | KeyInfo;
+
 /** Longest string key {@link KeyGroupAssigner} memoizes (longer ones are serialized every time). */
 const CACHED_STRING_LENGTH = 128;
 
-/** True for keys whose serialization a `Map` keyed by the value may memoize (SameValueZero is exact for them). */
-function isMemoizable(key: unknown): boolean {
+/**
+ * True for keys a `Map` keyed by the value tells apart exactly as their serialized bytes do
+ * (SameValueZero): numbers other than `-0` and `NaN` (a Map merges `-0` with `0` and all NaNs,
+ * whose bytes differ), strings, booleans and bigints.
+ */
+export function isValueKey(key: unknown): boolean {
   switch (typeof key) {
     case 'number':
-      // A Map treats -0 as 0 and every NaN as one key; their bytes may differ, so they are not memoized.
       return key === key && (key !== 0 || 1 / key > 0);
     case 'string':
-      return key.length <= CACHED_STRING_LENGTH;
     case 'boolean':
     case 'bigint':
       return true;
@@ -133,6 +162,10 @@ function isMemoizable(key: unknown): boolean {
     case 'undefined':
       return false;
   }
+}
+
+function isMemoizable(key: unknown): boolean {
+  return isValueKey(key) && (typeof key !== 'string' || key.length <= CACHED_STRING_LENGTH);
 }
 
 /** Options of a {@link KeyGroupAssigner}. */
@@ -148,20 +181,36 @@ export interface KeyGroupAssignerOptions {
 /**
  * Serializes keys and hashes them into key groups ({@link keyGroupForBytes}), memoizing the
  * result for primitive keys (numbers other than `-0` and `NaN`, short strings, booleans, bigints):
- * a repeated key costs one `Map` lookup and yields the same {@link KeyInfo} object, so keyed-state
- * maps look up a string whose hash is already known. The result is exactly what serializing and
- * hashing gives (the memo only remembers it); the memo is cleared when it holds `memoSize` keys.
+ * a repeated key costs one `Map` lookup and yields the same {@link KeyInfo} object. Keys of
+ * `sluice.float64` (`Types.number()`) get their key group from the double's bits, with no bytes
+ * written. Every result is exactly what serializing and hashing gives; the memo is cleared when it
+ * holds `memoSize` keys.
  */
 export class KeyGroupAssigner<TKey> {
   private readonly scratch: ScratchKeySerializer<TKey>;
   private readonly memo = new Map<TKey, KeyInfo>();
   private readonly maxParallelism: number;
   private readonly memoSize: number;
+  private readonly float64: boolean;
 
   constructor(serializer: TypeSerializer<TKey>, options: KeyGroupAssignerOptions) {
     this.scratch = new ScratchKeySerializer(serializer);
     this.maxParallelism = options.maxParallelism;
     this.memoSize = options.memoSize ?? 65536;
+    this.float64 = serializer.typeId === 'sluice.float64' && serializer.version === 1;
+  }
+
+  /** The {@link KeyRoute} of `key`. */
+  route(key: TKey): KeyRoute {
+    return isValueKey(key) ? this.keyGroup(key) : this.info(key);
+  }
+
+  /** The key group of `key` (what {@link KeyGroupAssigner.info} says, sometimes without serializing). */
+  keyGroup(key: TKey): number {
+    if (this.float64 && typeof key === 'number' && key === key) {
+      return murmurHashInt(murmur3Float64(key)) % this.maxParallelism;
+    }
+    return this.info(key).keyGroup;
   }
 
   /** The serialized bytes and key group of `key`. */

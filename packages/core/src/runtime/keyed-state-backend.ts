@@ -30,8 +30,8 @@ import { decodeSnapshot, encodeSnapshot } from '../types/snapshot-envelope.js';
 import type { TypeInformation } from '../types/type-information.js';
 import type { SerializerSnapshot, TypeSerializer } from '../types/type-serializer.js';
 import { Types } from '../types/types.js';
-import { KeyGroupAssigner, latin1String } from './key-groups.js';
-import type { KeyInfo } from './key-groups.js';
+import { KeyGroupAssigner, isValueKey, latin1String } from './key-groups.js';
+import type { KeyRoute } from './key-groups.js';
 
 /** Kind of a keyed state. */
 export type KeyedStateKind = 'value' | 'list' | 'map' | 'reducing' | 'aggregating';
@@ -74,8 +74,10 @@ export interface Timer {
 }
 
 class StateTable {
-  /** Every key's entry (of all key groups: one lookup per access), by serialized key. */
-  readonly entries = new Map<string, Entry>();
+  /** Entries (of all key groups: one lookup per access) of keys a `Map` tells apart by value ({@link isValueKey}), by key. */
+  readonly byValue = new Map<unknown, Entry>();
+  /** Entries of the other keys, by serialized key. */
+  readonly byBytes = new Map<string, Entry>();
   readonly name: string;
   readonly kind: KeyedStateKind;
   readonly serializer: TypeSerializer<unknown>;
@@ -203,8 +205,11 @@ export class HeapKeyedStateBackend implements KeyedStateStore {
   private readonly tables = new Map<string, StateTable>();
   private readonly raw = new Map<string, RawState>();
   private currentKeyValue: unknown;
-  private currentKeyString = '';
+  /** Serialized current key (latin1); computed when first needed for a routed value key. */
+  private currentKeyString: string | undefined;
   private currentKeyGroupValue = 0;
+  /** Whether the current key's entries are in `byValue` (keyed by `currentKeyValue`) or `byBytes`. */
+  private currentIsValue = false;
   private hasKey = false;
   private readonly assigner: KeyGroupAssigner<unknown>;
   /** The entry of the current key in `cachedTable` (reads and writes of one record share one lookup). */
@@ -224,22 +229,30 @@ export class HeapKeyedStateBackend implements KeyedStateStore {
     this.setCurrentKeyRouted(key, this.assigner.info(key));
   }
 
-  /** Sets the current key when its serialized bytes and key group are known (from a keyBy exchange). */
-  setCurrentKeyRouted(key: unknown, routed: KeyInfo): void {
-    this.currentKeyValue = key;
-    this.currentKeyString = routed.keyBytes;
-    this.currentKeyGroupValue = routed.keyGroup;
-    this.hasKey = true;
-    this.cachedTable = undefined;
+  /** Sets the current key when its key group (and maybe serialized bytes) are known (from a keyBy exchange). */
+  setCurrentKeyRouted(key: unknown, route: KeyRoute): void {
+    if (typeof route === 'number') this.scope(key, route, undefined);
+    else this.scope(key, route.keyGroup, route.keyBytes);
   }
 
   /** Scopes state to a timer's key (no serialization). */
   setCurrentKeyFromTimer(timer: Timer): void {
-    this.currentKeyValue = timer.key;
-    this.currentKeyString = timer.keyString;
-    this.currentKeyGroupValue = timer.keyGroup;
+    this.scope(timer.key, timer.keyGroup, timer.keyString);
+  }
+
+  private scope(key: unknown, keyGroup: number, keyString: string | undefined): void {
+    this.currentKeyValue = key;
+    this.currentKeyGroupValue = keyGroup;
+    this.currentKeyString = keyString;
+    this.currentIsValue = isValueKey(key);
     this.hasKey = true;
     this.cachedTable = undefined;
+  }
+
+  /** The serialized current key (latin1), serialized now if it was not known. */
+  private keyString(): string {
+    this.currentKeyString ??= this.assigner.info(this.currentKeyValue).keyBytes;
+    return this.currentKeyString;
   }
 
   get currentKey(): unknown {
@@ -249,17 +262,13 @@ export class HeapKeyedStateBackend implements KeyedStateStore {
   /** A timer for the current key at `time`. */
   timerFor(time: number): Timer {
     this.requireKey();
-    return { time, key: this.currentKeyValue, keyString: this.currentKeyString, keyGroup: this.currentKeyGroupValue };
-  }
-
-  get currentKeyStringValue(): string {
-    return this.currentKeyString;
+    return { time, key: this.currentKeyValue, keyString: this.keyString(), keyGroup: this.currentKeyGroupValue };
   }
 
   /** Number of keys with any state entry (all states). */
   entryCount(): number {
     let n = 0;
-    for (const table of this.tables.values()) n += table.entries.size;
+    for (const table of this.tables.values()) n += table.byValue.size + table.byBytes.size;
     return n;
   }
 
@@ -375,15 +384,17 @@ export class HeapKeyedStateBackend implements KeyedStateStore {
     const tableGroups = new Map<StateTable, Map<number, Entry[]>>();
     for (const table of this.tables.values()) {
       const byGroup = new Map<number, Entry[]>();
-      for (const [keyString, entry] of table.entries) {
-        if (this.expired(table, entry, now)) {
-          table.entries.delete(keyString);
-          continue;
+      for (const entries of [table.byValue, table.byBytes] as Map<unknown, Entry>[]) {
+        for (const [mapKey, entry] of entries) {
+          if (this.expired(table, entry, now)) {
+            entries.delete(mapKey);
+            continue;
+          }
+          const list = byGroup.get(entry.keyGroup);
+          if (list === undefined) byGroup.set(entry.keyGroup, [entry]);
+          else list.push(entry);
+          groupIds.add(entry.keyGroup);
         }
-        const list = byGroup.get(entry.keyGroup);
-        if (list === undefined) byGroup.set(entry.keyGroup, [entry]);
-        else list.push(entry);
-        groupIds.add(entry.keyGroup);
       }
       tableGroups.set(table, byGroup);
     }
@@ -549,7 +560,10 @@ export class HeapKeyedStateBackend implements KeyedStateStore {
         const value = reader(input);
         input.assertEnd();
         const keyString = bytesToString(e.keyBytes);
-        table.entries.set(keyString, { key: readKey(e.keyBytes), keyString, keyGroup: e.keyGroup, value, ts: e.ts });
+        const key = readKey(e.keyBytes);
+        const entry: Entry = { key, keyString, keyGroup: e.keyGroup, value, ts: e.ts };
+        if (isValueKey(key)) table.byValue.set(key, entry);
+        else table.byBytes.set(keyString, entry);
       }
       this.raw.delete(descriptor.name);
     }
@@ -572,7 +586,7 @@ export class HeapKeyedStateBackend implements KeyedStateStore {
   /** The current key's entry in `table` (remembered until the key changes or the entry is removed). */
   private entryOf(table: StateTable): Entry | undefined {
     if (this.cachedTable === table) return this.cachedEntry;
-    const entry = table.entries.get(this.currentKeyString);
+    const entry = this.currentIsValue ? table.byValue.get(this.currentKeyValue) : table.byBytes.get(this.keyString());
     this.cachedTable = table;
     this.cachedEntry = entry;
     return entry;
@@ -602,15 +616,17 @@ export class HeapKeyedStateBackend implements KeyedStateStore {
       entry.ts = ts;
       return;
     }
-    const keyString = this.currentKeyString;
+    const keyString = this.keyString();
     const created: Entry = { key: this.currentKeyValue, keyString, keyGroup: this.currentKeyGroupValue, value, ts };
-    table.entries.set(keyString, created);
+    if (this.currentIsValue) table.byValue.set(this.currentKeyValue, created);
+    else table.byBytes.set(keyString, created);
     this.cachedEntry = created;
   }
 
   private remove(table: StateTable): void {
     this.requireKey();
-    table.entries.delete(this.currentKeyString);
+    if (this.currentIsValue) table.byValue.delete(this.currentKeyValue);
+    else table.byBytes.delete(this.keyString());
     if (this.cachedTable === table) this.cachedEntry = undefined;
   }
 }

@@ -13,7 +13,7 @@ import type {
   SinkContext,
 } from '../api/functions.js';
 import type { OperatorNode } from './job-graph.js';
-import type { KeyInfo } from './key-groups.js';
+import type { KeyRoute } from './key-groups.js';
 import type { KeyedSection } from './keyed-state-backend.js';
 import type { OperatorStateBackend } from './operator-state-backend.js';
 import { isPromiseLike } from './stream-event.js';
@@ -43,8 +43,8 @@ export interface OperatorHost {
 export interface TaskFrame {
   timestamp: number | undefined;
   watermark: number;
-  /** Set while a record from a keyBy exchange enters the chain head: its key group and key bytes. */
-  routedKey?: KeyInfo | undefined;
+  /** Set while a record from a keyBy exchange enters the chain head: its key group (and key bytes). */
+  routedKey?: KeyRoute | undefined;
 }
 
 /** What every operator instance has. */

@@ -2,7 +2,7 @@
  * What travels on a channel between tasks. Every event is plain data (no functions, no class
  * instances of the runtime), so a channel can later cross a worker-thread or process boundary.
  */
-import type { KeyInfo } from './key-groups.js';
+import type { KeyRoute } from './key-groups.js';
 
 /**
  * Records in emission order (one or more: records travel in small batches, see `channel-writer.ts`),
@@ -14,10 +14,11 @@ export interface RecordBatchEvent<TRecord> {
   /** The timestamp of `values[i]` at `i`; `undefined` when no record of the batch has one. */
   readonly timestamps: readonly (number | undefined)[] | undefined;
   /**
-   * On a keyBy exchange: the key group and serialized key of `values[i]` at `i`, as the producer
-   * computed them (spares the consumer a second hash); otherwise `undefined`.
+   * On a keyBy exchange: the {@link KeyRoute} of `values[i]` at `i` (its key group, and its
+   * serialized key unless the key is a plain value), as the producer computed it (spares the
+   * consumer a second hash); otherwise `undefined`.
    */
-  readonly keys: readonly KeyInfo[] | undefined;
+  readonly keys: readonly KeyRoute[] | undefined;
 }
 
 /** Checkpoint barrier `checkpointId`: splits the stream into "before" and "after" the checkpoint. */

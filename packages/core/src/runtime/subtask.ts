@@ -14,7 +14,7 @@ import type { Chain } from './job-graph.js';
 import type { OperatorHost, OperatorInstance, Output, TaskFrame } from './operators.js';
 import type { KeySpec } from './job-graph.js';
 import { KeyGroupAssigner, subtaskForKeyGroup } from './key-groups.js';
-import type { KeyInfo } from './key-groups.js';
+import type { KeyRoute } from './key-groups.js';
 import type { TypeSerializer } from '../types/type-serializer.js';
 import type { StreamEvent } from './stream-event.js';
 import { isPromiseLike } from './stream-event.js';
@@ -98,9 +98,10 @@ export class KeyGroupOutput extends NetworkOutput {
 
   override push(value: unknown): void | Promise<void> {
     const { spec, maxParallelism } = this.key;
-    const key = this.assigner.info(spec.selector(value));
-    const target = subtaskForKeyGroup(key.keyGroup, { parallelism: this.writers.length, maxParallelism });
-    return (this.writers[target] as ChannelWriter<unknown>).write(value, this.frame.timestamp, key);
+    const route = this.assigner.route(spec.selector(value));
+    const keyGroup = typeof route === 'number' ? route : route.keyGroup;
+    const target = subtaskForKeyGroup(keyGroup, { parallelism: this.writers.length, maxParallelism });
+    return (this.writers[target] as ChannelWriter<unknown>).write(value, this.frame.timestamp, route);
   }
 }
 
@@ -242,7 +243,7 @@ export class Subtask {
   }
 
   /** Pushes a record from a keyBy exchange, handing the chain head its precomputed key group. */
-  private pushRouted(value: unknown, timestamp: number | undefined, key: KeyInfo): void | Promise<void> {
+  private pushRouted(value: unknown, timestamp: number | undefined, key: KeyRoute): void | Promise<void> {
     if (this.tail !== undefined) {
       return this.exec(() => {
         this.frame.routedKey = key;
@@ -493,7 +494,7 @@ export class Subtask {
               const result =
                 keys === undefined
                   ? this.pushRecord(values[i], timestamp)
-                  : this.pushRouted(values[i], timestamp, keys[i] as KeyInfo);
+                  : this.pushRouted(values[i], timestamp, keys[i] as KeyRoute);
               if (result !== undefined) await result;
             }
             break;
