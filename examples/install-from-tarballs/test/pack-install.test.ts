@@ -2,7 +2,8 @@
 // installed into an empty temp project together with only the Sluice tarballs it declares
 // (dependencies and the @sluice/core peer); third-party dependencies come from the registry.
 // Then its public entry point is imported there with plain Node (no workspace, no TypeScript
-// loader) and must export the same names as the workspace build; `types` must exist. This catches
+// loader) and must export the same names as the workspace build, and so must every subpath
+// export (e.g. `@sluice/testkit/conformance`); `types` must exist. This catches
 // files missing from `files`, undeclared dependencies that only resolve inside the monorepo, and
 // ESM/CJS interop that only works under a bundler or vitest.
 import { execFile } from 'node:child_process';
@@ -83,10 +84,22 @@ describe('published packages', () => {
       const workspace = (await import(pathToFileURL(join(dir, 'dist', 'index.js')).href)) as Record<string, unknown>;
       expect(result.names).toEqual(Object.keys(workspace).sort());
 
-      // Every `types` entry of the exports map is in the tarball.
-      const entry = manifest.exports?.['.'] as { types?: string } | undefined;
-      expect(entry?.types, `${manifest.name} exports["."].types`).toBeDefined();
-      expect(existsSync(join(installed, entry?.types ?? 'missing'))).toBe(true);
+      // Every entry of the exports map (subpaths too) is in the tarball, with its `types`, and
+      // imports with plain Node exporting the same names as the workspace build.
+      const entries = Object.entries(manifest.exports ?? {}).filter(([subpath]) => subpath !== './package.json');
+      expect(entries.map(([subpath]) => subpath)).toContain('.');
+      for (const [subpath, target] of entries) {
+        const { types, default: file } = target as { types?: string; default?: string };
+        expect(types, `${manifest.name} exports["${subpath}"].types`).toBeDefined();
+        expect(existsSync(join(installed, types ?? 'missing')), `${manifest.name} ${types}`).toBe(true);
+        if (subpath === '.') continue;
+        const specifier = `${manifest.name}${subpath.slice(1)}`;
+        const names = await run(process.execPath, ['--input-type=module', '-e', `import * as m from '${specifier}'; process.stdout.write(JSON.stringify(Object.keys(m).sort()));`], {
+          cwd: project,
+        });
+        const own = (await import(pathToFileURL(join(dir, file ?? 'missing')).href)) as Record<string, unknown>;
+        expect(JSON.parse(names.stdout), specifier).toEqual(Object.keys(own).sort());
+      }
     });
   }
 });
