@@ -32,10 +32,27 @@ export interface RuntimeContext {
   readonly metricGroup: MetricGroup;
 }
 
-/** Lifecycle of a function: `open` before the first record, `close` after the last one. */
+/**
+ * Lifecycle of a function: `open` before the first record, `finish` after the last one when the
+ * input ended, `close` at the very end.
+ */
 export interface RichFunction {
   /** Called once per subtask after `initializeState` and before any record. */
   open?(context: RuntimeContext): void | Promise<void>;
+  /**
+   * End of input (Flink's `finish()`, FLIP-147): called once the subtask has received its last
+   * record, because every input of it ended (or, on a source, because `run` resolved by itself).
+   * Flush buffers and close in-progress work here so that it becomes part of the final checkpoint:
+   * `finish` runs before that checkpoint's `snapshotState`, after the final `+Infinity` watermark,
+   * in chain order (head first) and after every upstream subtask's `finish`.
+   *
+   * Called at most once per run of the function (each restart creates fresh functions). Not called
+   * when the job fails, is aborted, or is stopped by `cancel()` (with or without a final
+   * checkpoint: a stopped job's input has not ended). A job restored from a checkpoint taken after
+   * `finish` holds its effects in the restored state, so a restored run never finishes the same
+   * data twice; it calls `finish` again only when its own (possibly empty) input ends.
+   */
+  finish?(): void | Promise<void>;
   /** Called once per subtask when it ends, normally or not. Release resources here. */
   close?(): void | Promise<void>;
 }
@@ -86,7 +103,10 @@ export interface SinkContext {
   currentProcessingTime(): number;
 }
 
-/** Consumes a stream (Flink's `SinkFunction`). */
+/**
+ * Consumes a stream (Flink's `SinkFunction`). A sink that buffers or keeps in-progress output
+ * implements {@link RichFunction.finish} to flush it when a bounded input ends.
+ */
 export interface Sink<TRecord> {
   /** Writes one record. A returned promise is awaited before the next record. */
   invoke(value: TRecord, context: SinkContext): void | Promise<void>;
@@ -116,9 +136,9 @@ export interface Collector<TRecord> {
   collect(record: TRecord): void;
 }
 
-/** True when `fn` has the {@link RichFunction} `open` or `close` method. */
+/** True when `fn` has the {@link RichFunction} `open`, `finish` or `close` method. */
 export function isRichFunction(fn: unknown): fn is RichFunction {
-  return hasMethod(fn, 'open') || hasMethod(fn, 'close');
+  return hasMethod(fn, 'open') || hasMethod(fn, 'finish') || hasMethod(fn, 'close');
 }
 
 /** True when `value` is an object with a method called `name`. */

@@ -40,13 +40,27 @@ export interface StreamStatusEvent {
   readonly idle: boolean;
 }
 
+/**
+ * The producing subtask's input ended and its functions finished: no record follows on this
+ * channel (barriers, watermarks and `end` still may).
+ */
+export interface EndOfDataEvent {
+  readonly kind: 'endOfData';
+}
+
 /** The producing subtask has finished: nothing follows on this channel. */
 export interface EndOfStreamEvent {
   readonly kind: 'end';
 }
 
 /** Any event on a channel. */
-export type StreamEvent<TRecord> = RecordBatchEvent<TRecord> | BarrierEvent | WatermarkEvent | StreamStatusEvent | EndOfStreamEvent;
+export type StreamEvent<TRecord> =
+  | RecordBatchEvent<TRecord>
+  | BarrierEvent
+  | WatermarkEvent
+  | StreamStatusEvent
+  | EndOfDataEvent
+  | EndOfStreamEvent;
 
 /** True when `value` is a promise-like object (returned by an async user function). */
 export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {

@@ -175,6 +175,7 @@ export class Subtask {
   /** Set when the job stops without a final checkpoint: records are dropped from then on. */
   stopped = false;
   private finishing = false;
+  private inputEnded = false;
   private readonly source: SourceDriver | undefined;
   private readonly head: OperatorInstance;
 
@@ -424,6 +425,24 @@ export class Subtask {
     this.host.acknowledge({ checkpointId, subtask: this, states });
   }
 
+  /**
+   * End of input: calls `finish` of every function, head first, then tells the consumers that no
+   * record follows (before the final checkpoint's barrier reaches them).
+   */
+  async endInput(): Promise<void> {
+    if (this.inputEnded || this.host.stopping) return;
+    this.inputEnded = true;
+    for (const op of this.operators) {
+      if (!hasMethod(op.fn, 'finish')) continue;
+      try {
+        await (op.fn as { finish(): unknown }).finish();
+      } catch (error) {
+        throw op.fail('finish', error);
+      }
+    }
+    for (const output of this.outputs) output.broadcast({ kind: 'endOfData' });
+  }
+
   private async finish(): Promise<void> {
     if (this.finishing) return;
     this.finishing = true;
@@ -444,6 +463,7 @@ export class Subtask {
     const watermarks: number[] = inputs.map(() => -Infinity);
     const idle: boolean[] = inputs.map(() => false);
     let open = count;
+    let withData = count;
     let aligning: { checkpointId: number; timestamp: number; seen: Set<number>; startedAt: number } | undefined;
     let cursor = 0;
 
@@ -528,6 +548,11 @@ export class Subtask {
             idle[channel] = event.idle;
             this.updateIdle(idle, ended);
             if (event.idle) await this.advanceWatermark(watermarks, { ended, idle });
+            break;
+          }
+          case 'endOfData': {
+            withData -= 1;
+            if (withData === 0) await this.exec(() => this.endInput());
             break;
           }
           case 'end': {
@@ -655,6 +680,7 @@ class SourceDriver implements SourceContext<unknown> {
     // End of input: the final watermark lets every event-time timer fire before the last checkpoint.
     if (!this.cancelled && !this.task.hostStopping) void this.task.exec(() => this.task.emitWatermark(Infinity));
     if (this.pending !== undefined) this.takeCheckpoint();
+    if (!this.cancelled && !this.task.hostStopping) void this.task.exec(() => this.task.endInput());
     this.task.sourceRunEnded();
   }
 

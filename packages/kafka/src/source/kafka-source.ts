@@ -108,7 +108,7 @@ export class KafkaSource<TRecord>
   private commitCluster: InternalCluster | undefined;
   private committer: CheckpointOffsetCommitter | undefined;
   private fetcher: KafkaFetcher | undefined;
-  private finish: ((error?: Error) => void) | undefined;
+  private endRun: ((error?: Error) => void) | undefined;
   private subtaskIndex = 0;
   private owner: { readonly subtaskIndex: number; readonly parallelism: number } = { subtaskIndex: 0, parallelism: 1 };
   private sourceContext: SourceContext<TRecord> | undefined;
@@ -251,9 +251,9 @@ export class KafkaSource<TRecord>
       throw new KafkaError('KafkaSource.run was called before open().', { code: KafkaErrorCode.KAFKA_CLIENT_ERROR });
     }
     const done = new Promise<void>((resolve, reject) => {
-      this.finish = (error) => (error === undefined ? resolve() : reject(error));
+      this.endRun = (error) => (error === undefined ? resolve() : reject(error));
     });
-    const onAbort = (): void => this.finish?.();
+    const onAbort = (): void => this.endRun?.();
     context.signal.addEventListener('abort', onAbort, { once: true });
     this.sourceContext = context;
     let periodic: NodeJS.Timeout | undefined;
@@ -280,7 +280,7 @@ export class KafkaSource<TRecord>
         );
         discovery.start();
       }
-      if (!this.running) this.finish?.();
+      if (!this.running) this.endRun?.();
       await done;
     } finally {
       if (periodic !== undefined) clearInterval(periodic);
@@ -296,7 +296,7 @@ export class KafkaSource<TRecord>
   /** Asks `run` to return soon. */
   cancel(): void {
     this.running = false;
-    this.finish?.();
+    this.endRun?.();
   }
 
   // ---- internals -------------------------------------------------------------------------------
@@ -343,7 +343,7 @@ export class KafkaSource<TRecord>
       readCommitted: this.config.readCommitted,
       maxWaitTimeMs: this.config.pollTimeoutMs,
       onBatch: (batch, control) => this.processBatch(context, { batch, control }),
-      onCrash: (error) => this.finish?.(error),
+      onCrash: (error) => this.endRun?.(error),
     });
     this.fetcher = fetcher;
     await fetcher.start();
@@ -417,7 +417,7 @@ export class KafkaSource<TRecord>
       if (record.offset <= progress.offset) continue;
       if (this.config.deserializer.isEndOfStream(value)) {
         this.running = false;
-        this.finish?.();
+        this.endRun?.();
         return;
       }
       if (value === null) {
@@ -495,7 +495,7 @@ export class KafkaSource<TRecord>
 
   private fail(error: Error): void {
     this.running = false;
-    this.finish?.(error);
+    this.endRun?.(error);
   }
 
   private async resolveSentinels(entries: readonly TopicPartitionOffset[]): Promise<TopicPartitionOffset[]> {
