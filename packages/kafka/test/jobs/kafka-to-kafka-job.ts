@@ -2,7 +2,7 @@
 // upper-cases each value and writes it to `output` with the given delivery guarantee. Used by the
 // in-process test and, as a child process, by the SIGKILL test.
 import { SimpleStringSchema, StreamExecutionEnvironment, Types } from '@sluice/core';
-import type { DeserializationSchema, JobExecutionResult } from '@sluice/core';
+import type { DeserializationSchema, JobExecutionResult, RestartStrategyConfig } from '@sluice/core';
 import type { DeliveryGuarantee} from '../../src/sink/kafka-sink.js';
 import { KafkaSink } from '../../src/sink/kafka-sink.js';
 import type { KafkaSaslOptions, KafkaTlsOptions } from '../../src/internal/kafka-client.js';
@@ -29,6 +29,8 @@ export interface KafkaToKafkaJobOptions {
   readonly tls?: boolean | KafkaTlsOptions;
   /** SASL of source and sink (`brokers` must then be a SASL listener). */
   readonly sasl?: KafkaSaslOptions;
+  /** In-process restarts after a failure. @defaultValue no restart */
+  readonly restartStrategy?: RestartStrategyConfig;
 }
 
 /** Applies the optional TLS and SASL options to a source or sink builder. */
@@ -63,6 +65,7 @@ export async function runKafkaToKafkaJob(options: KafkaToKafkaJobOptions): Promi
   const env = StreamExecutionEnvironment.create({ parallelism: options.parallelism });
   env.enableCheckpointing(options.checkpointIntervalMs);
   env.getCheckpointConfig().setCheckpointStorage(options.checkpointDir);
+  if (options.restartStrategy !== undefined) env.setRestartStrategy(options.restartStrategy);
   const source = secured(KafkaSource.builder<string>(), options)
     .setBootstrapServers(options.brokers)
     .setTopics(options.input)
