@@ -12,6 +12,7 @@ import {
   SimpleStringEncoder,
 } from '../src/index.js';
 import type { BucketAssigner, BulkWriterFactory, FileOutput, FileSystem, RollingPolicy } from '../src/index.js';
+import { readTree } from './helpers/file-tree.js';
 import { fileSystemTargets, useTarget } from './helpers/targets.js';
 import { redistribute, SinkSubtask } from './helpers/operator-harness.js';
 import type { SubtaskSnapshot } from './helpers/operator-harness.js';
@@ -56,19 +57,7 @@ for (const target of targets) {
     const fresh = (): string => target$.fresh();
 
     /** Finished (visible) files under `dir`, recursively: relative path → content. */
-    async function finished(dir: string): Promise<Map<string, string>> {
-      const out = new Map<string, string>();
-      const walk = async (path: string, rel: string): Promise<void> => {
-        if (!(await fs.exists(path))) return;
-        for (const entry of await fs.list(path)) {
-          const name = rel === '' ? entry.name : `${rel}/${entry.name}`;
-          if (entry.type === 'directory') await walk(entry.path, name);
-          else if (!entry.name.startsWith('.')) out.set(name, Buffer.from(await fs.readFile(entry.path)).toString('utf8'));
-        }
-      };
-      await walk(dir, '');
-      return out;
-    }
+    const finished = (dir: string): Promise<Map<string, string>> => readTree(fs, dir, (name) => !name.startsWith('.'));
 
     async function hidden(dir: string): Promise<string[]> {
       return (await fs.list(dir)).filter((e) => e.name.startsWith('.')).map((e) => e.name);

@@ -208,7 +208,18 @@ export class BucketingSink<TIn> implements Sink<TIn>, CheckpointedFunction, Chec
     }
   }
 
-  /** Closes open parts and moves them to pending (as 1.6: no checkpoint follows, so they stay pending). */
+  /**
+   * End of input (a bounded job): closes every open part and moves it to pending, so that the
+   * final checkpoint files it and its completion makes it final. Not called on failure or cancel.
+   */
+  async finish(): Promise<void> {
+    for (const bucket of this.buckets.values()) await this.closeCurrentPartFile(bucket);
+  }
+
+  /**
+   * Closes parts still open (the job failed or was cancelled) and moves them to pending, as 1.6
+   * did; no checkpoint covers them, so they stay pending (after `finish`, none is open).
+   */
   async close(): Promise<void> {
     for (const bucket of this.buckets.values()) await this.closeCurrentPartFile(bucket);
   }

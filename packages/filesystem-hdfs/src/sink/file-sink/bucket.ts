@@ -168,7 +168,7 @@ export class Bucket<TIn> {
   }
 
   /** Closes the in-progress part and queues it for the next checkpoint. */
-  private async roll(): Promise<void> {
+  async roll(): Promise<void> {
     const part = this.inProgress;
     if (part === undefined) return;
     this.inProgress = undefined;

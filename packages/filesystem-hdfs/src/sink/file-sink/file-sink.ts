@@ -5,7 +5,8 @@
  * Lifecycle of a part: in-progress (hidden `.part-<subtask>-<counter>.inprogress.<uuid>`, written
  * and, at checkpoints, persisted with its durable length) → pending (closed on roll, filed under
  * the next checkpoint) → finished (renamed without overwrite to `part-<subtask>-<counter>` on
- * `notifyCheckpointComplete` of that checkpoint or a later one).
+ * `notifyCheckpointComplete` of that checkpoint or a later one). At the end of a bounded input,
+ * `finish` closes every in-progress part, so the final checkpoint commits all output.
  */
 import { ConfigError, Types } from '@sluice/core';
 import type {
@@ -155,6 +156,14 @@ export class FileSink<TIn>
       await bucket.commitUpTo(checkpointId);
       if (bucket.isInactive()) this.buckets.delete(id);
     }
+  }
+
+  /**
+   * End of input (a bounded job): closes every in-progress part to pending, so that the final
+   * checkpoint files it and its completion makes it finished. Not called on failure or cancel.
+   */
+  async finish(): Promise<void> {
+    for (const bucket of this.buckets.values()) await bucket.roll();
   }
 
   /** Releases in-progress parts without committing them (their data stays in hidden files). */
