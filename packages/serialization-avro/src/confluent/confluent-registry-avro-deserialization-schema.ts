@@ -2,7 +2,7 @@ import type { Type } from 'avsc';
 import type { DeserializationSchema, TypeInformation } from '@sluice/core';
 import { AvroErrorCode, AvroSerdeError } from '../errors.js';
 import type { AvroRecord } from '../generic/avro-deserialization-schema.js';
-import { createResolver, decodeBody } from '../internal/decode.js';
+import { AvroBodyDecoder, createResolver } from '../internal/decode.js';
 import { avroTypeInfo } from '../internal/type-info.js';
 import { LruCache } from '../registry/lru-cache.js';
 import type { SchemaRegistryClient } from '../registry/schema-registry-client.js';
@@ -22,11 +22,6 @@ export interface ConfluentRegistryAvroDeserializationOptions extends AvroTypeOpt
   readonly identityMapCapacity?: number;
 }
 
-interface WriterEntry {
-  readonly type: Type;
-  readonly resolver: ReturnType<Type['createResolver']>;
-}
-
 /**
  * Reads Confluent wire-format Avro (Flink's `ConfluentRegistryAvroDeserializationSchema`): checks
  * the magic byte, fetches the writer schema by id from the registry (cached), and resolves it to
@@ -42,7 +37,7 @@ export class ConfluentRegistryAvroDeserializationSchema<TRecord = AvroRecord> im
   readonly producedType: TypeInformation<TRecord>;
   /** The registry client (shared or created from the URL). */
   readonly registry: SchemaRegistryClient;
-  private readonly writers: LruCache<number, WriterEntry>;
+  private readonly decoders: LruCache<number, AvroBodyDecoder>;
 
   private constructor(
     private readonly reader: Type,
@@ -50,7 +45,7 @@ export class ConfluentRegistryAvroDeserializationSchema<TRecord = AvroRecord> im
     private readonly options: ConfluentRegistryAvroDeserializationOptions,
   ) {
     this.registry = registry;
-    this.writers = new LruCache(options.identityMapCapacity ?? 1000);
+    this.decoders = new LruCache(options.identityMapCapacity ?? 1000);
     this.producedType = avroTypeInfo<TRecord>(reader, options);
   }
 
@@ -67,9 +62,9 @@ export class ConfluentRegistryAvroDeserializationSchema<TRecord = AvroRecord> im
   /** Decodes one wire-format message. */
   deserialize(message: Uint8Array): TRecord | Promise<TRecord> {
     const id = readSchemaId(message);
-    const writer = this.writers.get(id);
-    if (writer !== undefined) return this.decode(message, id, writer);
-    return this.loadWriter(id).then((entry) => this.decode(message, id, entry));
+    const decoder = this.decoders.get(id);
+    if (decoder !== undefined) return decoder.decode(message) as TRecord;
+    return this.loadWriter(id).then((loaded) => loaded.decode(message) as TRecord);
   }
 
   /** Always false. */
@@ -77,17 +72,8 @@ export class ConfluentRegistryAvroDeserializationSchema<TRecord = AvroRecord> im
     return false;
   }
 
-  private decode(message: Uint8Array, id: number, writer: WriterEntry): TRecord {
-    return decodeBody(message, {
-      type: this.reader,
-      resolver: writer.resolver,
-      offset: HEADER_LENGTH,
-      what: `the Avro body (writer schema id ${id})`,
-      context: { schemaId: id, registryUrl: this.registry.url },
-    }) as TRecord;
-  }
-
-  private async loadWriter(id: number): Promise<WriterEntry> {
+  /** The decoder for writer schema `id` (resolving it to the reader schema), fetched and cached. */
+  private async loadWriter(id: number): Promise<AvroBodyDecoder> {
     const text = await this.registry.getSchemaById(id);
     let type: Type;
     try {
@@ -98,8 +84,15 @@ export class ConfluentRegistryAvroDeserializationSchema<TRecord = AvroRecord> im
         { code: AvroErrorCode.SERDE_INVALID_SCHEMA, schemaId: id, registryUrl: this.registry.url, cause: error },
       );
     }
-    const entry = { type, resolver: createResolver(this.reader, type, { schemaId: id, registryUrl: this.registry.url }) };
-    this.writers.set(id, entry);
-    return entry;
+    const context = { schemaId: id, registryUrl: this.registry.url };
+    const decoder = new AvroBodyDecoder({
+      type: this.reader,
+      resolver: createResolver(this.reader, type, context),
+      offset: HEADER_LENGTH,
+      what: `the Avro body (writer schema id ${id})`,
+      context,
+    });
+    this.decoders.set(id, decoder);
+    return decoder;
   }
 }

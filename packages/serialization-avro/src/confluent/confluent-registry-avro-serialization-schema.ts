@@ -10,7 +10,7 @@ import { toClient } from './registry-option.js';
 import type { SchemaRegistryOption } from './registry-option.js';
 import { subjectName } from './subject-name-strategy.js';
 import type { SubjectNameStrategy } from './subject-name-strategy.js';
-import { frame } from './wire-format.js';
+import { wireHeader } from './wire-format.js';
 
 /** Options of {@link ConfluentRegistryAvroSerializationSchema.forGeneric}. */
 export interface ConfluentRegistryAvroSerializationOptions extends AvroTypeOptions {
@@ -59,6 +59,8 @@ export class ConfluentRegistryAvroSerializationSchema<TRecord = AvroRecord> impl
   /** The registry client. */
   readonly registry: SchemaRegistryClient;
   private schemaId: number | undefined;
+  /** The wire-format header, once the schema id is known. */
+  private header: Buffer | undefined;
 
   private constructor(
     private readonly type: Type,
@@ -72,6 +74,7 @@ export class ConfluentRegistryAvroSerializationSchema<TRecord = AvroRecord> impl
       isKey: options.isKey ?? false,
     });
     this.schemaId = options.schemaId;
+    this.header = options.schemaId === undefined ? undefined : wireHeader(options.schemaId);
   }
 
   /** A wire-format serializer for records of `schema`. */
@@ -100,6 +103,7 @@ export class ConfluentRegistryAvroSerializationSchema<TRecord = AvroRecord> impl
       this.options.autoRegister === true
         ? await this.registry.register(this.subject, text)
         : (await this.registry.lookup(this.subject, text)).id;
+    this.header = wireHeader(this.schemaId);
   }
 
   /** The schema id written into each message, once known. */
@@ -109,13 +113,13 @@ export class ConfluentRegistryAvroSerializationSchema<TRecord = AvroRecord> impl
 
   /** Encodes one record in the wire format. */
   serialize(element: TRecord): Uint8Array {
-    if (this.schemaId === undefined) {
+    if (this.header === undefined) {
       throw new ConfigError(
         `ConfluentRegistryAvroSerializationSchema for subject ${this.subject} was not opened: await open() before serialize() ` +
           '(sinks do this), or pass schemaId.',
         { option: 'open' },
       );
     }
-    return frame(this.schemaId, encodeValue(this.type, element));
+    return encodeValue(this.type, element, this.header);
   }
 }

@@ -25,14 +25,14 @@ export function readSchemaId(message: Uint8Array): number {
       { code: AvroErrorCode.SERDE_MAGIC_BYTE },
     );
   }
-  return new DataView(message.buffer, message.byteOffset, message.byteLength).getInt32(1, false);
+  // Big-endian int32 (signed, as Java's ByteBuffer#getInt reads it).
+  return ((message[1] as number) << 24) | ((message[2] as number) << 16) | ((message[3] as number) << 8) | (message[4] as number);
 }
 
-/** Prefixes an Avro body with the header for `schemaId`. */
-export function frame(schemaId: number, body: Uint8Array): Uint8Array {
-  const out = Buffer.allocUnsafe(HEADER_LENGTH + body.length);
+/** The header for `schemaId`: magic byte and the big-endian schema id. */
+export function wireHeader(schemaId: number): Buffer {
+  const out = Buffer.allocUnsafe(HEADER_LENGTH);
   out[0] = MAGIC_BYTE;
   out.writeInt32BE(schemaId, 1);
-  out.set(body, HEADER_LENGTH);
   return out;
 }

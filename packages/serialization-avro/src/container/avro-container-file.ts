@@ -175,7 +175,7 @@ export function readAvroContainer<TRecord = Record<string, unknown>>(
     throw containerError(`the stored schema is not valid Avro (${error instanceof Error ? error.message : String(error)})`, error);
   }
   const reader = options.readerSchema === undefined ? writer : parseUserSchema(options.readerSchema, 'readerSchema', options);
-  const resolver = reader === writer ? undefined : createResolver(reader, writer);
+  const resolver = createResolver(reader, writer);
   const records: TRecord[] = [];
   let pos = header.offset;
   let block = 0;

@@ -1,6 +1,6 @@
 import type { Type } from 'avsc';
 import type { DeserializationSchema, TypeInformation } from '@sluice/core';
-import { createResolver, decodeBody } from '../internal/decode.js';
+import { AvroBodyDecoder, createResolver } from '../internal/decode.js';
 import { avroTypeInfo } from '../internal/type-info.js';
 import { parseUserSchema } from '../schema/avro-schema.js';
 import type { AvroSchema, AvroTypeOptions } from '../schema/avro-schema.js';
@@ -32,14 +32,10 @@ export interface AvroDeserializationOptions extends AvroTypeOptions {
 export class AvroDeserializationSchema<TRecord = AvroRecord> implements DeserializationSchema<TRecord> {
   /** Type of the produced records. */
   readonly producedType: TypeInformation<TRecord>;
-  private readonly resolver: ReturnType<Type['createResolver']> | undefined;
+  private readonly decoder: AvroBodyDecoder;
 
-  private constructor(
-    private readonly type: Type,
-    writer: Type | undefined,
-    options: AvroTypeOptions,
-  ) {
-    this.resolver = writer === undefined ? undefined : createResolver(type, writer);
+  private constructor(type: Type, writer: Type | undefined, options: AvroTypeOptions) {
+    this.decoder = new AvroBodyDecoder({ type, resolver: writer === undefined ? undefined : createResolver(type, writer) });
     this.producedType = avroTypeInfo<TRecord>(type, options);
   }
 
@@ -55,7 +51,7 @@ export class AvroDeserializationSchema<TRecord = AvroRecord> implements Deserial
 
   /** Decodes one message; `SERDE_AVRO_CORRUPT` for truncated or corrupt bytes. */
   deserialize(message: Uint8Array): TRecord {
-    return decodeBody(message, { type: this.type, ...(this.resolver === undefined ? {} : { resolver: this.resolver }) }) as TRecord;
+    return this.decoder.decode(message) as TRecord;
   }
 
   /** Always false. */

@@ -3,7 +3,7 @@ import { CoreErrorCode, StateError } from '@sluice/core';
 import type { DataInput, DataOutput, SerializerSnapshot, TypeInformation, TypeSerializer } from '@sluice/core';
 import { schemaText, toAvscType } from '../schema/avro-schema.js';
 import type { AvroTypeOptions } from '../schema/avro-schema.js';
-import { createResolver, decodeBody, encodeValue } from './decode.js';
+import { AvroBodyDecoder, createResolver, encodeValue } from './decode.js';
 
 const TYPE_ID = 'sluice.serialization-avro.record';
 const VERSION = 1;
@@ -16,7 +16,8 @@ const VERSION = 1;
 export function avroTypeInfo<T>(type: Type, options: AvroTypeOptions = {}): TypeInformation<T> {
   const text = schemaText(type);
   const snapshot: SerializerSnapshot = { typeId: TYPE_ID, version: VERSION, params: { schema: text } };
-  const read = (input: DataInput): T => decodeBody(input.readBytes(), { type }) as T;
+  const reader = (decoder: AvroBodyDecoder) => (input: DataInput): T => decoder.decode(input.readBytes()) as T;
+  const read = reader(new AvroBodyDecoder({ type }));
   const serializer: TypeSerializer<T> = {
     typeId: TYPE_ID,
     version: VERSION,
@@ -47,7 +48,7 @@ export function avroTypeInfo<T>(type: Type, options: AvroTypeOptions = {}): Type
           cause: error,
         });
       }
-      let resolver: ReturnType<Type['createResolver']>;
+      let resolver: ReturnType<typeof createResolver>;
       try {
         resolver = createResolver(type, writer);
       } catch (error) {
@@ -56,7 +57,7 @@ export function avroTypeInfo<T>(type: Type, options: AvroTypeOptions = {}): Type
           cause: error,
         });
       }
-      return (input) => decodeBody(input.readBytes(), { type, resolver }) as T;
+      return reader(new AvroBodyDecoder({ type, resolver }));
     },
   };
   return { name: `avro<${type.name ?? type.typeName}>`, createSerializer: () => serializer };

