@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DataInput, DataOutput } from '@sluice/core';
 import { AvroDeserializationSchema } from './avro-deserialization-schema.js';
+import { ConfluentRegistryAvroSerializationSchema } from '../confluent/confluent-registry-avro-serialization-schema.js';
 import { AvroSerializationSchema } from './avro-serialization-schema.js';
 
 const user = {
@@ -61,6 +62,19 @@ describe('AvroSerializationSchema / AvroDeserializationSchema', () => {
     const bytes = AvroSerializationSchema.forGeneric(writer).serialize({ id: 5, name: 'x', email: 'e', age: 40 });
     const de = AvroDeserializationSchema.forGeneric(reader, { writerSchema: writer });
     expect({ ...de.deserialize(bytes) }).toEqual({ id: 5, name: 'x', country: 'NL' });
+  });
+
+  it('writes records of any size, small ones again after large ones (raw and wire format)', () => {
+    const ser = AvroSerializationSchema.forGeneric(user);
+    const de = AvroDeserializationSchema.forGeneric(user);
+    const wire = ConfluentRegistryAvroSerializationSchema.forGeneric(user, 'http://127.0.0.1:9', { topic: 't', schemaId: 258 });
+    for (const size of [3, 20_000, 5, 1_500_000, 7]) {
+      const value = { id: size, name: 'x'.repeat(size), email: null };
+      const bytes = ser.serialize(value);
+      expect(de.deserialize(bytes).name === value.name).toBe(true);
+      const framed = Buffer.concat([Buffer.from([0, 0, 0, 1, 2]), bytes]);
+      expect(Buffer.from(wire.serialize(value)).equals(framed)).toBe(true);
+    }
   });
 
   it('reads longs as bigint when asked', () => {
