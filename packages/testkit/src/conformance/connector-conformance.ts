@@ -9,7 +9,7 @@ import {
   type OutputComparison,
 } from './compare-output.js';
 import { JobProcesses, type JobRun } from './job-processes.js';
-import { describeKill, drawKill } from './kill-plan.js';
+import { describeKill, drawKill, type DrawKillOptions } from './kill-plan.js';
 import { restartUntilFinished } from './restart-until-finished.js';
 import { seededRandom } from './seeded-random.js';
 
@@ -47,10 +47,11 @@ export interface ConnectorConformanceOptions {
    */
   readonly readOutput: (scenario: ConformanceScenario) => Promise<readonly string[]>;
   /**
-   * Injected kill points the job offers ({@link killPoint}); half the kills use them.
+   * Injected kill points the job offers ({@link killPoint}): names, or name → maximum pass (see
+   * {@link DrawKillOptions.points}); half the kills use them.
    * @defaultValue `[]` (timer kills only)
    */
-  readonly killPoints?: readonly string[];
+  readonly killPoints?: DrawKillOptions['points'];
   /**
    * A timer kill lands this many ms after the run starts (or after `killAfterOutput`).
    * @defaultValue `[100, 1000]`

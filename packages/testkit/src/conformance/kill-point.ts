@@ -28,6 +28,27 @@ let plan: KillAt | undefined | null = null;
 let seen = 0;
 
 /**
+ * Counts a pass of `point` and says whether this is the pass `SLUICE_KILL_AT=<point>:<n>` plans
+ * to die at. For a death that needs work first (e.g. write half a record, flush, then die): check
+ * this, do the work, then call {@link killNow}. Use {@link killPoint} when nothing comes between.
+ *
+ * @param point - the point's name, as used in kill plans
+ */
+export function isKillDue(point: string): boolean {
+  if (plan === null) plan = parseKillAt(process.env[KILL_AT_ENV]);
+  if (plan === undefined || plan.point !== point) return false;
+  seen += 1;
+  return seen === plan.occurrence;
+}
+
+/** Writes `KILL_POINT <point>:<n>` to stderr and SIGKILLs this process. */
+export function killNow(point: string): never {
+  process.stderr.write(`${KILL_POINT_MARKER} ${point}:${seen}\n`);
+  process.kill(process.pid, 'SIGKILL');
+  throw new Error('unreachable: SIGKILL was sent');
+}
+
+/**
  * Call in a job under test where a crash matters (inside a snapshot, between a commit's steps...).
  * When `SLUICE_KILL_AT=<point>:<n>` names this point, the n-th call (counted in this process)
  * writes `KILL_POINT <point>:<n>` to stderr and SIGKILLs the process; otherwise it does nothing.
@@ -35,11 +56,5 @@ let seen = 0;
  * @param point - the point's name, as used in kill plans
  */
 export function killPoint(point: string): void {
-  if (plan === null) plan = parseKillAt(process.env[KILL_AT_ENV]);
-  if (plan === undefined || plan.point !== point) return;
-  seen += 1;
-  if (seen === plan.occurrence) {
-    process.stderr.write(`${KILL_POINT_MARKER} ${point}:${seen}\n`);
-    process.kill(process.pid, 'SIGKILL');
-  }
+  if (isKillDue(point)) killNow(point);
 }

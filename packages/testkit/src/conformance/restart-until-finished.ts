@@ -20,7 +20,10 @@ export interface RestartUntilFinishedOptions {
    * @defaultValue `[]`
    */
   readonly args?: readonly string[];
-  /** See {@link JobRunOptions.killAfterOutput}. @defaultValue undefined */
+  /**
+   * For timer kills without their own `afterOutput`: see {@link JobRunOptions.killAfterOutput}.
+   * @defaultValue undefined
+   */
   readonly killAfterOutput?: string;
   /** A single run longer than this fails the scenario. */
   readonly timeoutMs: number;
@@ -75,13 +78,12 @@ export async function restartUntilFinished(
     const step = steps[Math.min(index, steps.length - 1)];
     const kill = killStepRunOptions(step);
     const env = typeof options.env === 'function' ? options.env(index) : options.env;
+    const killAfterOutput = kill.killAfterOutput ?? options.killAfterOutput;
     const run = await processes.run(options.script, {
       env: { ...env, ...kill.env },
       ...(options.args === undefined ? {} : { args: options.args }),
       ...(kill.killAfterMs === undefined ? {} : { killAfterMs: kill.killAfterMs }),
-      ...(options.killAfterOutput === undefined
-        ? {}
-        : { killAfterOutput: options.killAfterOutput }),
+      ...(killAfterOutput === undefined ? {} : { killAfterOutput }),
       timeoutMs: options.timeoutMs,
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
