@@ -23,7 +23,9 @@ export function batchSizeFor(capacity: number): number {
 /** Batches records for one channel; control events flush the batch first. */
 export class ChannelWriter<TRecord> {
   readonly batchSize: number;
-  private values: TRecord[] = [];
+  /** Records in the pending batch (the arrays below are allocated at `batchSize`, not grown). */
+  private count = 0;
+  private values: TRecord[];
   private timestamps: (number | undefined)[] | undefined;
   private keys: KeyRoute[] | undefined;
   private flushQueued = false;
@@ -37,11 +39,12 @@ export class ChannelWriter<TRecord> {
     batchSize: number = batchSizeFor(channel.capacity),
   ) {
     this.batchSize = batchSize;
+    this.values = new Array<TRecord>(batchSize);
   }
 
   /** Records written and not yet sent. */
   get pending(): number {
-    return this.values.length;
+    return this.count;
   }
 
   /**
@@ -49,14 +52,13 @@ export class ChannelWriter<TRecord> {
    * writing more when the channel is full.
    */
   write(value: TRecord, timestamp: number | undefined, key?: KeyRoute): void | Promise<void> {
-    const values = this.values;
-    if (timestamp !== undefined && this.timestamps === undefined) {
-      this.timestamps = new Array<number | undefined>(values.length).fill(undefined);
-    }
-    values.push(value);
-    this.timestamps?.push(timestamp);
-    if (key !== undefined) (this.keys ??= []).push(key);
-    if (values.length >= this.batchSize) return this.flush();
+    const at = this.count;
+    this.values[at] = value;
+    if (timestamp !== undefined) this.timestamps ??= new Array<number | undefined>(this.batchSize).fill(undefined);
+    if (this.timestamps !== undefined) this.timestamps[at] = timestamp;
+    if (key !== undefined) (this.keys ??= new Array<KeyRoute>(this.batchSize))[at] = key;
+    this.count = at + 1;
+    if (this.count >= this.batchSize) return this.flush();
     if (!this.flushQueued) {
       this.flushQueued = true;
       queueMicrotask(this.flushLater);
@@ -66,16 +68,18 @@ export class ChannelWriter<TRecord> {
 
   /** Sends the pending batch (if any); returns the channel's back-pressure promise when it is full. */
   flush(): void | Promise<void> {
-    if (this.values.length === 0) return this.channel.pressure();
+    const count = this.count;
+    if (count === 0) return this.channel.pressure();
     const event: StreamEvent<TRecord> = {
       kind: 'records',
-      values: this.values,
-      timestamps: this.timestamps,
-      keys: this.keys,
+      values: fitted(this.values, count),
+      timestamps: this.timestamps === undefined ? undefined : fitted(this.timestamps, count),
+      keys: this.keys === undefined ? undefined : fitted(this.keys, count),
     };
-    this.values = [];
+    this.values = new Array<TRecord>(this.batchSize);
     this.timestamps = undefined;
     this.keys = undefined;
+    this.count = 0;
     return this.channel.push(event);
   }
 
@@ -84,4 +88,10 @@ export class ChannelWriter<TRecord> {
     void this.flush();
     void this.channel.push(event);
   }
+}
+
+/** `array` cut to its first `count` elements. */
+function fitted<T>(array: T[], count: number): T[] {
+  if (array.length > count) array.length = count;
+  return array;
 }

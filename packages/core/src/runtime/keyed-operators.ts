@@ -31,6 +31,8 @@ export class KeyedProcessOperator extends OperatorInstance {
   private closed = false;
   private readonly collector: Collector<unknown>;
   private readonly ctx: OnTimerContext<unknown>;
+  /** What a function's promise resolves to: what it emitted meanwhile (a field: no closure per record). */
+  private readonly emitted = (): void | Promise<void> => this.pending;
 
   constructor(init: OperatorInstanceInit) {
     super(init);
@@ -120,14 +122,7 @@ export class KeyedProcessOperator extends OperatorInstance {
     } catch (error) {
       throw this.fail('processElement', error);
     }
-    if (isPromiseLike(result)) {
-      return Promise.resolve(result).then(
-        () => this.pending,
-        (error: unknown) => {
-          throw this.fail('processElement', error);
-        },
-      );
-    }
+    if (isPromiseLike(result)) return this.settle(result, 'processElement', this.emitted);
     return this.pending;
   }
 
@@ -169,14 +164,7 @@ export class KeyedProcessOperator extends OperatorInstance {
       this.frame.timestamp = saved;
       this.firing = undefined;
     }
-    if (isPromiseLike(result)) {
-      return Promise.resolve(result).then(
-        () => this.pending,
-        (error: unknown) => {
-          throw this.fail('onTimer', error);
-        },
-      );
-    }
+    if (isPromiseLike(result)) return this.settle(result, 'onTimer', this.emitted);
     return this.pending;
   }
 

@@ -127,6 +127,17 @@ export class OperatorInstance implements Output<unknown> {
     return this.output.push(value);
   }
 
+  /**
+   * Continues with `next` once the user function's promise `result` resolves; a rejection becomes
+   * `JOB_TASK_FAILED` of `phase`. (Hot `push` methods keep their closures out, here and in
+   * per-instance fields: a closure in `push` would cost an allocation on every record.)
+   */
+  protected settle<T>(result: PromiseLike<T>, phase: string, next: (value: T) => void | Promise<void>): Promise<void> {
+    return Promise.resolve(result).then(next, (error: unknown) => {
+      throw this.fail(phase, error);
+    });
+  }
+
   /** Wraps an error thrown in `phase` once into `JOB_TASK_FAILED`. */
   fail(phase: string, cause: unknown, checkpointId?: number): Error {
     return taskFailure(
@@ -144,6 +155,11 @@ export class OperatorInstance implements Output<unknown> {
 }
 
 class MapOperator extends OperatorInstance {
+  private readonly emit = (mapped: unknown): void | Promise<void> => {
+    this.recordsOut += 1;
+    return this.output.push(mapped);
+  };
+
   override push(value: unknown): void | Promise<void> {
     this.recordsIn += 1;
     let result: unknown;
@@ -152,19 +168,8 @@ class MapOperator extends OperatorInstance {
     } catch (error) {
       throw this.fail('map', error);
     }
-    if (isPromiseLike(result)) {
-      return Promise.resolve(result).then(
-        (mapped) => {
-          this.recordsOut += 1;
-          return this.output.push(mapped);
-        },
-        (error: unknown) => {
-          throw this.fail('map', error);
-        },
-      );
-    }
-    this.recordsOut += 1;
-    return this.output.push(result);
+    if (isPromiseLike(result)) return this.settle(result, 'map', this.emit);
+    return this.emit(result);
   }
 }
 
@@ -177,18 +182,15 @@ class FilterOperator extends OperatorInstance {
     } catch (error) {
       throw this.fail('filter', error);
     }
-    if (isPromiseLike(keep)) {
-      return Promise.resolve(keep).then(
-        (yes) => {
-          if (!yes) return undefined;
-          this.recordsOut += 1;
-          return this.output.push(value);
-        },
-        (error: unknown) => {
-          throw this.fail('filter', error);
-        },
-      );
-    }
+    if (isPromiseLike(keep)) return this.filterLater(keep, value);
+    return this.emitIf(keep, value);
+  }
+
+  private filterLater(keep: PromiseLike<boolean>, value: unknown): Promise<void> {
+    return this.settle(keep, 'filter', (yes) => this.emitIf(yes, value));
+  }
+
+  private emitIf(keep: boolean, value: unknown): void | Promise<void> {
     if (!keep) return undefined;
     this.recordsOut += 1;
     return this.output.push(value);
@@ -197,6 +199,7 @@ class FilterOperator extends OperatorInstance {
 
 class FlatMapOperator extends OperatorInstance {
   private pending: Promise<void> | undefined;
+  private readonly emitted = (): void | Promise<void> => this.pending;
   private readonly collector: Collector<unknown> = {
     collect: (record: unknown) => {
       this.recordsOut += 1;
@@ -218,14 +221,7 @@ class FlatMapOperator extends OperatorInstance {
     } catch (error) {
       throw this.fail('flatMap', error);
     }
-    if (isPromiseLike(result)) {
-      return Promise.resolve(result).then(
-        () => this.pending,
-        (error: unknown) => {
-          throw this.fail('flatMap', error);
-        },
-      );
-    }
+    if (isPromiseLike(result)) return this.settle(result, 'flatMap', this.emitted);
     return this.pending;
   }
 }
@@ -255,14 +251,12 @@ class SinkOperator extends OperatorInstance {
     } catch (error) {
       throw this.fail('invoke', error);
     }
-    if (isPromiseLike(result)) {
-      return Promise.resolve(result).then(undefined, (error: unknown) => {
-        throw this.fail('invoke', error);
-      });
-    }
+    if (isPromiseLike(result)) return this.settle(result, 'invoke', invoked);
     return undefined;
   }
 }
+
+const invoked = (): void => undefined;
 
 /** Creates the operator instance for the basic kinds (see `operator-factory.ts` for all). */
 export function createOperator(init: OperatorInstanceInit): OperatorInstance {

@@ -86,6 +86,8 @@ export class NetworkOutput implements Output<unknown> {
 /** Writes each record to the subtask owning its key group (a `keyBy` exchange). */
 export class KeyGroupOutput extends NetworkOutput {
   private readonly assigner: KeyGroupAssigner<unknown>;
+  /** The subtask owning each key group. */
+  private readonly targets: Uint32Array;
 
   constructor(
     channels: readonly BoundedChannel<unknown>[],
@@ -94,13 +96,13 @@ export class KeyGroupOutput extends NetworkOutput {
   ) {
     super(channels, frame, 0);
     this.assigner = new KeyGroupAssigner(key.serializer, { maxParallelism: key.maxParallelism });
+    const placement = { parallelism: channels.length, maxParallelism: key.maxParallelism };
+    this.targets = Uint32Array.from({ length: key.maxParallelism }, (_, keyGroup) => subtaskForKeyGroup(keyGroup, placement));
   }
 
   override push(value: unknown): void | Promise<void> {
-    const { spec, maxParallelism } = this.key;
-    const route = this.assigner.route(spec.selector(value));
-    const keyGroup = typeof route === 'number' ? route : route.keyGroup;
-    const target = subtaskForKeyGroup(keyGroup, { parallelism: this.writers.length, maxParallelism });
+    const route = this.assigner.route(this.key.spec.selector(value));
+    const target = this.targets[typeof route === 'number' ? route : route.keyGroup] as number;
     return (this.writers[target] as ChannelWriter<unknown>).write(value, this.frame.timestamp, route);
   }
 }
@@ -243,15 +245,12 @@ export class Subtask {
     return result;
   }
 
-  /** Pushes a record from a keyBy exchange, handing the chain head its precomputed key group. */
-  private pushRouted(value: unknown, timestamp: number | undefined, key: KeyRoute): void | Promise<void> {
-    if (this.tail !== undefined) {
-      return this.exec(() => {
-        this.frame.routedKey = key;
-        this.frame.timestamp = timestamp;
-        return this.head.push(value);
-      });
-    }
+  /**
+   * Pushes one record into the chain's head ({@link Subtask.exec} without allocating on the fast
+   * path); `key`: a record from a keyBy exchange, whose key group the producer computed.
+   */
+  pushRecord(value: unknown, timestamp: number | undefined, key?: KeyRoute): void | Promise<void> {
+    if (this.tail !== undefined) return this.pushQueued(value, timestamp, key);
     this.frame.routedKey = key;
     this.frame.timestamp = timestamp;
     const result = this.head.push(value);
@@ -260,19 +259,13 @@ export class Subtask {
     return result;
   }
 
-  /** Pushes one record into the chain's head: {@link Subtask.exec} without allocating on the fast path. */
-  pushRecord(value: unknown, timestamp: number | undefined): void | Promise<void> {
-    if (this.tail !== undefined) {
-      return this.exec(() => {
-        this.frame.timestamp = timestamp;
-        return this.head.push(value);
-      });
-    }
-    this.frame.timestamp = timestamp;
-    const result = this.head.push(value);
-    if (result === undefined) return undefined;
-    this.track(result);
-    return result;
+  /** {@link Subtask.pushRecord} behind what is queued (its own method: the closure costs the fast path nothing). */
+  private pushQueued(value: unknown, timestamp: number | undefined, key: KeyRoute | undefined): void | Promise<void> {
+    return this.exec(() => {
+      this.frame.routedKey = key;
+      this.frame.timestamp = timestamp;
+      return this.head.push(value);
+    });
   }
 
   private track(promise: Promise<void>): void {
@@ -511,10 +504,7 @@ export class Subtask {
             const { values, timestamps, keys } = event;
             for (let i = 0; i < values.length && !this.host.stopping; i += 1) {
               const timestamp = timestamps === undefined ? undefined : timestamps[i];
-              const result =
-                keys === undefined
-                  ? this.pushRecord(values[i], timestamp)
-                  : this.pushRouted(values[i], timestamp, keys[i] as KeyRoute);
+              const result = this.pushRecord(values[i], timestamp, keys === undefined ? undefined : keys[i]);
               if (result !== undefined) await result;
             }
             break;
@@ -729,20 +719,18 @@ class SourceDriver implements SourceContext<unknown> {
     const result = this.task.pushRecord(record, timestamp);
     if (result === undefined) return undefined;
     this.blocked += 1;
-    return result.then(
-      () => this.unblocked(),
-      () => this.unblocked(),
-    );
+    return result.then(this.unblocked, this.unblocked);
   }
 
-  private unblocked(): void {
+  // A field, not a closure in `emit`: that would cost an allocation on every record.
+  private readonly unblocked = (): void => {
     this.blocked = Math.max(0, this.blocked - 1);
     if (this.pending === undefined || this.blocked > 0) return;
     // Let the source run its continuation (state update, next collect) first.
     setImmediate(() => {
       if (this.pending !== undefined && this.blocked === 0) this.takeCheckpoint();
     });
-  }
+  };
 
   private takeCheckpoint(): void {
     const barrier = this.pending;
