@@ -2,6 +2,7 @@
 // invoke, snapshotState, notifyCheckpointComplete, close), with operator state that is snapshotted
 // per checkpoint and restored with Flink's redistribution (even split / union), so recovery and
 // rescaling can be tested step by step without a job.
+import { TestMetricGroup } from './test-metrics.js';
 import type {
   CheckpointedFunction,
   CheckpointListener,
@@ -71,6 +72,8 @@ export function redistribute(snapshots: readonly SubtaskSnapshot[], parallelism:
 export class SinkSubtask<T> {
   private store: Store | undefined;
   now = Date.now();
+  /** The metric group given to the sink's `open`. */
+  readonly metrics = new TestMetricGroup();
 
   constructor(
     readonly sink: Harnessed<T>,
@@ -129,7 +132,7 @@ export class SinkSubtask<T> {
       maxParallelism: 128,
       attemptNumber: 0,
       isCheckpointingEnabled: true,
-      metricGroup: undefined as unknown as RuntimeContext['metricGroup'],
+      metricGroup: this.metrics,
     };
   }
 }

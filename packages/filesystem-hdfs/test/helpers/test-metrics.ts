@@ -21,7 +21,16 @@ export class TestMetricGroup implements MetricGroup {
     return c;
   }
 
-  gauge(): void {}
+  readonly gauges = new Map<string, () => number | string | boolean | null>();
+
+  gauge(name: string, read: () => number | string | boolean | null): void {
+    this.gauges.set(name, read);
+  }
+
+  /** The current value of gauge `name`. */
+  read(name: string): number | string | boolean | null | undefined {
+    return this.gauges.get(name)?.();
+  }
 
   addGroup(): MetricGroup {
     return this;

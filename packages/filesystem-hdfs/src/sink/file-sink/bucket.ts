@@ -23,6 +23,8 @@ export interface BucketContext<TIn> {
   subtask(): number;
   /** Takes the next part counter of the subtask. */
   nextPartCounter(): number;
+  /** Counts bytes written to part files and files finished (the sink's metrics). */
+  readonly counts: { bytesWritten(bytes: number): void; filesFinished(files: number): void };
 }
 
 interface OpenPart<TIn> {
@@ -87,13 +89,17 @@ export class Bucket<TIn> {
 
   /** Commits one checkpoint's pending parts: one by one, or compacted into groups. */
   private async commitParts(parts: readonly PendingPart[], recovering: boolean): Promise<void> {
-    const { fs, compaction } = this.context;
+    const { fs, compaction, counts } = this.context;
     if (compaction === undefined) {
-      for (const part of parts) await commitPendingPart(fs, part, { recovering });
+      for (const part of parts) {
+        await commitPendingPart(fs, part, { recovering });
+        counts.filesFinished(1);
+      }
       return;
     }
     for (const group of compactionGroups(parts, compaction.targetSizeBytes)) {
       await commitCompactedGroup(fs, group, { recovering });
+      counts.filesFinished(1);
     }
   }
 
@@ -103,7 +109,9 @@ export class Bucket<TIn> {
       await this.roll();
     }
     const part = this.inProgress ?? (await this.openPart(now));
+    const before = part.writer.size;
     await part.writer.write(element);
+    this.context.counts.bytesWritten(part.writer.size - before);
     part.lastUpdateTime = now;
   }
 
@@ -155,6 +163,18 @@ export class Bucket<TIn> {
     }
   }
 
+  /** Whether the bucket has an in-progress part (the `partsInProgress` metric). */
+  get hasInProgress(): boolean {
+    return this.inProgress !== undefined;
+  }
+
+  /** Closed parts not yet finished: since the last checkpoint and filed under checkpoints (`partsPending`). */
+  get pendingCount(): number {
+    let count = this.closedSinceCheckpoint.length;
+    for (const parts of this.pending.values()) count += parts.length;
+    return count;
+  }
+
   /** No open part and nothing pending: the bucket can be dropped. */
   isInactive(): boolean {
     return this.inProgress === undefined && this.closedSinceCheckpoint.length === 0 && this.pending.size === 0;
@@ -172,7 +192,10 @@ export class Bucket<TIn> {
     const part = this.inProgress;
     if (part === undefined) return;
     this.inProgress = undefined;
+    const before = part.writer.size;
     const length = await part.writer.closeForCommit();
+    // A bulk writer may write its buffered body and trailer only now.
+    this.context.counts.bytesWritten(length - before);
     this.closedSinceCheckpoint.push({ pendingPath: part.writer.path, finalPath: part.finalPath, length });
   }
 

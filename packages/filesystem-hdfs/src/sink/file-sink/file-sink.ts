@@ -7,11 +7,16 @@
  * the next checkpoint) → finished (renamed without overwrite to `part-<subtask>-<counter>` on
  * `notifyCheckpointComplete` of that checkpoint or a later one). At the end of a bounded input,
  * `finish` closes every in-progress part, so the final checkpoint commits all output.
+ *
+ * Metrics (in the sink's operator group): gauges `partsInProgress` and `partsPending` (closed, not
+ * yet finished), counters `partsFinished` (files made visible; a compacted group counts once) and
+ * `numBytesOut` (bytes written into part files).
  */
 import { ConfigError, Types } from '@sluice/core';
 import type {
   CheckpointedFunction,
   CheckpointListener,
+  Counter,
   FunctionInitializationContext,
   FunctionSnapshotContext,
   ListState,
@@ -83,6 +88,9 @@ export class FileSink<TIn>
   private partCounter = 0;
   private subtaskIndex = 0;
   private lastBucketCheck = 0;
+  // Counted from initializeState on (restore commits parts); moved into the metric group by open.
+  private partsFinished: Counter = localCounter();
+  private bytesOut: Counter = localCounter();
 
   /** Use the builders ({@link FileSink.forRowFormat}, {@link FileSink.forBulkFormat}). */
   constructor(readonly config: FileSinkConfig<TIn>) {}
@@ -120,6 +128,12 @@ export class FileSink<TIn>
   open(context: RuntimeContext): void {
     this.subtaskIndex = context.subtaskIndex;
     this.lastBucketCheck = Date.now();
+    const group = context.metricGroup;
+    const buckets = (): Bucket<TIn>[] => [...this.buckets.values()];
+    group.gauge('partsInProgress', () => buckets().filter((bucket) => bucket.hasInProgress).length);
+    group.gauge('partsPending', () => buckets().reduce((sum, bucket) => sum + bucket.pendingCount, 0));
+    this.partsFinished = adopt(group.counter('partsFinished'), this.partsFinished);
+    this.bytesOut = adopt(group.counter('numBytesOut'), this.bytesOut);
   }
 
   async invoke(value: TIn, context: SinkContext): Promise<void> {
@@ -188,8 +202,29 @@ export class FileSink<TIn>
       compaction: this.config.compaction,
       subtask: () => this.subtaskIndex,
       nextPartCounter: () => this.partCounter++,
+      counts: {
+        bytesWritten: (bytes) => this.bytesOut.inc(bytes),
+        filesFinished: (files) => this.partsFinished.inc(files),
+      },
     };
   }
+}
+
+/** A counter kept by the sink until `open` hands it the metric group's. */
+function localCounter(): Counter {
+  const counter = {
+    count: 0,
+    inc(n = 1): void {
+      counter.count += n;
+    },
+  };
+  return counter;
+}
+
+/** `counter` of the metric group, continued from what `before` counted. */
+function adopt(counter: Counter, before: Counter): Counter {
+  counter.inc(before.count);
+  return counter;
 }
 
 function isPositiveInteger(value: number): boolean {
