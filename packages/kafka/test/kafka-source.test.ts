@@ -294,7 +294,8 @@ describe('KafkaSource on a real broker', () => {
   });
 
   it('dead-letter mode: a failed dead-letter write fails the job naming the record; the offset stays before it', async () => {
-    const topic = await createTopic(admin);
+    const topic = uniqueName('poison');
+    await createKafkaTopic({ brokers: brokers(), topic });
     await produce(topic, [{ value: 'ok1' }, { value: 'poison' }, { value: 'ok2' }]);
     const schema: DeserializationSchema<string> = {
       deserialize: (bytes) => {
