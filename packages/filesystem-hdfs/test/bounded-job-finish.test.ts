@@ -2,11 +2,10 @@
 // which closes every open part before the final checkpoint, whose completion commits them. Real
 // jobs (core runtime) on local disk and a real HDFS, with rolling settings that never roll by
 // themselves, so only finish() can make the last parts visible.
-import { InMemoryCheckpointStorage, StreamExecutionEnvironment } from '@sluice/core';
-import type { Sink, Source } from '@sluice/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BucketingSink, DefaultRollingPolicy, FileSink, SimpleStringEncoder } from '../src/index.js';
 import type { Bucketer, BucketAssigner, FileSystem } from '../src/index.js';
+import { boundedSource, runBoundedJob } from './helpers/bounded-job.js';
 import { readTree } from './helpers/file-tree.js';
 import { fileSystemTargets, useTarget } from './helpers/targets.js';
 
@@ -14,25 +13,11 @@ const RECORDS = 600;
 const KEYS = ['a', 'b', 'c'];
 
 /** `<key>:<i>` for i < RECORDS, keys round-robin. */
-const records: Source<string> = {
-  async run(ctx) {
-    for (let i = 0; i < RECORDS; i += 1) await ctx.collect(`${KEYS[i % KEYS.length]}:${i}`);
-  },
-  cancel() {},
-};
+const records = boundedSource(RECORDS, (i) => `${KEYS[i % KEYS.length]}:${i}`);
 
 const keyOf = (element: string): string => element.split(':')[0] ?? '';
 const byKey: BucketAssigner<string> = { getBucketId: keyOf };
 const byKeyDir: Bucketer<string> = { getBucketPath: (_clock, basePath, element) => `${basePath}/${keyOf(element)}` };
-
-async function runBounded(sink: Sink<string>): Promise<void> {
-  const env = StreamExecutionEnvironment.create();
-  env.enableCheckpointing(3_600_000).getCheckpointConfig().setCheckpointStorage(new InMemoryCheckpointStorage());
-  env.addSource(records).setParallelism(1).rebalance().addSink(sink).uid('files').setParallelism(2);
-  const result = await env.execute('bounded-files');
-  expect(result.status).toBe('finished');
-  expect(result.lastCheckpointId).toBe(1); // only the final checkpoint
-}
 
 /** Each record of every visible file, checked to be in its key's directory. */
 function recordsIn(files: ReadonlyMap<string, string>): string[] {
@@ -63,7 +48,7 @@ for (const target of fileSystemTargets('finish')) {
         .withBucketAssigner(byKey)
         .withRollingPolicy(new DefaultRollingPolicy()) // 128 MiB / 60 s: never rolls here
         .build();
-      await runBounded(sink);
+      await runBoundedJob(records, sink);
       const all = await readTree(fs, base);
       // One finished part per bucket and subtask; no hidden (in-progress or pending) file is left.
       expect([...all.keys()].filter((path) => !/^[abc]\/part-[01]-\d+$/.test(path))).toEqual([]);
@@ -74,7 +59,7 @@ for (const target of fileSystemTargets('finish')) {
     it('BucketingSink: finish() moves the open parts to pending, the final checkpoint makes them final', async () => {
       const base = target$.fresh();
       const sink = BucketingSink.builder<string>(base).setFileSystem(fs).setBucketer(byKeyDir).build();
-      await runBounded(sink);
+      await runBoundedJob(records, sink);
       const all = await readTree(fs, base);
       expect([...all.keys()].filter((path) => !/^[abc]\/part-[01]-\d+$/.test(path))).toEqual([]);
       expect(all.size).toBe(6);

@@ -35,3 +35,10 @@ export type {
   AvroContainerWriterOptions,
   ReadAvroContainerOptions,
 } from './container/avro-container-file.js';
+export { AvroWriters } from './container/avro-bulk-writer.js';
+export type {
+  AvroBulkOutput,
+  AvroBulkWriter,
+  AvroBulkWriterFactory,
+  AvroWritersOptions,
+} from './container/avro-bulk-writer.js';
