@@ -293,10 +293,10 @@ describe('KafkaSource on a real broker', () => {
     });
   });
 
-  it('dead-letter mode: a failed dead-letter write fails the job naming the record; the offset stays before it', async () => {
+  it('dead-letter mode: a missing dead-letter topic fails at open naming the option; a failed write fails naming the record, the offset stays before it', async () => {
     const topic = uniqueName('poison');
     await createKafkaTopic({ brokers: brokers(), topic });
-    await produce(topic, [{ value: 'ok1' }, { value: 'poison' }, { value: 'ok2' }]);
+    await produce(topic, [{ value: 'ok1' }]);
     const schema: DeserializationSchema<string> = {
       deserialize: (bytes) => {
         const s = Buffer.from(bytes).toString('utf8');
@@ -306,10 +306,18 @@ describe('KafkaSource on a real broker', () => {
       isEndOfStream: () => false,
       producedType: stringType,
     };
-    // the dead-letter topic does not exist and the producer does not create topics
-    const h = new SourceHarness(source(topic, (b) => b.setValueOnlyDeserializer(schema).setOnDeserializationError(deadLetter(uniqueName('missing-dlq')))));
+    const missing = new SourceHarness(source(topic, (b) => b.setValueOnlyDeserializer(schema).setOnDeserializationError(deadLetter(uniqueName('missing-dlq')))));
+    await expect(missing.start()).rejects.toMatchObject({ code: 'KAFKA_UNKNOWN_TOPIC', option: 'onDeserializationError' });
+    await missing.source.close();
+    // the topic exists at open and is deleted before the poison record comes
+    const dlq = uniqueName('dlq');
+    await createKafkaTopic({ brokers: brokers(), topic: dlq });
+    const h = new SourceHarness(source(topic, (b) => b.setValueOnlyDeserializer(schema).setOnDeserializationError(deadLetter(dlq))));
     await h.start();
     try {
+      await h.waitForRecords(1);
+      await admin.deleteTopics({ topics: [dlq] });
+      await produce(topic, [{ value: 'poison' }, { value: 'ok2' }]);
       await h.waitForEnd(120_000);
       expect(h.records.map((r) => r.value)).toEqual(['ok1']);
       expect(h.error).toMatchObject({ topic, partition: 0, offset: 1 });

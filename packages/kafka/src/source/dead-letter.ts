@@ -4,8 +4,8 @@
  * headers describing the error and the original place, and the source advances past it only after
  * the broker acknowledged the write.
  */
-import type { Kafka, Message, Producer } from 'kafkajs';
-import { KafkaErrorCode, wrapKafkaJsError } from '../errors.js';
+import type { Admin, Kafka, Message, Producer } from 'kafkajs';
+import { KafkaError, KafkaErrorCode, wrapKafkaJsError } from '../errors.js';
 import type { KafkaConsumerRecord } from './kafka-deserialization-schema.js';
 
 /** The dead-letter policy: write unreadable records to `topic`. Make one with {@link deadLetter}. */
@@ -78,9 +78,24 @@ export class DeadLetterWriter {
 
   constructor(private readonly topic: string) {}
 
-  /** Connects the producer. */
-  async open(kafka: Kafka): Promise<void> {
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  /**
+   * Checks that the topic exists (`KAFKA_UNKNOWN_TOPIC` naming the option if not: better at start
+   * than at the first unreadable record) and connects the producer.
+   */
+  async open(clients: { readonly kafka: Kafka; readonly admin: Admin }): Promise<void> {
+    let topics: string[];
+    try {
+      topics = await clients.admin.listTopics();
+    } catch (error) {
+      throw wrapKafkaJsError(error, { action: 'checking the dead-letter topic', topic: this.topic });
+    }
+    if (!topics.includes(this.topic)) {
+      throw new KafkaError(
+        `The dead-letter topic ${this.topic} does not exist. Create it before starting the job (the source does not create topics), or change onDeserializationError.`,
+        { code: KafkaErrorCode.KAFKA_UNKNOWN_TOPIC, topic: this.topic, option: 'onDeserializationError' },
+      );
+    }
+    const producer = clients.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
     try {
       await producer.connect();
     } catch (error) {

@@ -179,7 +179,7 @@ export class KafkaSource<TRecord>
     const policy = config.onDeserializationError;
     if (typeof policy === 'object') {
       this.deadLetters = new DeadLetterWriter(policy.topic);
-      await this.deadLetters.open(this.kafka);
+      await this.deadLetters.open({ kafka: this.kafka, admin: this.admin });
     }
     const subtask = { subtaskIndex: context.subtaskIndex, parallelism: context.parallelism };
     this.owner = subtask;
