@@ -5,7 +5,6 @@
 import { parseArgs } from 'node:util';
 import { SimpleStringSchema, StreamExecutionEnvironment } from '@sluice/core';
 import { KafkaSource, StartingOffsets } from '@sluice/kafka';
-import { PrintSink } from './print-sink.js';
 
 const { values } = parseArgs({
   options: {
@@ -24,7 +23,7 @@ const source = KafkaSource.builder<string>()
   .setStartingOffsets(StartingOffsets.earliest())
   .build();
 
-env.addSource(source).uid('kafka-source').name('kafka').addSink(new PrintSink()).name('print');
+env.addSource(source).uid('kafka-source').name('kafka').print();
 
 const handle = await env.executeAsync('kafka-print');
 handle.cancelOnSignals(); // Ctrl-C ends the job

@@ -123,6 +123,8 @@ export {
 } from './types/snapshot-envelope.js';
 
 // Schemas shipped with core
+export { PrintSinkFunction } from './api/print-sink-function.js';
+export type { PrintSinkOptions } from './api/print-sink-function.js';
 export { SimpleStringSchema } from './api/simple-string-schema.js';
 export type { SimpleStringSchemaOptions, StringCharset } from './api/simple-string-schema.js';
 export { TypeInformationSerializationSchema } from './api/type-information-serialization-schema.js';

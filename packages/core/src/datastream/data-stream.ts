@@ -9,6 +9,7 @@ import type {
 } from '../api/functions.js';
 import type { CheckpointListener, CheckpointedFunction } from '../api/state.js';
 import { hasMethod } from '../api/functions.js';
+import { PrintSinkFunction } from '../api/print-sink-function.js';
 import { ConfigError } from '../errors.js';
 import type { InputPartitioning, KeySpec, OperatorKind } from '../runtime/job-graph.js';
 import type {
@@ -236,6 +237,22 @@ export class DataStream<TRecord> extends OperatorSettings {
       inputPartitioning: this.partitioning,
     });
     return new DataStreamSink<TRecord>(draft);
+  }
+
+  /**
+   * Prints every record on standard output (Flink's `DataStream.print()`): `String(record)` per
+   * line, prefixed with the 1-based subtask when the sink's parallelism is above 1.
+   * @param sinkIdentifier - put in front of every line; default none
+   */
+  print(sinkIdentifier?: string): DataStreamSink<TRecord> {
+    return this.addSink(new PrintSinkFunction<TRecord>(sinkIdentifier === undefined ? {} : { sinkIdentifier }), { name: 'Print to Std. Out' });
+  }
+
+  /** Like {@link DataStream.print}, on standard error (Flink's `printToErr()`). */
+  printToErr(sinkIdentifier?: string): DataStreamSink<TRecord> {
+    return this.addSink(new PrintSinkFunction<TRecord>({ stdErr: true, ...(sinkIdentifier === undefined ? {} : { sinkIdentifier }) }), {
+      name: 'Print to Std. Err',
+    });
   }
 
   private next<TOut>(kind: 'map' | 'flatMap' | 'filter', fn: object): DataStream<TOut> {
