@@ -481,7 +481,8 @@ export class KafkaSource<TRecord>
       `Wrote a record the deserializer could not read to the dead-letter topic ${policy.topic} (topic ${record.topic}, partition ${record.partition}, offset ${record.offset}).`,
       { ...place, error },
     );
-    return this.running;
+    // Acknowledged: go past it even when the source is stopping, so a last checkpoint includes it.
+    return true;
   }
 
   private emitPeriodicWatermark(watermarks: PartitionWatermarks<TRecord>): void {
