@@ -1,6 +1,7 @@
 // Per-partition watermarks generated inside the KafkaSource (Flink's assignTimestampsAndWatermarks
 // on the consumer), against the real broker: the subtask emits the minimum over its partitions.
-import { WatermarkStrategies } from '@sluice/core';
+import { join } from 'node:path';
+import { StreamExecutionEnvironment, Types, WatermarkStrategies } from '@sluice/core';
 import type { DeserializationSchema } from '@sluice/core';
 import { createKafkaTopic } from '@sluice/testkit';
 import { expect, it } from 'vitest';
@@ -70,4 +71,64 @@ it('emits the minimum of the per-partition watermarks, never a watermark that ma
   } finally {
     await Promise.all([h.stop(), empty.stop()]);
   }
+});
+
+it('in a real job: records carry their event time, none is late for an event-time keyed function, and its timers fire', async () => {
+  const topic = uniqueName('event-time-job');
+  await createKafkaTopic({ brokers: brokers(), topic, partitions: 2 });
+  await produce(topic, [
+    { value: 'a', partition: 0, timestamp: '1000' },
+    { value: 'b', partition: 0, timestamp: '3000' },
+    { value: 'END', partition: 0, timestamp: '9000' },
+    { value: 'x', partition: 1, timestamp: '1500' },
+    { value: 'y', partition: 1, timestamp: '5000' },
+    { value: 'END', partition: 1, timestamp: '9000' },
+  ]);
+  // one subtask reads both partitions; the stream ends at the second END marker
+  let ends = 0;
+  const untilBothEnds: DeserializationSchema<string> = {
+    deserialize: (bytes) => {
+      const value = Buffer.from(bytes).toString('utf8');
+      if (value !== 'END') return value;
+      ends += 1;
+      return ends === 2 ? value : null;
+    },
+    isEndOfStream: (next) => next === 'END',
+    producedType: Types.string(),
+  };
+  const env = StreamExecutionEnvironment.create({ parallelism: 1 });
+  env.enableCheckpointing(200);
+  env.getCheckpointConfig().setCheckpointStorage(join(setup.dir, `checkpoints-${topic}`));
+  const source = KafkaSource.builder<string>()
+    .setBootstrapServers(brokers())
+    .setTopics(topic)
+    .setGroupId(uniqueName('group'))
+    .setValueOnlyDeserializer(untilBothEnds)
+    .setStartingOffsets(StartingOffsets.earliest())
+    .setWatermarkStrategy(WatermarkStrategies.forMonotonousTimestamps<string>())
+    .setAutoWatermarkIntervalMs(20)
+    .build();
+  const out: string[] = [];
+  env
+    .addSource(source)
+    .uid('kafka-source')
+    .keyBy(() => 'all', Types.string())
+    .process<string>({
+      processElement: (value, ctx, collector) => {
+        const timestamp = ctx.timestamp() ?? Number.NaN;
+        const late = timestamp <= ctx.timerService.currentWatermark();
+        collector.collect(`${value}@${timestamp}${late ? ' LATE' : ''}`);
+        ctx.timerService.registerEventTimeTimer(timestamp);
+      },
+      onTimer: (timestamp, _ctx, collector) => {
+        collector.collect(`timer@${timestamp}`);
+      },
+    })
+    .uid('event-time')
+    .addSink({ invoke: (value: string) => void out.push(value) })
+    .uid('collect');
+  const result = await env.execute(uniqueName('job'));
+  expect(result.status).toBe('finished');
+  expect(out.filter((v) => !v.startsWith('timer')).sort()).toEqual(['a@1000', 'b@3000', 'x@1500', 'y@5000']);
+  expect(out.filter((v) => v.startsWith('timer'))).toEqual(['timer@1000', 'timer@1500', 'timer@3000', 'timer@5000']);
 });
