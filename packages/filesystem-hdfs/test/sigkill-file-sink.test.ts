@@ -14,8 +14,8 @@ import { appendFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createFsShell } from '@sluice/testkit';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { readFinishedWithFsShell } from './helpers/fs-shell-finished.js';
 import { checkExactlyOnce, describeExactlyOnce, isExactlyOnceReport } from './helpers/exactly-once.js';
 import type { ExactlyOnceReport } from './helpers/exactly-once.js';
 import { bundleScript, JobProcesses, seeded } from './jobs/job-processes.js';
@@ -112,7 +112,6 @@ const hdfsTarget: Target = {
   name: 'real HDFS',
   setup: () => {
     const hdfs = inject('sluiceHdfs');
-    const fsShell = createFsShell(hdfs);
     const out = `/sigkill-${randomUUID()}/out`;
     return {
       env: {
@@ -124,18 +123,7 @@ const hdfsTarget: Target = {
       },
       compactionEnv: { SLUICE_PART_BYTES: '300', SLUICE_COMPACT_BYTES: '3000' },
       timerMs: [400, 3500],
-      async readFinished() {
-        const listing = await fsShell(['-ls', '-R', out]);
-        if (listing.code !== 0) throw new Error(`FsShell -ls -R ${out} failed: ${listing.stderr}`);
-        const names = listing.stdout
-          .split('\n')
-          .filter((line) => line.startsWith('-'))
-          .map((line) => line.slice(line.lastIndexOf('/') + 1))
-          .filter((name) => !name.startsWith('.'));
-        const cat = await fsShell(['-cat', `${out}/*/part-*`]);
-        if (cat.code !== 0) throw new Error(`FsShell -cat failed: ${cat.stderr}`);
-        return { names, text: cat.stdout };
-      },
+      readFinished: () => readFinishedWithFsShell(hdfs, out),
     };
   },
 };

@@ -8,6 +8,8 @@
 // file system), SLUICE_CHECKPOINTS (`local` | `target`), SLUICE_SEQ_COUNT, SLUICE_PARALLELISM,
 // SLUICE_CHECKPOINT_INTERVAL_MS, SLUICE_PART_BYTES (DefaultRollingPolicy part size),
 // SLUICE_SINK (`file-sink` | `direct`, an at-least-once control), SLUICE_COMPACT_BYTES (compaction target size; off when unset), SLUICE_PAUSE_EVERY (the source sleeps 1 ms every that many records), SLUICE_KILL_AT (`<point>:<n>`).
+// SLUICE_SOURCE=kafka reads the numbers from SLUICE_KAFKA_TOPIC on SLUICE_KAFKA_BROKERS instead
+// (a KafkaSource, one partition per subtask, each ending at an `END` record; offsets in its state).
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -20,6 +22,7 @@ import {
 import type {
   CheckpointStorage,
   CheckpointedFunction,
+  DeserializationSchema,
   FunctionInitializationContext,
   ListState,
   RichFunction,
@@ -38,6 +41,7 @@ import {
   WebHdfsFileSystem,
 } from '../../src/index.js';
 import type { BucketAssigner, FileSystem, PartFileInfo } from '../../src/index.js';
+import { KafkaSource, StartingOffsets } from '@sluice/kafka';
 import { KillableFileSystem } from './killable-file-system.js';
 import { killPoint } from './kill-switch.js';
 
@@ -93,6 +97,33 @@ class NumberSource implements Source<number>, CheckpointedFunction, RichFunction
   cancel(): void {
     this.stopped = true;
   }
+}
+
+/** The numbers as text from a Kafka topic, up to an `END` record in each partition. */
+function kafkaNumbers(): Source<string> {
+  const untilEnd: DeserializationSchema<string> = {
+    deserialize: (bytes) => Buffer.from(bytes).toString('utf8'),
+    isEndOfStream: (next) => next === 'END',
+    producedType: Types.string(),
+  };
+  return KafkaSource.builder<string>()
+    .setBootstrapServers(setting('SLUICE_KAFKA_BROKERS', '').split(','))
+    .setTopics(setting('SLUICE_KAFKA_TOPIC', ''))
+    .setGroupId('file-sink-sigkill')
+    .setValueOnlyDeserializer(untilEnd)
+    .setStartingOffsets(StartingOffsets.earliest())
+    .build();
+}
+
+/** The map after the Kafka source: the kill point and pace of NumberSource (the source is the library's). */
+function pacedText(): (value: number | string) => Promise<string> {
+  let seen = 0;
+  return async (value) => {
+    seen += 1;
+    killPoint('source.emit');
+    if (seen % pauseEvery === 0) await sleep(1);
+    return String(value);
+  };
 }
 
 /** Rolls by size (and time) like the default, and every part at checkpoints once all input is read. */
@@ -191,10 +222,12 @@ async function main(): Promise<void> {
     .withRollingPolicy(new RollAtEndPolicy({ maxPartSizeBytes: Number(setting('SLUICE_PART_BYTES', '1500')) }));
   const compactBytes = Number(setting('SLUICE_COMPACT_BYTES', '0'));
   const built = (compactBytes > 0 ? builder.withCompaction({ targetSizeBytes: compactBytes }) : builder).build();
+  const fromKafka = setting('SLUICE_SOURCE', 'numbers') === 'kafka';
+  const source: Source<number | string> = fromKafka ? kafkaNumbers() : new NumberSource();
   env
-    .addSource(new NumberSource(), { name: 'numbers' })
+    .addSource(source, { name: 'numbers' })
     .uid('numbers')
-    .map((n: number) => String(n))
+    .map(fromKafka ? pacedText() : (n: number | string) => String(n))
     .uid('to-text')
     .addSink(setting('SLUICE_SINK', 'file-sink') === 'direct' ? new DirectAppendSink() : new JobFileSink(built.config))
     .uid('file-sink');

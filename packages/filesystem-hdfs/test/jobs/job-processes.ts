@@ -20,6 +20,11 @@ export async function bundleScript(entry: URL): Promise<string> {
     target: 'node20',
     logLevel: 'error',
     sourcemap: 'inline',
+    // CommonJS dependencies bundled into ESM (kafkajs) call require() for Node built-ins and
+    // resolve their own package files: require() resolves from the entry's place in the repo.
+    banner: {
+      js: `import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(${JSON.stringify(fileURLToPath(entry))});`,
+    },
   });
   return outfile;
 }
