@@ -385,9 +385,9 @@ export class HeapKeyedStateBackend implements KeyedStateStore {
     for (const table of this.tables.values()) {
       const byGroup = new Map<number, Entry[]>();
       for (const entries of [table.byValue, table.byBytes] as Map<unknown, Entry>[]) {
-        for (const [mapKey, entry] of entries) {
+        for (const entry of entries.values()) {
           if (this.expired(table, entry, now)) {
-            entries.delete(mapKey);
+            entries.delete(entries === table.byValue ? entry.key : entry.keyString);
             continue;
           }
           const list = byGroup.get(entry.keyGroup);
