@@ -16,9 +16,10 @@ export function argValue(args: readonly string[], name: string): string | undefi
   return index >= 0 ? args[index + 1] : undefined;
 }
 
+/** Median of the finite values (NaN when there is none). */
 export function median(values: readonly number[]): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
+  const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1
     ? (sorted[mid] as number)
