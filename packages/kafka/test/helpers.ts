@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { resolveKafkaJars } from '@sluice/testkit';
 import { Kafka, logLevel } from 'kafkajs';
-import type { Admin, Consumer, EachMessagePayload } from 'kafkajs';
+import type { Admin, Consumer, EachMessagePayload, Message } from 'kafkajs';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { createReadCommittedConsumer } from '../src/sink/transactions/kafkajs-internals.js';
 
@@ -78,20 +78,58 @@ export function useKafkaAdminAndDir(dirPrefix: string, beforeCleanup?: () => voi
 }
 
 /**
- * Produces `values` to a 2-partition `topic` in batches of 5000 (record i to partition i % 2),
- * then an `END` marker to each partition.
+ * Sends `messages` to `topic` (in order, 5000 a request) and checks that the topic grew by exactly
+ * `messages.length` records, so a test never blames the source for duplicates in its input.
+ *
+ * The producer is idempotent on purpose: a plain kafkajs producer re-sends a whole request when one
+ * partition of it fails, duplicating the partitions that had succeeded. That happens on a loaded
+ * machine right after `createTopics({ waitForLeaders: true })`: the broker already reports the
+ * leader in its metadata while one partition still answers NOT_LEADER_OR_FOLLOWER for a moment.
+ * The broker drops the re-sent batches of an idempotent producer. Only for topics no one else
+ * writes to while this runs.
+ */
+export async function produceExactly(kafka: Kafka, topic: string, messages: readonly Message[]): Promise<void> {
+  const admin = kafka.admin();
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await Promise.all([admin.connect(), producer.connect()]);
+  try {
+    const before = await recordsIn(admin, topic);
+    for (let start = 0; start < messages.length; start += 5000) {
+      await producer.send({ topic, messages: messages.slice(start, start + 5000) });
+    }
+    const added = (await recordsIn(admin, topic)) - before;
+    if (added !== messages.length) throw new Error(`topic ${topic} grew by ${added} records, ${messages.length} were sent`);
+  } finally {
+    await Promise.all([admin.disconnect(), producer.disconnect()]);
+  }
+}
+
+/** The records `topic` holds, counted by its high watermarks. */
+async function recordsIn(admin: Admin, topic: string): Promise<number> {
+  let total = 0;
+  // The same moment after createTopics: a partition can answer NOT_LEADER_OR_FOLLOWER (retriable).
+  await waitUntil(`the high watermarks of topic ${topic}`, async () => {
+    try {
+      total = (await admin.fetchTopicOffsets(topic)).reduce((n, o) => n + Number(o.high), 0);
+      return true;
+    } catch (error) {
+      if ((error as { retriable?: unknown }).retriable === true) return false;
+      throw error;
+    }
+  });
+  return total;
+}
+
+/**
+ * Produces `values` to a 2-partition `topic` (record i to partition i % 2), then an `END` marker
+ * to each partition, through {@link produceExactly}.
  */
 export async function produceToTwoPartitionsWithEndMarkers(kafka: Kafka, topic: string, values: readonly string[]): Promise<void> {
-  const producer = kafka.producer();
-  await producer.connect();
-  for (let start = 0; start < values.length; start += 5000) {
-    await producer.send({
-      topic,
-      messages: values.slice(start, start + 5000).map((value, i) => ({ value, partition: (start + i) % 2 })),
-    });
-  }
-  await producer.send({ topic, messages: [{ value: 'END', partition: 0 }, { value: 'END', partition: 1 }] });
-  await producer.disconnect();
+  await produceExactly(kafka, topic, [
+    ...values.map((value, i) => ({ value, partition: i % 2 })),
+    { value: 'END', partition: 0 },
+    { value: 'END', partition: 1 },
+  ]);
 }
 
 /** Polls `check` until it returns true or `timeoutMs` passes; the error says what was awaited. */

@@ -7,7 +7,7 @@ import { expect, it } from 'vitest';
 import { KafkaSource } from '../src/source/kafka-source.js';
 import { assignPartition } from '../src/source/partition-state/partition-assigner.js';
 import { StartingOffsets } from '../src/source/starting-offsets.js';
-import { brokers, uniqueName, useKafkaAdminAndDir, waitUntil } from './helpers.js';
+import { brokers, produceExactly, uniqueName, useKafkaAdminAndDir, waitUntil } from './helpers.js';
 import { SourceHarness } from './source-harness.js';
 
 const setup = useKafkaAdminAndDir('sluice-kafka-discovery-');
@@ -19,11 +19,7 @@ const utf8: DeserializationSchema<string> = {
 };
 
 async function produce(topic: string, messages: { value: string; partition: number }[]): Promise<void> {
-  // idempotent: a send retried while a new partition is not hosted yet must not duplicate records
-  const producer = setup.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
-  await producer.send({ topic, messages });
-  await producer.disconnect();
+  await produceExactly(setup.kafka, topic, messages);
 }
 
 function discovering(subscribe: (b: ReturnType<typeof KafkaSource.builder<string>>) => void, groupId: string): KafkaSource<string> {

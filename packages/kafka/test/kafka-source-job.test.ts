@@ -9,7 +9,7 @@ import type { Admin, Kafka } from 'kafkajs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { KafkaSource } from '../src/source/kafka-source.js';
 import { StartingOffsets } from '../src/source/starting-offsets.js';
-import { brokers, createTopic, kafkaClient, uniqueName } from './helpers.js';
+import { brokers, createTopic, kafkaClient, produceExactly, uniqueName } from './helpers.js';
 
 let admin: Admin;
 let kafka: Kafka;
@@ -41,16 +41,10 @@ function schemaForRun(run: number): DeserializationSchema<string> {
 
 async function produceRound(topic: string, prefix: string, run: number): Promise<string[]> {
   const values = Array.from({ length: 20 }, (_, i) => `${prefix}${i}`);
-  const producer = kafka.producer();
-  await producer.connect();
-  await producer.send({
-    topic,
-    messages: [
-      ...values.map((value, i) => ({ value, partition: i % 2 })),
-      ...[0, 1].map((partition) => ({ value: `END-${run}`, partition })),
-    ],
-  });
-  await producer.disconnect();
+  await produceExactly(kafka, topic, [
+    ...values.map((value, i) => ({ value, partition: i % 2 })),
+    ...[0, 1].map((partition) => ({ value: `END-${run}`, partition })),
+  ]);
   return values;
 }
 

@@ -8,7 +8,7 @@ import { expect, it } from 'vitest';
 import { KafkaSource } from '../src/source/kafka-source.js';
 import { assignPartition } from '../src/source/partition-state/partition-assigner.js';
 import { StartingOffsets } from '../src/source/starting-offsets.js';
-import { brokers, uniqueName, useKafkaAdminAndDir, waitUntil } from './helpers.js';
+import { brokers, produceExactly, uniqueName, useKafkaAdminAndDir, waitUntil } from './helpers.js';
 import { SourceHarness } from './source-harness.js';
 
 const setup = useKafkaAdminAndDir('sluice-kafka-watermarks-');
@@ -20,10 +20,7 @@ const utf8: DeserializationSchema<string> = {
 };
 
 async function produce(topic: string, messages: { value: string; partition: number; timestamp: string }[]): Promise<void> {
-  const producer = setup.kafka.producer();
-  await producer.connect();
-  await producer.send({ topic, messages });
-  await producer.disconnect();
+  await produceExactly(setup.kafka, topic, messages);
 }
 
 function source(topic: string): KafkaSource<string> {

@@ -10,7 +10,7 @@ import { StartingOffsets } from '../src/source/starting-offsets.js';
 import { DEAD_LETTER_HEADERS, deadLetter } from '../src/source/dead-letter.js';
 import { assignPartition } from '../src/source/partition-state/partition-assigner.js';
 import type { KafkaDeserializationSchema } from '../src/source/kafka-deserialization-schema.js';
-import { brokers, createTopic, kafkaClient, uniqueName, waitUntil } from './helpers.js';
+import { brokers, createTopic, kafkaClient, produceExactly, uniqueName, waitUntil } from './helpers.js';
 import { SourceHarness } from './source-harness.js';
 
 let admin: Admin;
@@ -33,10 +33,7 @@ const utf8: DeserializationSchema<string> = {
 };
 
 async function produce(topic: string, messages: { value: string; partition?: number; key?: string; headers?: Record<string, string> }[]): Promise<void> {
-  const producer = kafka.producer();
-  await producer.connect();
-  await producer.send({ topic, messages });
-  await producer.disconnect();
+  await produceExactly(kafka, topic, messages);
 }
 
 function source(topic: string, configure: (b: ReturnType<typeof KafkaSource.builder<string>>) => void = () => undefined) {
