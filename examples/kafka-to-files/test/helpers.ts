@@ -10,7 +10,7 @@ export async function createTopicWith(brokers: string[], topic: string, values: 
   await admin.connect();
   await admin.createTopics({ waitForLeaders: false, topics: [{ topic, numPartitions: 2 }] });
   await admin.disconnect();
-  const producer = client.producer();
+  const producer = client.producer({ idempotent: true, maxInFlightRequests: 1 }); // a retried send must not duplicate lines
   await producer.connect();
   await producer.send({ topic, messages: values.map((value) => ({ value })) });
   await producer.disconnect();

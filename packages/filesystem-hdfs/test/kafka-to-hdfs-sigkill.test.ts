@@ -62,7 +62,7 @@ beforeAll(async () => {
   kafkaServer = server;
   jobs = new JobProcesses(script);
   const kafka = new Kafka({ clientId: 'kafka-to-hdfs-test', brokers: [...server.bootstrapServers], logLevel: logLevel.NOTHING });
-  producer = kafka.producer();
+  producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 }); // a retried send right after topic creation must not duplicate input
   await producer.connect();
   dir = await mkdtemp(join(tmpdir(), 'sluice-kafka-hdfs-'));
 }, 300_000);

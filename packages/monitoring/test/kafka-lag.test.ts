@@ -46,7 +46,7 @@ it('reports Kafka lag per partition on /metrics and it falls to 0', async () => 
   await admin.connect();
   try {
     await createKafkaTopic({ brokers, topic, partitions: 3 });
-    const producer = kafka.producer();
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 }); // no duplicates when a send is retried
     await producer.connect();
     const total = 600;
     await producer.send({

@@ -111,7 +111,7 @@ describe('startKafka', () => {
   it('round-trips records with kafkajs', async () => {
     const topic = unique('roundtrip');
     await createTopic(topic);
-    const producer = client().producer();
+    const producer = client().producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     await producer.send({
       topic,
@@ -258,14 +258,14 @@ describe('startKafka', () => {
   it('keeps data across restart()', async () => {
     const topic = unique('restart');
     await createTopic(topic);
-    const producer = client().producer();
+    const producer = client().producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     await producer.send({ topic, acks: -1, messages: [{ value: 'before-restart' }] });
     await producer.disconnect();
     const pidBefore = kafka.pid();
     await kafka.restart();
     expect(kafka.pid()).not.toBe(pidBefore);
-    const after = client().producer();
+    const after = client().producer({ idempotent: true, maxInFlightRequests: 1 });
     await after.connect();
     await after.send({ topic, acks: -1, messages: [{ value: 'after-restart' }] });
     await after.disconnect();

@@ -45,7 +45,9 @@ export async function runConsoleProducer(options: ConsoleProducerOptions): Promi
     brokers: [...options.brokers],
     logLevel: logLevel.NOTHING,
   });
-  const producer = kafka.producer();
+  // Idempotent: a send retried right after the topic was created (NOT_LEADER_OR_FOLLOWER) does not
+  // write lines twice.
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   try {
     let sent = 0;
