@@ -10,7 +10,7 @@ import { createLogger, startMonitoring } from '@sluice/monitoring';
 import type { DemoJobConfig, FileTarget, JobCounters } from './job.js';
 import { HELP, parseDemoOptions } from './options.js';
 import type { DemoOptions } from './options.js';
-import { watchProgress } from './progress.js';
+import { sample, watchProgress } from './progress.js';
 import type { DemoServers } from './servers.js';
 import { startServers } from './servers.js';
 import { countOutput, inputIdsOf, readLocalParts, readTopic } from './verify.js';
@@ -174,8 +174,11 @@ async function main(): Promise<number> {
       if (monitoring !== undefined) print(`Dashboard: ${monitoring.url}/ (Prometheus metrics at ${monitoring.url}/metrics)`);
       try {
         const result = await handle.result;
+        const last = sample(handle.metrics(), counters);
+        const checkpoint =
+          result.lastCheckpointId === undefined ? '-' : `#${result.lastCheckpointId} (${last.checkpointDurationMs ?? '?'} ms)`;
         print(
-          `Job ${result.status} in ${(result.netRuntimeMs / 1000).toFixed(1)} s: last checkpoint #${result.lastCheckpointId ?? '-'}, ` +
+          `Job ${result.status} in ${(result.netRuntimeMs / 1000).toFixed(1)} s: last checkpoint ${checkpoint}, ` +
             `${counters.filesCommitted} files finished`,
         );
       } finally {

@@ -1,7 +1,7 @@
 // Runs the producer job with each partitioner and checks where the records landed with kafkajs.
 import { Kafka, logLevel } from 'kafkajs';
 import { describe, expect, inject, it } from 'vitest';
-import { injectKafka } from '@sluice/testkit';
+import { createKafkaTopic, injectKafka } from '@sluice/testkit';
 import { writeOrders } from '../src/orders-job.js';
 import type { Order, PartitionerChoice } from '../src/orders-job.js';
 
@@ -12,10 +12,8 @@ const COUNT = 200;
 /** Runs the job into a fresh 4-partition topic; returns the orders found in each partition. */
 async function placement(partitioner: PartitionerChoice): Promise<Map<number, Order[]>> {
   const topic = `orders-${partitioner}-${Math.random().toString(36).slice(2, 8)}`;
-  const admin = client.admin();
-  await admin.connect();
-  await admin.createTopics({ waitForLeaders: false, topics: [{ topic, numPartitions: 4 }] });
-  await admin.disconnect();
+  // Waits until all 4 partitions are hosted: a sink opened earlier may see fewer in its metadata.
+  await createKafkaTopic({ brokers: kafka.bootstrapServers, topic, partitions: 4 });
   await writeOrders({ brokers: kafka.bootstrapServers, topic, count: COUNT, partitioner });
 
   const found = new Map<number, Order[]>();
