@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Admin, Kafka } from 'kafkajs';
+import { seededRandom } from '@sluice/testkit/conformance';
 import { lastPositions, readCommittedUntilMarkers, readerRedeliveries } from './helpers.js';
 import type { KafkaToKafkaJobOptions } from './jobs/kafka-to-kafka-job.js';
 
@@ -16,18 +17,6 @@ const running = new Set<ChildProcess>();
 /** SIGKILLs every child still running (call from afterAll). */
 export function killAllChildren(): void {
   for (const child of running) child.kill('SIGKILL');
-}
-
-/** mulberry32: a small seeded generator, so a failing kill plan can be replayed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** When to kill a run: some time after spawning, or some time after its first record. */
