@@ -140,6 +140,9 @@ export interface KeyInfo {
  */
 export type KeyRoute = number | KeyInfo;
 
+/** `sluice.float64` keys below this non-negative integer bound have their key group kept in an array. */
+const SMALL_INT_KEYS = 65536;
+
 /** Longest string key {@link KeyGroupAssigner} memoizes (longer ones are serialized every time). */
 const CACHED_STRING_LENGTH = 128;
 
@@ -183,7 +186,8 @@ export interface KeyGroupAssignerOptions {
  * result for primitive keys (numbers other than `-0` and `NaN`, short strings, booleans, bigints):
  * a repeated key costs one `Map` lookup and yields the same {@link KeyInfo} object. Keys of
  * `sluice.float64` (`Types.number()`) get their key group from the double's bits, with no bytes
- * written. Every result is exactly what serializing and hashing gives; the memo is cleared when it
+ * written (integers 0 … 65535 once each, then from an array). Every result is exactly what
+ * serializing and hashing gives; the memo is cleared when it
  * holds `memoSize` keys.
  */
 export class KeyGroupAssigner<TKey> {
@@ -192,6 +196,8 @@ export class KeyGroupAssigner<TKey> {
   private readonly maxParallelism: number;
   private readonly memoSize: number;
   private readonly float64: boolean;
+  /** Key groups of the `sluice.float64` keys 0 … SMALL_INT_KEYS − 1 met so far (−1: not yet). */
+  private smallIntGroups: Int32Array | undefined;
 
   constructor(serializer: TypeSerializer<TKey>, options: KeyGroupAssignerOptions) {
     this.scratch = new ScratchKeySerializer(serializer);
@@ -208,7 +214,16 @@ export class KeyGroupAssigner<TKey> {
   /** The key group of `key` (what {@link KeyGroupAssigner.info} says, sometimes without serializing). */
   keyGroup(key: TKey): number {
     if (this.float64 && typeof key === 'number' && key === key) {
-      return murmurHashInt(murmur3Float64(key)) % this.maxParallelism;
+      // -0 passes `>>> 0` but has other bytes than 0.
+      if (key >>> 0 !== key || key >= SMALL_INT_KEYS || 1 / key < 0) {
+        return murmurHashInt(murmur3Float64(key)) % this.maxParallelism;
+      }
+      const groups = (this.smallIntGroups ??= new Int32Array(SMALL_INT_KEYS).fill(-1));
+      const known = groups[key] as number;
+      if (known >= 0) return known;
+      const keyGroup = murmurHashInt(murmur3Float64(key)) % this.maxParallelism;
+      groups[key] = keyGroup;
+      return keyGroup;
     }
     return this.info(key).keyGroup;
   }

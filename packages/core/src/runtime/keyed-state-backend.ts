@@ -244,7 +244,8 @@ export class HeapKeyedStateBackend implements KeyedStateStore {
     this.currentKeyValue = key;
     this.currentKeyGroupValue = keyGroup;
     this.currentKeyString = keyString;
-    this.currentIsValue = isValueKey(key);
+    // Without serialized bytes the key came routed by key group alone, which only value keys are.
+    this.currentIsValue = keyString === undefined || isValueKey(key);
     this.hasKey = true;
     this.cachedTable = undefined;
   }
