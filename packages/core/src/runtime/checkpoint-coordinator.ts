@@ -243,6 +243,15 @@ export class CheckpointCoordinator {
     const completed = { id: pending.checkpointId, durationMs: this.lastDuration, sizeBytes: this.lastSize };
     this.options.onCheckpoint?.({ type: 'completed', ...completed });
     try {
+      await this.notifyAll(pending.checkpointId, 'complete');
+    } catch (error) {
+      const failure = error instanceof Error ? error : new Error(String(error));
+      pending.reject(failure);
+      this.options.onFatal(failure);
+      return;
+    }
+    // Older checkpoints go after the notification: the sinks commit without waiting for the deletes.
+    try {
       await retainCheckpoints(this.options.storage, {
         jobName: this.options.jobName,
         retain: this.options.retain,
@@ -250,15 +259,7 @@ export class CheckpointCoordinator {
     } catch (error) {
       this.options.onWarning(error instanceof Error ? error : new Error(String(error)));
     }
-    try {
-      await this.notifyAll(pending.checkpointId, 'complete');
-      pending.resolve(pending.checkpointId);
-    } catch (error) {
-      const failure = error instanceof Error ? error : new Error(String(error));
-      pending.reject(failure);
-      this.options.onFatal(failure);
-      return;
-    }
+    pending.resolve(pending.checkpointId);
     this.schedule();
   }
 
