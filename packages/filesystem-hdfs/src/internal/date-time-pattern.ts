@@ -81,6 +81,9 @@ export class DateTimePattern {
   private readonly format: Intl.DateTimeFormat;
   private cachedSecond = Number.NaN;
   private cachedParts: Record<Exclude<Field, 'millis' | 'year2'>, number> | undefined;
+  /** The last formatted instant and its text (a sink formats the same millisecond many times). */
+  private lastEpochMs = Number.NaN;
+  private lastText = '';
 
   /** Throws `Error` for a bad pattern, `RangeError` for an unknown time zone. */
   constructor(pattern: string, timeZone: string) {
@@ -99,6 +102,7 @@ export class DateTimePattern {
 
   /** Formats `epochMs`. */
   formatEpochMillis(epochMs: number): string {
+    if (epochMs === this.lastEpochMs) return this.lastText;
     const second = Math.floor(epochMs / 1000);
     if (second !== this.cachedSecond || this.cachedParts === undefined) {
       const parts: Record<string, number> = {};
@@ -127,6 +131,8 @@ export class DateTimePattern {
         t.field === 'millis' ? millis : t.field === 'year2' ? v.year % 100 : v[t.field];
       out += String(value).padStart(t.field === 'year2' ? 2 : t.width, '0');
     }
+    this.lastEpochMs = epochMs;
+    this.lastText = out;
     return out;
   }
 }

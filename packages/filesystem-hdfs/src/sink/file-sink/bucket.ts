@@ -32,6 +32,8 @@ interface OpenPart<TIn> {
   readonly finalPath: string;
   readonly creationTime: number;
   lastUpdateTime: number;
+  /** The writer's size already counted in the `numBytesOut` metric. */
+  counted: number;
 }
 
 /** A bucket (directory) with at most one in-progress part. */
@@ -66,7 +68,13 @@ export class Bucket<TIn> {
     if (part !== undefined) {
       await truncateToValidLength(context.fs, part.inProgressPath, part.validLength);
       const writer = await context.writers.resume(await context.fs.append(part.inProgressPath));
-      bucket.inProgress = { writer, finalPath: part.finalPath, creationTime: part.creationTime, lastUpdateTime: Date.now() };
+      bucket.inProgress = {
+        writer,
+        finalPath: part.finalPath,
+        creationTime: part.creationTime,
+        lastUpdateTime: Date.now(),
+        counted: writer.size,
+      };
     }
     return bucket;
   }
@@ -104,15 +112,27 @@ export class Bucket<TIn> {
   }
 
   /** Writes one element, rolling first if the policy says so (or opening the first part). */
-  async write(element: TIn, now: number): Promise<void> {
-    if (this.inProgress !== undefined && this.context.policy.shouldRollOnEvent(this.info(this.inProgress), element)) {
-      await this.roll();
+  write(element: TIn, now: number): Promise<void> {
+    const open = this.inProgress;
+    // The common case (an open part that does not roll) only appends: no extra promise hop.
+    if (open !== undefined && !this.context.policy.shouldRollOnEvent(this.info(open), element)) {
+      return this.append(open, { element, now });
     }
-    const part = this.inProgress ?? (await this.openPart(now));
-    const before = part.writer.size;
-    await part.writer.write(element);
-    this.context.counts.bytesWritten(part.writer.size - before);
-    part.lastUpdateTime = now;
+    return this.rollAndWrite(element, now);
+  }
+
+  private async rollAndWrite(element: TIn, now: number): Promise<void> {
+    if (this.inProgress !== undefined) await this.roll();
+    await this.append(await this.openPart(now), { element, now });
+  }
+
+  /** Writes into `part`; counts its bytes so far (a bulk writer's deferred bytes at the next write or roll). */
+  private append(part: OpenPart<TIn>, write: { element: TIn; now: number }): Promise<void> {
+    const written = part.writer.write(write.element);
+    this.context.counts.bytesWritten(part.writer.size - part.counted);
+    part.counted = part.writer.size;
+    part.lastUpdateTime = write.now;
+    return written;
   }
 
   /** Rolls the in-progress part if the policy says so at processing time `now`. */
@@ -192,10 +212,9 @@ export class Bucket<TIn> {
     const part = this.inProgress;
     if (part === undefined) return;
     this.inProgress = undefined;
-    const before = part.writer.size;
     const length = await part.writer.closeForCommit();
     // A bulk writer may write its buffered body and trailer only now.
-    this.context.counts.bytesWritten(length - before);
+    this.context.counts.bytesWritten(length - part.counted);
     this.closedSinceCheckpoint.push({ pendingPath: part.writer.path, finalPath: part.finalPath, length });
   }
 
@@ -209,7 +228,7 @@ export class Bucket<TIn> {
       if (await fs.exists(finalPath)) continue;
       const output = await fs.create(`${dir}/${names.inProgressFileName(name)}`);
       const writer = await this.context.writers.open(output);
-      this.inProgress = { writer, finalPath, creationTime: now, lastUpdateTime: now };
+      this.inProgress = { writer, finalPath, creationTime: now, lastUpdateTime: now, counted: writer.size };
       return this.inProgress;
     }
   }

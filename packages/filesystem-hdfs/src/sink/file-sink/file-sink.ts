@@ -136,9 +136,15 @@ export class FileSink<TIn>
     this.bytesOut = adopt(group.counter('numBytesOut'), this.bytesOut);
   }
 
-  async invoke(value: TIn, context: SinkContext): Promise<void> {
+  invoke(value: TIn, context: SinkContext): Promise<void> {
     const now = context.currentProcessingTime();
-    await this.checkProcessingTime(now);
+    // The processing-time check is due rarely; the common path stays synchronous up to the write.
+    if (now - this.lastBucketCheck < this.config.bucketCheckIntervalMs) return this.write(value, { context, now });
+    return this.checkProcessingTime(now).then(() => this.write(value, { context, now }));
+  }
+
+  private write(value: TIn, at: { context: SinkContext; now: number }): Promise<void> {
+    const { context, now } = at;
     const assignerContext: BucketAssignerContext = {
       currentProcessingTime: () => now,
       currentWatermark: () => context.currentWatermark,
@@ -151,7 +157,7 @@ export class FileSink<TIn>
       bucket = new Bucket({ bucketId, bucketPath: path, creationTime: now }, this.bucketContext());
       this.buckets.set(bucketId, bucket);
     }
-    await bucket.write(value, now);
+    return bucket.write(value, now);
   }
 
   async snapshotState(context: FunctionSnapshotContext): Promise<void> {
