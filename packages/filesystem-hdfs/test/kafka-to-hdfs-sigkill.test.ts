@@ -30,7 +30,7 @@ const WAVE = 150;
 /** Injected points that every run passes (the job keeps checkpointing while it waits for data). */
 const POINTS: Record<Exclude<FileSinkKillPoint, 'fs.truncated'>, number> = {
   'source.emit': 2 * WAVE,
-  'fs.write-partial': 2 * WAVE,
+  'fs.write-partial': 4, // one output write per 16 KiB of records or per checkpoint
   'fs.created': 3,
   'fs.flushed': 4,
   'sink.snapshot-done': 4,

@@ -33,7 +33,8 @@ const seededScenarios = soakKills > 0 ? Math.ceil((soakKills * 1.6) / KILLS_PER_
 /** How many passes of each point a job makes, roughly: the range a seeded occurrence is drawn from. */
 const POINT_RANGE: Record<FileSinkKillPoint, number> = {
   'source.emit': 1200,
-  'fs.write-partial': 1200,
+  // The sink hands its output one write per 16 KiB of records or per checkpoint, not one per record.
+  'fs.write-partial': 12,
   'fs.created': 4,
   'fs.flushed': 12,
   'sink.snapshot-done': 6,
@@ -61,7 +62,7 @@ function drawPlan(seed: number, timerMs: readonly [number, number]): Kill[] {
 
 /** Kills at every injected point in turn (occurrences chosen so each fires in a 4000-record run). */
 const EVERY_POINT: Kill[] = [
-  { point: 'fs.write-partial', at: 700 },
+  { point: 'fs.write-partial', at: 20 },
   { point: 'fs.truncated', at: 1 },
   { point: 'source.emit', at: 900 },
   { point: 'fs.created', at: 3 },

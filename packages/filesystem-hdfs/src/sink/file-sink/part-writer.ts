@@ -61,18 +61,18 @@ class RowPartWriter<TIn> implements PartWriter<TIn> {
 
   write(element: TIn): Promise<void> {
     const encoded = this.encoder.encode(element);
-    if (typeof encoded !== 'string') return settled(this.spill(), this.output.write(encoded));
+    if (typeof encoded !== 'string') return this.spill().then(() => this.output.write(encoded));
     this.text += encoded;
     this.textBytes += Buffer.byteLength(encoded, 'utf8');
     return this.textBytes < ROW_CHUNK_BYTES ? DONE : this.spill();
   }
 
   persist(): Promise<number> {
-    return settled(this.spill(), this.output.flush());
+    return this.spill().then(() => this.output.flush());
   }
 
   closeForCommit(): Promise<number> {
-    return settled(this.spill(), this.output.close());
+    return this.spill().then(() => this.output.close());
   }
 
   dispose(): Promise<void> {
@@ -81,7 +81,7 @@ class RowPartWriter<TIn> implements PartWriter<TIn> {
     return this.output.abort();
   }
 
-  /** Hands the collected text to the output (which orders it before any later write). */
+  /** Hands the collected text to the output; the next output call waits for it. */
   private spill(): Promise<void> {
     if (this.textBytes === 0) return DONE;
     const text = this.text;
@@ -89,11 +89,6 @@ class RowPartWriter<TIn> implements PartWriter<TIn> {
     this.textBytes = 0;
     return this.output.write(text);
   }
-}
-
-/** `then`'s result once `first` settled too (both rejections are handled; the first one wins). */
-function settled<T>(first: Promise<void>, then: Promise<T>): Promise<T> {
-  return Promise.all([first, then]).then(([, result]) => result);
 }
 
 class BulkPartWriter<TIn> implements PartWriter<TIn> {
