@@ -47,6 +47,18 @@ function source(topic: string, configure: (b: ReturnType<typeof KafkaSource.buil
   return builder.build();
 }
 
+
+/** Reads UTF-8 strings and throws on the value `poison`, as a corrupt record would. */
+const poisonRejectingSchema: DeserializationSchema<string> = {
+  deserialize: (bytes) => {
+    const s = Buffer.from(bytes).toString('utf8');
+    if (s === 'poison') throw new Error('not a number');
+    return s;
+  },
+  isEndOfStream: () => false,
+  producedType: stringType,
+};
+
 describe('KafkaSource on a real broker', () => {
   it('reads every partition once across 3 subtasks, each owning the partitions the formula gives it (checklist 4)', async () => {
     const topic = await createTopic(admin, { partitions: 5 });
@@ -213,15 +225,7 @@ describe('KafkaSource on a real broker', () => {
   it('a poison record: fail mode names topic/partition/offset; skip mode counts it; dead-letter mode writes it with the error', async () => {
     const topic = await createTopic(admin);
     await produce(topic, [{ value: 'ok1' }, { value: 'poison', key: 'pk', headers: { trace: 't1' } }, { value: 'ok2' }]);
-    const schema: DeserializationSchema<string> = {
-      deserialize: (bytes) => {
-        const s = Buffer.from(bytes).toString('utf8');
-        if (s === 'poison') throw new Error('not a number');
-        return s;
-      },
-      isEndOfStream: () => false,
-      producedType: stringType,
-    };
+    const schema = poisonRejectingSchema;
     const failing = new SourceHarness(source(topic, (b) => b.setValueOnlyDeserializer(schema)));
     await failing.start();
     try {
@@ -294,15 +298,7 @@ describe('KafkaSource on a real broker', () => {
     const topic = uniqueName('poison');
     await createKafkaTopic({ brokers: brokers(), topic });
     await produce(topic, [{ value: 'ok1' }]);
-    const schema: DeserializationSchema<string> = {
-      deserialize: (bytes) => {
-        const s = Buffer.from(bytes).toString('utf8');
-        if (s === 'poison') throw new Error('not a number');
-        return s;
-      },
-      isEndOfStream: () => false,
-      producedType: stringType,
-    };
+    const schema = poisonRejectingSchema;
     const missing = new SourceHarness(source(topic, (b) => b.setValueOnlyDeserializer(schema).setOnDeserializationError(deadLetter(uniqueName('missing-dlq')))));
     await expect(missing.start()).rejects.toMatchObject({ code: 'KAFKA_UNKNOWN_TOPIC', option: 'onDeserializationError' });
     await missing.source.close();
