@@ -7,7 +7,10 @@ import { ConfigError } from '@sluice/core';
 import { resolveBucketPath } from '../filesystem/path-safety.js';
 import { DateTimePattern } from '../internal/date-time-pattern.js';
 
-/** What a bucket assigner may use besides the element. */
+/**
+ * What a bucket assigner may use besides the element. The sink passes one object, updated for each
+ * element (as Flink does): read it during `getBucketId`, do not keep it.
+ */
 export interface BucketAssignerContext {
   /** Current processing time, ms since the epoch. */
   currentProcessingTime(): number;

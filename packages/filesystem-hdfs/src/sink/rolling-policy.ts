@@ -4,7 +4,10 @@
  */
 import { ConfigError } from '@sluice/core';
 
-/** What a rolling policy knows about the current in-progress part file of a bucket. */
+/**
+ * What a rolling policy knows about the current in-progress part file of a bucket: a live view of
+ * the part (as Flink's), so its values are those of the moment the policy is asked.
+ */
 export interface PartFileInfo {
   /** The bucket the part belongs to. */
   readonly bucketId: string;

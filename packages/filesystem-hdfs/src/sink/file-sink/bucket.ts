@@ -27,13 +27,31 @@ export interface BucketContext<TIn> {
   readonly counts: { bytesWritten(bytes: number): void; filesFinished(files: number): void };
 }
 
-interface OpenPart<TIn> {
+/**
+ * The in-progress part of a bucket. It is also the {@link PartFileInfo} the rolling policy is asked
+ * with (a live view, as in Flink), so asking costs no allocation per element.
+ */
+class OpenPart<TIn> implements PartFileInfo {
+  readonly bucketId: string;
   readonly writer: PartWriter<TIn>;
   readonly finalPath: string;
   readonly creationTime: number;
   lastUpdateTime: number;
   /** The writer's size already counted in the `numBytesOut` metric. */
   counted: number;
+
+  constructor(part: { bucketId: string; writer: PartWriter<TIn>; finalPath: string; creationTime: number; lastUpdateTime: number }) {
+    this.bucketId = part.bucketId;
+    this.writer = part.writer;
+    this.finalPath = part.finalPath;
+    this.creationTime = part.creationTime;
+    this.lastUpdateTime = part.lastUpdateTime;
+    this.counted = part.writer.size;
+  }
+
+  get size(): number {
+    return this.writer.size;
+  }
 }
 
 /** A bucket (directory) with at most one in-progress part. */
@@ -68,13 +86,13 @@ export class Bucket<TIn> {
     if (part !== undefined) {
       await truncateToValidLength(context.fs, part.inProgressPath, part.validLength);
       const writer = await context.writers.resume(await context.fs.append(part.inProgressPath));
-      bucket.inProgress = {
+      bucket.inProgress = new OpenPart({
+        bucketId: state.bucketId,
         writer,
         finalPath: part.finalPath,
         creationTime: part.creationTime,
         lastUpdateTime: Date.now(),
-        counted: writer.size,
-      };
+      });
     }
     return bucket;
   }
@@ -111,33 +129,37 @@ export class Bucket<TIn> {
     }
   }
 
-  /** Writes one element, rolling first if the policy says so (or opening the first part). */
-  write(element: TIn, now: number): Promise<void> {
+  /**
+   * Writes one element, rolling first if the policy says so (or opening the first part). Returns
+   * nothing when the element went into the open part without waiting for anything.
+   */
+  write(element: TIn, now: number): void | Promise<void> {
     const open = this.inProgress;
-    // The common case (an open part that does not roll) only appends: no extra promise hop.
-    if (open !== undefined && !this.context.policy.shouldRollOnEvent(this.info(open), element)) {
-      return this.append(open, { element, now });
+    // The common case (an open part that does not roll) only appends: no promise at all.
+    if (open !== undefined && !this.context.policy.shouldRollOnEvent(open, element)) {
+      return this.append(open, element, now);
     }
     return this.rollAndWrite(element, now);
   }
 
   private async rollAndWrite(element: TIn, now: number): Promise<void> {
     if (this.inProgress !== undefined) await this.roll();
-    await this.append(await this.openPart(now), { element, now });
+    await this.append(await this.openPart(now), element, now);
   }
 
   /** Writes into `part`; counts its bytes so far (a bulk writer's deferred bytes at the next write or roll). */
-  private append(part: OpenPart<TIn>, write: { element: TIn; now: number }): Promise<void> {
-    const written = part.writer.write(write.element);
-    this.context.counts.bytesWritten(part.writer.size - part.counted);
-    part.counted = part.writer.size;
-    part.lastUpdateTime = write.now;
+  private append(part: OpenPart<TIn>, element: TIn, now: number): void | Promise<void> {
+    const written = part.writer.write(element);
+    const size = part.writer.size;
+    this.context.counts.bytesWritten(size - part.counted);
+    part.counted = size;
+    part.lastUpdateTime = now;
     return written;
   }
 
   /** Rolls the in-progress part if the policy says so at processing time `now`. */
   async onProcessingTime(now: number): Promise<void> {
-    if (this.inProgress !== undefined && this.context.policy.shouldRollOnProcessingTime(this.info(this.inProgress), now)) {
+    if (this.inProgress !== undefined && this.context.policy.shouldRollOnProcessingTime(this.inProgress, now)) {
       await this.roll();
     }
   }
@@ -148,7 +170,7 @@ export class Bucket<TIn> {
    */
   async snapshot(checkpointId: number): Promise<BucketState> {
     const open = this.inProgress;
-    if (open !== undefined && (!open.writer.resumable || this.context.policy.shouldRollOnCheckpoint(this.info(open)))) {
+    if (open !== undefined && (!open.writer.resumable || this.context.policy.shouldRollOnCheckpoint(open))) {
       await this.roll();
     }
     if (this.closedSinceCheckpoint.length > 0) {
@@ -228,17 +250,8 @@ export class Bucket<TIn> {
       if (await fs.exists(finalPath)) continue;
       const output = await fs.create(`${dir}/${names.inProgressFileName(name)}`);
       const writer = await this.context.writers.open(output);
-      this.inProgress = { writer, finalPath, creationTime: now, lastUpdateTime: now, counted: writer.size };
+      this.inProgress = new OpenPart({ bucketId: this.bucketId, writer, finalPath, creationTime: now, lastUpdateTime: now });
       return this.inProgress;
     }
-  }
-
-  private info(part: OpenPart<TIn>): PartFileInfo {
-    return {
-      bucketId: this.bucketId,
-      creationTime: part.creationTime,
-      lastUpdateTime: part.lastUpdateTime,
-      size: part.writer.size,
-    };
   }
 }

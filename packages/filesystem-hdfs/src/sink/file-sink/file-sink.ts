@@ -88,6 +88,7 @@ export class FileSink<TIn>
   private partCounter = 0;
   private subtaskIndex = 0;
   private lastBucketCheck = 0;
+  private readonly assignerContext = new ElementContext();
   // Counted from initializeState on (restore commits parts); moved into the metric group by open.
   private partsFinished: Counter = localCounter();
   private bytesOut: Counter = localCounter();
@@ -136,20 +137,21 @@ export class FileSink<TIn>
     this.bytesOut = adopt(group.counter('numBytesOut'), this.bytesOut);
   }
 
-  invoke(value: TIn, context: SinkContext): Promise<void> {
+  /**
+   * Writes one element. Returns nothing when it only went into the open part's memory (the common
+   * case), so the runtime goes on with the next record without a promise.
+   */
+  invoke(value: TIn, context: SinkContext): void | Promise<void> {
     const now = context.currentProcessingTime();
     // The processing-time check is due rarely; the common path stays synchronous up to the write.
-    if (now - this.lastBucketCheck < this.config.bucketCheckIntervalMs) return this.write(value, { context, now });
-    return this.checkProcessingTime(now).then(() => this.write(value, { context, now }));
+    if (now - this.lastBucketCheck < this.config.bucketCheckIntervalMs) return this.write(value, context, now);
+    return this.checkProcessingTime(now).then(() => this.write(value, context, now));
   }
 
-  private write(value: TIn, at: { context: SinkContext; now: number }): Promise<void> {
-    const { context, now } = at;
-    const assignerContext: BucketAssignerContext = {
-      currentProcessingTime: () => now,
-      currentWatermark: () => context.currentWatermark,
-      timestamp: () => context.timestamp,
-    };
+  private write(value: TIn, context: SinkContext, now: number): void | Promise<void> {
+    const assignerContext = this.assignerContext;
+    assignerContext.sinkContext = context;
+    assignerContext.now = now;
     const bucketId = this.config.bucketAssigner.getBucketId(value, assignerContext);
     let bucket = this.buckets.get(bucketId);
     if (bucket === undefined) {
@@ -213,6 +215,24 @@ export class FileSink<TIn>
         filesFinished: (files) => this.partsFinished.inc(files),
       },
     };
+  }
+}
+
+/** The {@link BucketAssignerContext} of the element being written: one per sink, updated per element. */
+class ElementContext implements BucketAssignerContext {
+  now = 0;
+  sinkContext: SinkContext | undefined;
+
+  currentProcessingTime(): number {
+    return this.now;
+  }
+
+  currentWatermark(): number {
+    return this.sinkContext?.currentWatermark ?? Number.NEGATIVE_INFINITY;
+  }
+
+  timestamp(): number | undefined {
+    return this.sinkContext?.timestamp;
   }
 }
 

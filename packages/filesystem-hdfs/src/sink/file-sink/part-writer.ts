@@ -13,8 +13,11 @@ export interface PartWriter<TIn> {
   readonly size: number;
   /** Whether `persist` can record a resumable position. */
   readonly resumable: boolean;
-  /** Writes one element. */
-  write(element: TIn): Promise<void>;
+  /**
+   * Writes one element. Returns nothing when the element was only collected in memory, or a
+   * promise when it made the writer hand bytes to its output (wait for it before the next call).
+   */
+  write(element: TIn): void | Promise<void>;
   /** Makes everything written durable and returns the durable length. */
   persist(): Promise<number>;
   /** Finishes the file and returns its final length (it is then pending). */
@@ -40,7 +43,7 @@ const DONE: Promise<void> = Promise.resolve();
 /**
  * Row parts: encoded strings collect in one chunk that goes to the output in one write once it
  * passes {@link ROW_CHUNK_BYTES} (and before every persist, close and binary element), so a small
- * record costs no output write and no promise of its own.
+ * record costs no output write and no promise: `write` returns nothing until a chunk is handed on.
  */
 class RowPartWriter<TIn> implements PartWriter<TIn> {
   readonly resumable = true;
@@ -59,12 +62,12 @@ class RowPartWriter<TIn> implements PartWriter<TIn> {
     return this.output.position + this.textBytes;
   }
 
-  write(element: TIn): Promise<void> {
+  write(element: TIn): void | Promise<void> {
     const encoded = this.encoder.encode(element);
     if (typeof encoded !== 'string') return this.spill().then(() => this.output.write(encoded));
     this.text += encoded;
     this.textBytes += Buffer.byteLength(encoded, 'utf8');
-    return this.textBytes < ROW_CHUNK_BYTES ? DONE : this.spill();
+    return this.textBytes < ROW_CHUNK_BYTES ? undefined : this.spill();
   }
 
   persist(): Promise<number> {
@@ -106,8 +109,8 @@ class BulkPartWriter<TIn> implements PartWriter<TIn> {
     return this.output.position;
   }
 
-  async write(element: TIn): Promise<void> {
-    await this.writer.addElement(element);
+  write(element: TIn): void | Promise<void> {
+    return this.writer.addElement(element);
   }
 
   persist(): Promise<number> {
