@@ -99,7 +99,10 @@ export interface SinkContext {
   readonly timestamp: number | undefined;
   /** The subtask's current event-time watermark (`-Infinity` before the first). */
   readonly currentWatermark: number;
-  /** The current processing time, ms since the epoch. */
+  /**
+   * The current processing time, ms since the epoch: the wall clock read once per turn of the
+   * microtask queue (every record processed in one synchronous run sees the same value).
+   */
   currentProcessingTime(): number;
 }
 

@@ -16,6 +16,7 @@ import { HeapKeyedStateBackend } from './keyed-state-backend.js';
 import type { Timer } from './keyed-state-backend.js';
 import { OperatorInstance } from './operators.js';
 import type { OperatorInstanceInit } from './operators.js';
+import { processingTime } from './processing-time.js';
 import { isPromiseLike } from './stream-event.js';
 
 /** Runs a {@link KeyedProcessFunction} with keyed state and timers. */
@@ -57,7 +58,7 @@ export class KeyedProcessOperator extends OperatorInstance {
     const toMain = (record: unknown): void | Promise<void> => this.output.push(record);
     this.collector = { collect: (record) => chain(toMain, record) };
     const timerService: TimerService = {
-      currentProcessingTime: () => Date.now(),
+      currentProcessingTime: processingTime,
       currentWatermark: () => this.currentWatermark,
       registerEventTimeTimer: (time) => keyed.eventTimers.add(keyed.timerFor(time)),
       registerProcessingTimeTimer: (time) => {
@@ -259,7 +260,7 @@ export class TimestampsAndWatermarksOperator extends OperatorInstance {
     let timestamp: number;
     try {
       const assigner = this.strategy.timestampAssigner;
-      timestamp = assigner === undefined ? (this.frame.timestamp ?? Date.now()) : assigner(value, this.frame.timestamp);
+      timestamp = assigner === undefined ? (this.frame.timestamp ?? processingTime()) : assigner(value, this.frame.timestamp);
     } catch (error) {
       throw this.fail('assignTimestampsAndWatermarks', error);
     }

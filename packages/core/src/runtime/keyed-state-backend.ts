@@ -32,6 +32,7 @@ import type { SerializerSnapshot, TypeSerializer } from '../types/type-serialize
 import { Types } from '../types/types.js';
 import { KeyGroupAssigner, isValueKey, latin1String } from './key-groups.js';
 import type { KeyRoute } from './key-groups.js';
+import { processingTime } from './processing-time.js';
 
 /** Kind of a keyed state. */
 export type KeyedStateKind = 'value' | 'list' | 'map' | 'reducing' | 'aggregating';
@@ -183,7 +184,7 @@ export interface HeapKeyedStateBackendOptions {
   readonly maxParallelism: number;
   /** Restored key-group blobs of this subtask's range and the key serializer snapshot they use. */
   readonly restored?: KeyedSection | undefined;
-  /** Processing-time clock (TTL). @defaultValue `Date.now` */
+  /** Processing-time clock (TTL). @defaultValue the runtime's per-turn processing time */
   readonly clock?: () => number;
 }
 
@@ -220,7 +221,7 @@ export class HeapKeyedStateBackend implements KeyedStateStore {
     this.keySerializer = options.keyType.createSerializer();
     this.maxParallelism = options.maxParallelism;
     this.assigner = new KeyGroupAssigner(this.keySerializer, { maxParallelism: this.maxParallelism });
-    this.clock = options.clock ?? Date.now;
+    this.clock = options.clock ?? processingTime;
     if (options.restored !== undefined) this.restore(options.restored);
   }
 

@@ -16,6 +16,7 @@ import type { OperatorNode } from './job-graph.js';
 import type { KeyRoute } from './key-groups.js';
 import type { KeyedSection } from './keyed-state-backend.js';
 import type { OperatorStateBackend } from './operator-state-backend.js';
+import { processingTime } from './processing-time.js';
 import { isPromiseLike } from './stream-event.js';
 import { taskFailure } from './task-failure.js';
 import { isCheckpointedFunction } from '../api/state.js';
@@ -239,7 +240,7 @@ class SinkOperator extends OperatorInstance {
       get currentWatermark() {
         return frame.watermark;
       },
-      currentProcessingTime: () => Date.now(),
+      currentProcessingTime: processingTime,
     };
   }
 
