@@ -268,18 +268,29 @@ export class Subtask {
     });
   }
 
+  /**
+   * Makes `promise` the executor's tail. Tracked promises settle in the order they were tracked
+   * (a later one is only tracked while nothing is queued, or is chained behind the tail), so the
+   * executor is idle again when the count of unsettled ones drops to zero.
+   */
   private track(promise: Promise<void>): void {
-    const tracked: Promise<void> = promise.then(
-      () => {
-        if (this.tail === tracked) this.tail = undefined;
-      },
-      (error: unknown) => {
-        if (this.tail === tracked) this.tail = undefined;
-        this.host.fail(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-    this.tail = tracked;
+    this.unsettled += 1;
+    this.tail = promise.then(this.settled, this.failed);
   }
+
+  /** Tracked promises not settled yet. */
+  private unsettled = 0;
+
+  // Fields, not closures in `track`: an asynchronous record would pay two allocations.
+  private readonly settled = (): void => {
+    this.unsettled -= 1;
+    if (this.unsettled === 0) this.tail = undefined;
+  };
+
+  private readonly failed = (error: unknown): void => {
+    this.settled();
+    this.host.fail(error instanceof Error ? error : new Error(String(error)));
+  };
 
   /** Calls `initializeState` of every checkpointed function, head first. */
   async initializeState(restoredIds: ReadonlyMap<string, number>): Promise<void> {
