@@ -150,6 +150,33 @@ describe('keyBy and keyed state', () => {
     expect(seen.size).toBe(0);
   });
 
+  it('the key selector runs once per record; the keyed function sees the key it returned', async () => {
+    let calls = 0;
+    const seen: string[] = [];
+    const env = StreamExecutionEnvironment.create({ parallelism: 2 });
+    env
+      .addSource(new EventSource({ limit: 500, keys: 7 }))
+      .uid('events')
+      .keyBy((e) => {
+        calls += 1;
+        return `${e.key}/${e.value % 2}`;
+      })
+      .process({
+        processElement(e: Event, ctx: KeyedProcessContext<unknown>, out: Collector<string>) {
+          out.collect(`${String(ctx.getCurrentKey())} ${e.key}/${e.value % 2}`);
+        },
+      })
+      .uid('keys')
+      .addSink({ invoke: (line: string) => void seen.push(line) });
+    await env.execute('keyed-selector-once');
+    expect(calls).toBe(500);
+    expect(seen).toHaveLength(500);
+    for (const line of seen) {
+      const [current, own] = line.split(' ');
+      expect(current).toBe(own);
+    }
+  });
+
   it('list, map, reducing and aggregating state per key', async () => {
     const statesFunction = {
         list: undefined as ListState<number> | undefined,

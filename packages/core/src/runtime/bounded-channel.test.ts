@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { BoundedChannel } from './bounded-channel.js';
 import type { StreamEvent } from './stream-event.js';
 
-const rec = (...values: number[]): StreamEvent<number> => ({ kind: 'records', values, timestamps: undefined, keys: undefined });
+const rec = (...values: number[]): StreamEvent<number> => ({ kind: 'records', values, timestamps: undefined, keys: undefined, keyValues: undefined });
 
 describe('BoundedChannel', () => {
   it('keeps records, barriers, watermarks and end in order', () => {

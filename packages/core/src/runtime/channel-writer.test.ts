@@ -80,7 +80,7 @@ describe('ChannelWriter', () => {
     // Records without timestamps or keys carry none.
     void writer.write(9, undefined);
     await Promise.resolve();
-    expect(channel.poll()).toEqual({ kind: 'records', values: [9], timestamps: undefined, keys: undefined });
+    expect(channel.poll()).toEqual({ kind: 'records', values: [9], timestamps: undefined, keys: undefined, keyValues: undefined });
   });
 
   it('bounds memory: a producer that awaits never has more than capacity + 2 batches on the channel', async () => {

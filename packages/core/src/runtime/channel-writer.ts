@@ -28,6 +28,7 @@ export class ChannelWriter<TRecord> {
   private values: TRecord[];
   private timestamps: (number | undefined)[] | undefined;
   private keys: KeyRoute[] | undefined;
+  private keyValues: unknown[] | undefined;
   private flushQueued = false;
   private readonly flushLater = (): void => {
     this.flushQueued = false;
@@ -48,15 +49,18 @@ export class ChannelWriter<TRecord> {
   }
 
   /**
-   * Adds a record (`key`: on a keyBy exchange). Returns a promise the producer must await before
-   * writing more when the channel is full.
+   * Adds a record (on a keyBy exchange: its key's `route` and the key itself). Returns a promise
+   * the producer must await before writing more when the channel is full.
    */
-  write(value: TRecord, timestamp: number | undefined, key?: KeyRoute): void | Promise<void> {
+  write(value: TRecord, timestamp: number | undefined, route?: KeyRoute, key?: unknown): void | Promise<void> {
     const at = this.count;
     this.values[at] = value;
     if (timestamp !== undefined) this.timestamps ??= new Array<number | undefined>(this.batchSize).fill(undefined);
     if (this.timestamps !== undefined) this.timestamps[at] = timestamp;
-    if (key !== undefined) (this.keys ??= new Array<KeyRoute>(this.batchSize))[at] = key;
+    if (route !== undefined) {
+      (this.keys ??= new Array<KeyRoute>(this.batchSize))[at] = route;
+      (this.keyValues ??= new Array<unknown>(this.batchSize))[at] = key;
+    }
     this.count = at + 1;
     if (this.count >= this.batchSize) return this.flush();
     if (!this.flushQueued) {
@@ -75,10 +79,12 @@ export class ChannelWriter<TRecord> {
       values: fitted(this.values, count),
       timestamps: this.timestamps === undefined ? undefined : fitted(this.timestamps, count),
       keys: this.keys === undefined ? undefined : fitted(this.keys, count),
+      keyValues: this.keyValues === undefined ? undefined : fitted(this.keyValues, count),
     };
     this.values = new Array<TRecord>(this.batchSize);
     this.timestamps = undefined;
     this.keys = undefined;
+    this.keyValues = undefined;
     this.count = 0;
     return this.channel.push(event);
   }

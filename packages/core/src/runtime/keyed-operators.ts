@@ -117,7 +117,7 @@ export class KeyedProcessOperator extends OperatorInstance {
       if (routed === undefined) this.keyed.setCurrentKey(this.key.selector(value));
       else {
         frame.routedKey = undefined;
-        this.keyed.setCurrentKeyRouted(this.key.selector(value), routed);
+        this.keyed.setCurrentKeyRouted(frame.routedKeyValue, routed);
       }
       result = this.process.processElement(value, this.ctx, this.collector);
     } catch (error) {

@@ -46,6 +46,8 @@ export interface TaskFrame {
   watermark: number;
   /** Set while a record from a keyBy exchange enters the chain head: its key group (and key bytes). */
   routedKey?: KeyRoute | undefined;
+  /** Set with `routedKey`: the record's key, as the producer's key selector returned it. */
+  routedKeyValue?: unknown;
 }
 
 /** What every operator instance has. */

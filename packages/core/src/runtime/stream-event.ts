@@ -19,6 +19,8 @@ export interface RecordBatchEvent<TRecord> {
    * consumer a second hash); otherwise `undefined`.
    */
   readonly keys: readonly KeyRoute[] | undefined;
+  /** On a keyBy exchange: the key of `values[i]` at `i` (spares the consumer a second key selector call); otherwise `undefined`. */
+  readonly keyValues: readonly unknown[] | undefined;
 }
 
 /** Checkpoint barrier `checkpointId`: splits the stream into "before" and "after" the checkpoint. */

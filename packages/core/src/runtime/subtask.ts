@@ -14,9 +14,8 @@ import type { Chain } from './job-graph.js';
 import type { OperatorHost, OperatorInstance, Output, TaskFrame } from './operators.js';
 import type { KeySpec } from './job-graph.js';
 import { KeyGroupAssigner, subtaskForKeyGroup } from './key-groups.js';
-import type { KeyRoute } from './key-groups.js';
 import type { TypeSerializer } from '../types/type-serializer.js';
-import type { StreamEvent } from './stream-event.js';
+import type { RecordBatchEvent, StreamEvent } from './stream-event.js';
 import { isPromiseLike } from './stream-event.js';
 
 /** The job-level services a subtask reports to. */
@@ -101,9 +100,10 @@ export class KeyGroupOutput extends NetworkOutput {
   }
 
   override push(value: unknown): void | Promise<void> {
-    const route = this.assigner.route(this.key.spec.selector(value));
+    const key = this.key.spec.selector(value);
+    const route = this.assigner.route(key);
     const target = this.targets[typeof route === 'number' ? route : route.keyGroup] as number;
-    return (this.writers[target] as ChannelWriter<unknown>).write(value, this.frame.timestamp, route);
+    return (this.writers[target] as ChannelWriter<unknown>).write(value, this.frame.timestamp, route, key);
   }
 }
 
@@ -245,27 +245,41 @@ export class Subtask {
     return result;
   }
 
-  /**
-   * Pushes one record into the chain's head ({@link Subtask.exec} without allocating on the fast
-   * path); `key`: a record from a keyBy exchange, whose key group the producer computed.
-   */
-  pushRecord(value: unknown, timestamp: number | undefined, key?: KeyRoute): void | Promise<void> {
-    if (this.tail !== undefined) return this.pushQueued(value, timestamp, key);
-    this.frame.routedKey = key;
+  /** Pushes a source's record into the chain's head ({@link Subtask.exec} without allocating on the fast path). */
+  pushRecord(value: unknown, timestamp: number | undefined): void | Promise<void> {
+    if (this.tail !== undefined) return this.exec(() => this.enter(value, timestamp));
+    return this.tracked(this.enter(value, timestamp));
+  }
+
+  /** Pushes record `i` of a batch from an input channel into the chain's head, as {@link Subtask.pushRecord}. */
+  private pushFromBatch(batch: RecordBatchEvent<unknown>, i: number): void | Promise<void> {
+    if (this.tail !== undefined) return this.exec(() => this.enterFromBatch(batch, i));
+    return this.tracked(this.enterFromBatch(batch, i));
+  }
+
+  private enter(value: unknown, timestamp: number | undefined): void | Promise<void> {
+    this.frame.routedKey = undefined;
     this.frame.timestamp = timestamp;
-    const result = this.head.push(value);
+    return this.head.push(value);
+  }
+
+  /** A record of a keyBy exchange enters with the key and key group its producer computed. */
+  private enterFromBatch(batch: RecordBatchEvent<unknown>, i: number): void | Promise<void> {
+    const frame = this.frame;
+    frame.timestamp = batch.timestamps === undefined ? undefined : batch.timestamps[i];
+    if (batch.keys === undefined) frame.routedKey = undefined;
+    else {
+      frame.routedKey = batch.keys[i];
+      frame.routedKeyValue = batch.keyValues === undefined ? undefined : batch.keyValues[i];
+    }
+    return this.head.push(batch.values[i]);
+  }
+
+  /** `result`, tracked as the executor's tail when it is a promise. */
+  private tracked(result: void | Promise<void>): void | Promise<void> {
     if (result === undefined) return undefined;
     this.track(result);
     return result;
-  }
-
-  /** {@link Subtask.pushRecord} behind what is queued (its own method: the closure costs the fast path nothing). */
-  private pushQueued(value: unknown, timestamp: number | undefined, key: KeyRoute | undefined): void | Promise<void> {
-    return this.exec(() => {
-      this.frame.routedKey = key;
-      this.frame.timestamp = timestamp;
-      return this.head.push(value);
-    });
   }
 
   /**
@@ -512,10 +526,8 @@ export class Subtask {
               idle[channel] = false;
               this.updateIdle(idle, ended);
             }
-            const { values, timestamps, keys } = event;
-            for (let i = 0; i < values.length && !this.host.stopping; i += 1) {
-              const timestamp = timestamps === undefined ? undefined : timestamps[i];
-              const result = this.pushRecord(values[i], timestamp, keys === undefined ? undefined : keys[i]);
+            for (let i = 0; i < event.values.length && !this.host.stopping; i += 1) {
+              const result = this.pushFromBatch(event, i);
               if (result !== undefined) await result;
             }
             break;
