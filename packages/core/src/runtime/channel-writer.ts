@@ -52,6 +52,7 @@ export class ChannelWriter<TRecord> {
    * Adds a record (on a keyBy exchange: its key's `route` and the key itself). Returns a promise
    * the producer must await before writing more when the channel is full.
    */
+  // eslint-disable-next-line max-params -- per record: an options object would cost an allocation each
   write(value: TRecord, timestamp: number | undefined, route?: KeyRoute, key?: unknown): void | Promise<void> {
     const at = this.count;
     this.values[at] = value;
