@@ -190,11 +190,6 @@ export interface HeapKeyedStateBackendOptions {
 
 const bytesToString = latin1String;
 
-/** Writes the bytes a latin1 key string stands for, length-prefixed (as `writeBytes`). */
-function writeLatin1Bytes(text: string, out: DataOutput): void {
-  out.writeVarUint(text.length);
-  for (let i = 0; i < text.length; i += 1) out.writeUint8(text.charCodeAt(i));
-}
 
 /** Keyed state and timers of one subtask, scoped to the current key. */
 export class HeapKeyedStateBackend implements KeyedStateStore {
@@ -393,9 +388,11 @@ export class HeapKeyedStateBackend implements KeyedStateStore {
             continue;
           }
           const list = byGroup.get(entry.keyGroup);
-          if (list === undefined) byGroup.set(entry.keyGroup, [entry]);
-          else list.push(entry);
-          groupIds.add(entry.keyGroup);
+          if (list !== undefined) list.push(entry);
+          else {
+            byGroup.set(entry.keyGroup, [entry]);
+            groupIds.add(entry.keyGroup);
+          }
         }
       }
       tableGroups.set(table, byGroup);
@@ -431,8 +428,10 @@ export class HeapKeyedStateBackend implements KeyedStateStore {
     for (const [name, raw] of this.raw) snapshots.set(name, encodeSnapshot(raw.snapshot));
     const scratch = new DataOutput(64);
     const blobs = new Map<number, Uint8Array>();
+    // One buffer for every group's blob (copied out at the end of each): it grows once, not per group.
+    const out = new DataOutput(1024);
     for (const kg of [...groupIds].sort((x, y) => x - y)) {
-      const out = new DataOutput(1024);
+      out.reset();
       const tables = [...this.tables.values()].filter((table) => tableGroups.get(table)?.has(kg));
       const raws = rawByGroup.get(kg) ?? new Map<string, RawEntry[]>();
       out.writeVarUint(tables.length + raws.size);
@@ -443,10 +442,10 @@ export class HeapKeyedStateBackend implements KeyedStateStore {
         out.writeBytes(snapshots.get(table.name) as Uint8Array);
         out.writeVarUint(entries.length);
         for (const entry of entries) {
-          writeLatin1Bytes(entry.keyString, out);
+          out.writeLatin1Bytes(entry.keyString);
           scratch.reset();
           table.serializer.serialize(entry.value, scratch);
-          out.writeBytes(scratch.peek());
+          out.writeBytesOf(scratch);
           out.writeFloat64(entry.ts);
         }
       }
@@ -465,7 +464,7 @@ export class HeapKeyedStateBackend implements KeyedStateStore {
       out.writeVarUint(timers.length);
       for (const [domain, timer] of timers) {
         out.writeUint8(domain);
-        writeLatin1Bytes(timer.keyString, out);
+        out.writeLatin1Bytes(timer.keyString);
         out.writeFloat64(timer.time);
       }
       blobs.set(kg, out.toBytes());

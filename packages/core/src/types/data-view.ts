@@ -83,6 +83,38 @@ export class DataOutput {
     this.writeRaw(bytes);
   }
 
+  /**
+   * Writes a varint length followed by one byte per character of `text`, whose characters are all
+   * below 256 (bytes kept as a latin1 string): what `writeBytes` writes for those bytes.
+   * @internal
+   */
+  writeLatin1Bytes(text: string): void {
+    const length = text.length;
+    this.writeVarUint(length);
+    this.ensure(length);
+    const buffer = this.buffer;
+    const at = this.position;
+    for (let i = 0; i < length; i += 1) buffer[at + i] = text.charCodeAt(i);
+    this.position = at + length;
+  }
+
+  /**
+   * Writes a varint length followed by the bytes `source` holds (what `writeBytes(source.peek())`
+   * writes, without a view per call).
+   * @internal
+   */
+  writeBytesOf(source: DataOutput): void {
+    const length = source.position;
+    this.writeVarUint(length);
+    this.ensure(length);
+    const from = source.buffer;
+    const buffer = this.buffer;
+    const at = this.position;
+    if (length <= 32) for (let i = 0; i < length; i += 1) buffer[at + i] = from[i] as number;
+    else buffer.set(from.subarray(0, length), at);
+    this.position = at + length;
+  }
+
   /** Writes a varint byte length followed by the UTF-8 bytes of `value`. */
   writeString(value: string): void {
     this.writeBytes(textEncoder.encode(value));
