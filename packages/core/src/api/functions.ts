@@ -100,8 +100,8 @@ export interface SinkContext {
   /** The subtask's current event-time watermark (`-Infinity` before the first). */
   readonly currentWatermark: number;
   /**
-   * The current processing time, ms since the epoch: the wall clock read once per turn of the
-   * microtask queue (every record processed in one synchronous run sees the same value).
+   * The current processing time, ms since the epoch: the wall clock as read once per event-loop
+   * turn (at most every 1024 readings), so it may lag the wall clock by that turn's work, never lead it.
    */
   currentProcessingTime(): number;
 }
@@ -111,7 +111,12 @@ export interface SinkContext {
  * implements {@link RichFunction.finish} to flush it when a bounded input ends.
  */
 export interface Sink<TRecord> {
-  /** Writes one record. A returned promise is awaited before the next record. */
+  /**
+   * Writes one record. A returned promise is awaited before the next record: return nothing when
+   * the record was taken synchronously (buffered), and a promise only when the sink must wait
+   * (a full buffer, a flush). Even a resolved promise costs every record a trip through the
+   * microtask queue: about 130 ns a record here, more than the rest of a chain.
+   */
   invoke(value: TRecord, context: SinkContext): void | Promise<void>;
 }
 

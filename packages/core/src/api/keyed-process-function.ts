@@ -21,7 +21,7 @@ export class OutputTag<TRecord> {
 
 /** Timers of the current key (Flink's `TimerService`). Timers are deduplicated per key and time. */
 export interface TimerService {
-  /** Processing time now (ms since the epoch): the wall clock read once per turn of the microtask queue. */
+  /** Processing time now (ms since the epoch): the wall clock as read once per event-loop turn (see `SinkContext.currentProcessingTime`). */
   currentProcessingTime(): number;
   /** The operator's current event-time watermark (`-Infinity` before the first). */
   currentWatermark(): number;
