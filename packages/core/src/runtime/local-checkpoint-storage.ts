@@ -1,11 +1,14 @@
 /**
  * Checkpoint storage in a local directory: `<directory>/<jobName>/chk-<n>/` holding one
  * `<operatorUid>-<subtask>.state` file per stateful operator subtask and `_metadata`, written last
- * through write-temp + fsync + rename + fsync of the directory.
+ * through write-temp + fsync + rename + fsync of the directory, then of the job directory (the
+ * `chk-<n>` entry) and, once per job directory, of the root and its parent (entries `mkdir` may
+ * have created): a checkpoint whose completion sinks were told of survives an operating-system crash or
+ * power loss, not only a killed process.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { CheckpointError, CoreErrorCode } from '../errors.js';
 import type { CheckpointStorage, StoredCheckpoint } from './checkpoint-storage.js';
 
@@ -22,6 +25,8 @@ export interface LocalCheckpointStorageOptions {
 export class LocalCheckpointStorage implements CheckpointStorage {
   /** Absolute root directory. */
   readonly location: string;
+  /** Job directories whose own entry (and the root's) is known to be durable. */
+  private readonly durableJobDirs = new Set<string>();
 
   constructor(options: LocalCheckpointStorageOptions) {
     if (typeof options.directory !== 'string' || options.directory.length === 0) {
@@ -51,6 +56,13 @@ export class LocalCheckpointStorage implements CheckpointStorage {
       await writeDurably(temp, bytes);
       await rename(temp, join(checkpointPath, METADATA));
       await syncDirectory(checkpointPath);
+      const jobDir = dirname(checkpointPath);
+      await syncDirectory(jobDir);
+      if (!this.durableJobDirs.has(jobDir)) {
+        await syncDirectory(this.location);
+        await syncDirectory(dirname(this.location));
+        this.durableJobDirs.add(jobDir);
+      }
     });
   }
 
