@@ -14,7 +14,13 @@ export { KafkaSource } from './source/kafka-source.js';
 export type { DeserializationErrorPolicy } from './source/kafka-source.js';
 export { deadLetter, DEAD_LETTER_HEADERS } from './source/dead-letter.js';
 export type { DeadLetterPolicy } from './source/dead-letter.js';
-export { KafkaSourceBuilder, KAFKA_SOURCE_PROPERTIES, DEFAULT_PARTITION_DISCOVERY_INTERVAL_MS } from './source/kafka-source-builder.js';
+export {
+  KafkaSourceBuilder,
+  KAFKA_SOURCE_PROPERTIES,
+  DEFAULT_PARTITION_DISCOVERY_INTERVAL_MS,
+  DEFAULT_MAX_PARTITION_FETCH_BYTES,
+  DEFAULT_FETCH_MAX_BYTES,
+} from './source/kafka-source-builder.js';
 export type { KafkaSourceProperty } from './source/kafka-source-builder.js';
 export type { KafkaConsumerRecord, KafkaDeserializationSchema } from './source/kafka-deserialization-schema.js';
 export { StartingOffsets } from './source/starting-offsets.js';

@@ -51,9 +51,15 @@ describe('KafkaSourceBuilder validation (checklist 1; errors name the option)', 
     ['zero watermark interval', () => base().setAutoWatermarkIntervalMs(0).build(), 'autoWatermarkIntervalMs'],
     ['negative discovery interval', () => base().setPartitionDiscoveryIntervalMs(-1).build(), 'partitionDiscoveryIntervalMs'],
     ['bad discovery property', () => base().setProperty('flink.partition-discovery.interval-millis', 'often').build(), 'flink.partition-discovery.interval-millis'],
+    ['zero max.partition.fetch.bytes', () => base().setProperty('max.partition.fetch.bytes', '0').build(), 'max.partition.fetch.bytes'],
+    ['bad fetch.max.bytes', () => base().setProperty('fetch.max.bytes', '10MB').build(), 'fetch.max.bytes'],
     ['bad sasl mechanism', () => base().setSasl({ mechanism: 'gssapi' as 'plain', username: 'u', password: 'secret-pw' }).build(), 'sasl.mechanism'],
   ])('%s → option %s', (_name, build, option) => {
     expect(optionOf(build)).toBe(option);
+  });
+
+  it('accepts fetch sizes set by their Kafka names', () => {
+    expect(base().setProperty('max.partition.fetch.bytes', '1048576').setProperty('fetch.max.bytes', '52428800').build()).toBeInstanceOf(KafkaSource);
   });
 
   it('a dead-letter topic outside the subscription is accepted', () => {

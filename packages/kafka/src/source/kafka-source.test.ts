@@ -5,6 +5,7 @@ import type { DeserializationSchema, SourceContext } from '@sluice/core';
 import { describe, expect, it } from 'vitest';
 import type { TopicPartitionOffset } from '../internal/topic-partition.js';
 import type { BatchControl, FetchedBatch } from './fetcher/kafka-fetcher.js';
+import type { KafkaConsumerRecord } from './kafka-deserialization-schema.js';
 import { KafkaSource } from './kafka-source.js';
 
 /** The private members the fetcher path goes through. */
@@ -27,11 +28,11 @@ const slowUtf8: DeserializationSchema<string> = {
 };
 
 function batch(partition: number, offsets: { from: number; to: number }): FetchedBatch {
-  const records = [];
+  const records: KafkaConsumerRecord[] = [];
   for (let offset = offsets.from; offset <= offsets.to; offset++) {
     records.push({ key: null, value: Buffer.from(`p${partition}-${offset}`), topic: 't', partition, offset, timestamp: 0, headers: {} });
   }
-  return { topic: 't', partition, records, highWatermark: offsets.to + 1 };
+  return { topic: 't', partition, size: records.length, record: (index) => records[index]!, highWatermark: offsets.to + 1 };
 }
 
 describe('KafkaSource emit guard', () => {

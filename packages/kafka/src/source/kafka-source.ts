@@ -66,6 +66,10 @@ export interface KafkaSourceConfig<TRecord> {
   readonly autoOffsetReset: 'earliest' | 'latest' | 'none';
   readonly readCommitted: boolean;
   readonly pollTimeoutMs: number;
+  /** Record bytes per partition and fetch (`max.partition.fetch.bytes`). */
+  readonly maxPartitionFetchBytes: number;
+  /** Record bytes per fetch over all partitions (`fetch.max.bytes`). */
+  readonly fetchMaxBytes: number;
   readonly onDeserializationError: DeserializationErrorPolicy;
   readonly disableMetrics: boolean;
   /** Per-partition watermarks from this strategy; none without. */
@@ -342,6 +346,8 @@ export class KafkaSource<TRecord>
       nextOffset: (tp) => this.progress.get(partitionKey(tp))!.offset + 1,
       readCommitted: this.config.readCommitted,
       maxWaitTimeMs: this.config.pollTimeoutMs,
+      maxBytesPerPartition: this.config.maxPartitionFetchBytes,
+      maxBytes: this.config.fetchMaxBytes,
       onBatch: (batch, control) => this.processBatch(context, { batch, control }),
       onCrash: (error) => this.endRun?.(error),
     });
@@ -397,8 +403,9 @@ export class KafkaSource<TRecord>
     if (progress === undefined) return;
     progress.highWatermark = batch.highWatermark;
     let sinceHeartbeat = 0;
-    for (const record of batch.records) {
+    for (let index = 0; index < batch.size; index += 1) {
       if (!this.running || !control.isRunning()) return;
+      const record = batch.record(index);
       if (record.offset <= progress.offset) continue;
       this.bytesIn?.inc((record.key?.byteLength ?? 0) + (record.value?.byteLength ?? 0));
       let value: TRecord | null;

@@ -18,11 +18,18 @@ import { createReadCommittedConsumer } from '../../sink/transactions/kafkajs-int
 import type { TopicPartition } from '../../internal/topic-partition.js';
 import type { KafkaConsumerRecord } from '../kafka-deserialization-schema.js';
 
-/** What the fetcher hands the source for each batch. */
+/**
+ * What the fetcher hands the source for each batch. Records are converted one at a time when read
+ * ({@link FetchedBatch.record}), so a batch of thousands of small records is not held twice (as
+ * kafkajs messages and as converted records) while it is processed.
+ */
 export interface FetchedBatch {
   readonly topic: string;
   readonly partition: number;
-  readonly records: readonly KafkaConsumerRecord[];
+  /** Number of records in the batch. */
+  readonly size: number;
+  /** The record at `index` (0 ≤ index < size, in offset order). */
+  record(index: number): KafkaConsumerRecord;
   /** The partition's high watermark when the batch was fetched. */
   readonly highWatermark: number;
 }
@@ -47,6 +54,10 @@ export interface KafkaFetcherOptions {
   readonly readCommitted: boolean;
   /** Longest time a fetch waits for data, ms (Flink's `flink.poll-timeout`). */
   readonly maxWaitTimeMs: number;
+  /** Record bytes per partition and fetch (kafkajs `maxBytesPerPartition`). */
+  readonly maxBytesPerPartition: number;
+  /** Record bytes per fetch (kafkajs `maxBytes`). */
+  readonly maxBytes: number;
   /** Processes one batch; records arrive in offset order. Throwing stops the fetcher. */
   readonly onBatch: (batch: FetchedBatch, control: BatchControl) => Promise<void>;
   /** Called when the consumer crashes for good (not on a normal stop). */
@@ -79,10 +90,15 @@ function fixedAssigner(partitions: readonly TopicPartition[]): PartitionAssigner
   });
 }
 
-function headersOf(headers: Record<string, unknown> | undefined): Record<string, Uint8Array[]> {
+/** The headers of every record that has none (most records): one shared, frozen object. */
+const NO_HEADERS: Readonly<Record<string, readonly Uint8Array[]>> = Object.freeze({});
+
+function headersOf(headers: Record<string, unknown> | undefined): Readonly<Record<string, readonly Uint8Array[]>> {
+  if (headers === undefined) return NO_HEADERS;
+  const entries = Object.entries(headers);
+  if (entries.length === 0) return NO_HEADERS;
   const out: Record<string, Uint8Array[]> = {};
-  if (headers === undefined) return out;
-  for (const [key, raw] of Object.entries(headers)) {
+  for (const [key, raw] of entries) {
     if (raw === undefined) continue;
     const values = Array.isArray(raw) ? raw : [raw];
     out[key] = values.map((v) => (typeof v === 'string' ? Buffer.from(v, 'utf8') : (v as Uint8Array)));
@@ -106,6 +122,8 @@ export class KafkaFetcher {
       partitionAssigners: [fixedAssigner(options.partitions)],
       readUncommitted: !options.readCommitted,
       maxWaitTimeInMs: options.maxWaitTimeMs,
+      maxBytesPerPartition: options.maxBytesPerPartition,
+      maxBytes: options.maxBytes,
       allowAutoTopicCreation: false,
       retry: { retries: 5 },
     };
@@ -140,19 +158,21 @@ export class KafkaFetcher {
         eachBatchAutoResolve: true,
         partitionsConsumedConcurrently: 1,
         eachBatch: async ({ batch, heartbeat, isRunning, isStale }) => {
-          const records = batch.messages.map(
-            (m): KafkaConsumerRecord => ({
+          const { topic, partition, messages } = batch;
+          const record = (index: number): KafkaConsumerRecord => {
+            const m = messages[index]!;
+            return {
               key: m.key ?? null,
               value: m.value ?? null,
-              topic: batch.topic,
-              partition: batch.partition,
+              topic,
+              partition,
               offset: Number(m.offset),
               timestamp: Number(m.timestamp),
               headers: headersOf(m.headers),
-            }),
-          );
+            };
+          };
           await options.onBatch(
-            { topic: batch.topic, partition: batch.partition, records, highWatermark: Number(batch.highWatermark) },
+            { topic, partition, size: messages.length, record, highWatermark: Number(batch.highWatermark) },
             { isRunning: () => !this.stopping && isRunning() && !isStale(), heartbeat },
           );
         },
