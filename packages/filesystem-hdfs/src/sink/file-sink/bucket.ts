@@ -37,7 +37,7 @@ class OpenPart<TIn> implements PartFileInfo {
   readonly finalPath: string;
   readonly creationTime: number;
   lastUpdateTime: number;
-  /** The writer's size already counted in the `numBytesOut` metric. */
+  /** The writer's output position already counted in the `numBytesOut` metric. */
   counted: number;
 
   constructor(part: { bucketId: string; writer: PartWriter<TIn>; finalPath: string; creationTime: number; lastUpdateTime: number }) {
@@ -46,7 +46,7 @@ class OpenPart<TIn> implements PartFileInfo {
     this.finalPath = part.finalPath;
     this.creationTime = part.creationTime;
     this.lastUpdateTime = part.lastUpdateTime;
-    this.counted = part.writer.size;
+    this.counted = part.writer.outputPosition;
   }
 
   get size(): number {
@@ -147,14 +147,23 @@ export class Bucket<TIn> {
     await this.append(await this.openPart(now), element, now);
   }
 
-  /** Writes into `part`; counts its bytes so far (a bulk writer's deferred bytes at the next write or roll). */
+  /**
+   * Writes into `part`. Bytes are counted when the writer hands them to its output (a row writer
+   * per chunk; a bulk writer's deferred bytes at its next write, the checkpoint or the roll).
+   */
   private append(part: OpenPart<TIn>, element: TIn, now: number): void | Promise<void> {
     const written = part.writer.write(element);
-    const size = part.writer.size;
-    this.context.counts.bytesWritten(size - part.counted);
-    part.counted = size;
     part.lastUpdateTime = now;
+    if (written === undefined) return undefined;
+    this.countOutput(part);
     return written;
+  }
+
+  /** Counts the bytes `part` handed to its output since the last count (the `numBytesOut` metric). */
+  private countOutput(part: OpenPart<TIn>): void {
+    const position = part.writer.outputPosition;
+    this.context.counts.bytesWritten(position - part.counted);
+    part.counted = position;
   }
 
   /** Rolls the in-progress part if the policy says so at processing time `now`. */
@@ -178,15 +187,12 @@ export class Bucket<TIn> {
       this.closedSinceCheckpoint = [];
     }
     const part = this.inProgress;
-    const inProgress =
-      part === undefined
-        ? undefined
-        : {
-            inProgressPath: part.writer.path,
-            finalPath: part.finalPath,
-            validLength: await part.writer.persist(),
-            creationTime: part.creationTime,
-          };
+    let inProgress: BucketState['inProgress'];
+    if (part !== undefined) {
+      const validLength = await part.writer.persist();
+      this.countOutput(part);
+      inProgress = { inProgressPath: part.writer.path, finalPath: part.finalPath, validLength, creationTime: part.creationTime };
+    }
     return {
       bucketId: this.bucketId,
       bucketPath: this.bucketPath,

@@ -1,5 +1,6 @@
 // The FileSink's metrics (partsInProgress, partsPending, partsFinished, numBytesOut) through the
-// sink lifecycle, on local disk.
+// sink lifecycle, on local disk. numBytesOut counts bytes as a part hands them to its file output
+// (per chunk of collected records, at a roll and at every checkpoint).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,13 +40,13 @@ describe('FileSink metrics', () => {
     });
     expect(read()).toEqual({ partsInProgress: 0, partsPending: 0, partsFinished: 0, numBytesOut: 0 });
 
-    await task.write('a:1', 'b:1'); // 4 bytes each, two buckets
-    expect(read()).toEqual({ partsInProgress: 2, partsPending: 0, partsFinished: 0, numBytesOut: 8 });
-    await task.write('a:2', 'a:3', 'a:4'); // a's part exceeds 8 bytes, so a:4 rolls it first
-    expect(read()).toEqual({ partsInProgress: 2, partsPending: 1, partsFinished: 0, numBytesOut: 20 });
+    await task.write('a:1', 'b:1'); // 4 bytes each, two buckets; collected, not yet handed to the files
+    expect(read()).toEqual({ partsInProgress: 2, partsPending: 0, partsFinished: 0, numBytesOut: 0 });
+    await task.write('a:2', 'a:3', 'a:4'); // a's part exceeds 8 bytes, so a:4 rolls it (12 bytes) first
+    expect(read()).toEqual({ partsInProgress: 2, partsPending: 1, partsFinished: 0, numBytesOut: 12 });
 
-    await task.snapshot(1);
-    expect(read()).toMatchObject({ partsPending: 1, partsFinished: 0 });
+    await task.snapshot(1); // the open parts' collected bytes go to their files
+    expect(read()).toMatchObject({ partsPending: 1, partsFinished: 0, numBytesOut: 20 });
     await task.notify(1);
     expect(read()).toEqual({ partsInProgress: 2, partsPending: 0, partsFinished: 1, numBytesOut: 20 });
 

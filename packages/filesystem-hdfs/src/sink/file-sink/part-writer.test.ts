@@ -33,6 +33,25 @@ describe('row part writer', () => {
     expect((await readFile(join(dir, 'part'), 'utf8')).length).toBe(5 + 5000 * 11);
   });
 
+  it('measures collected text exactly when size is read, and hands it to the output per chunk', async () => {
+    const writer = await rowPartWriters(new SimpleStringEncoder<string>()).open(await fs.create('/part'));
+    await writer.write('é'); // 3 bytes with the newline
+    expect(writer.size).toBe(3);
+    await writer.write('€'); // 4 bytes
+    await writer.write('a'); // 2 bytes
+    expect(writer.size).toBe(9);
+    expect(writer.outputPosition).toBe(0); // collected, not yet handed on
+    let records = 0;
+    while (writer.outputPosition === 0) {
+      await writer.write('0123456789abcde'); // 16 bytes with the newline
+      records += 1;
+    }
+    expect(writer.outputPosition).toBe(9 + records * 16);
+    expect(writer.size).toBe(writer.outputPosition);
+    expect(writer.outputPosition).toBeGreaterThanOrEqual(16 * 1024);
+    expect(await writer.closeForCommit()).toBe(9 + records * 16);
+  });
+
   it('keeps the order of text and binary elements', async () => {
     const mixed: Encoder<string> = {
       encode: (element) => (element.startsWith('b') ? new TextEncoder().encode(`${element}\n`) : `${element}\n`),

@@ -9,8 +9,13 @@ import type { BulkWriter, BulkWriterFactory, Encoder } from './encoder.js';
 export interface PartWriter<TIn> {
   /** The in-progress (hidden) path. */
   readonly path: string;
-  /** Bytes written so far, buffered ones included. */
+  /** Bytes written so far, buffered ones included (exact; a row writer measures collected text on demand). */
   readonly size: number;
+  /**
+   * Bytes handed to the file output so far (written or buffered by it): `size` without what the
+   * writer itself still collects. Cheap to read.
+   */
+  readonly outputPosition: number;
   /** Whether `persist` can record a resumable position. */
   readonly resumable: boolean;
   /**
@@ -36,18 +41,24 @@ export interface PartWriterFactory<TIn> {
   resume(output: FileOutput): Promise<PartWriter<TIn>>;
 }
 
-/** Encoded text a row writer collects before handing it to its output in one write. */
-const ROW_CHUNK_BYTES = 16 * 1024;
+/** Encoded text a row writer collects before handing it to its output in one write, in UTF-16 code units. */
+const ROW_CHUNK_CHARS = 16 * 1024;
 const DONE: Promise<void> = Promise.resolve();
 
 /**
  * Row parts: encoded strings collect in one chunk that goes to the output in one write once it
- * passes {@link ROW_CHUNK_BYTES} (and before every persist, close and binary element), so a small
- * record costs no output write and no promise: `write` returns nothing until a chunk is handed on.
+ * holds {@link ROW_CHUNK_CHARS} characters (16 KiB of ASCII, at most 48 KiB of UTF-8), and before
+ * every persist, close and binary element. So a small record costs no output write and no promise
+ * (`write` returns nothing until a chunk is handed on), and no UTF-8 measuring until someone reads
+ * `size` (a size-based rolling policy): from then on each record's bytes are counted as it comes.
  */
 class RowPartWriter<TIn> implements PartWriter<TIn> {
   readonly resumable = true;
+  /** Collected text, not yet handed to the output. */
   private text = '';
+  /** Whether `size` was read: then {@link textBytes} is kept up to date. */
+  private measuring = false;
+  /** UTF-8 bytes of {@link text} (while {@link measuring}). */
   private textBytes = 0;
   constructor(
     private readonly output: FileOutput,
@@ -59,15 +70,23 @@ class RowPartWriter<TIn> implements PartWriter<TIn> {
   }
 
   get size(): number {
+    if (!this.measuring) {
+      this.measuring = true;
+      this.textBytes = Buffer.byteLength(this.text, 'utf8');
+    }
     return this.output.position + this.textBytes;
+  }
+
+  get outputPosition(): number {
+    return this.output.position;
   }
 
   write(element: TIn): void | Promise<void> {
     const encoded = this.encoder.encode(element);
     if (typeof encoded !== 'string') return this.spill().then(() => this.output.write(encoded));
     this.text += encoded;
-    this.textBytes += Buffer.byteLength(encoded, 'utf8');
-    return this.textBytes < ROW_CHUNK_BYTES ? undefined : this.spill();
+    if (this.measuring) this.textBytes += Buffer.byteLength(encoded, 'utf8');
+    return this.text.length < ROW_CHUNK_CHARS ? undefined : this.spill();
   }
 
   persist(): Promise<number> {
@@ -79,18 +98,21 @@ class RowPartWriter<TIn> implements PartWriter<TIn> {
   }
 
   dispose(): Promise<void> {
-    this.text = '';
-    this.textBytes = 0;
+    this.drop();
     return this.output.abort();
   }
 
   /** Hands the collected text to the output; the next output call waits for it. */
   private spill(): Promise<void> {
-    if (this.textBytes === 0) return DONE;
     const text = this.text;
+    if (text === '') return DONE;
+    this.drop();
+    return this.output.write(text);
+  }
+
+  private drop(): void {
     this.text = '';
     this.textBytes = 0;
-    return this.output.write(text);
   }
 }
 
@@ -106,6 +128,10 @@ class BulkPartWriter<TIn> implements PartWriter<TIn> {
   }
 
   get size(): number {
+    return this.output.position;
+  }
+
+  get outputPosition(): number {
     return this.output.position;
   }
 
