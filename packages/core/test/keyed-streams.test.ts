@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Collector } from '../src/api/functions.js';
 import { OutputTag } from '../src/api/keyed-process-function.js';
 import type { KeyedProcessContext, KeyedRuntimeContext } from '../src/api/keyed-process-function.js';
-import type { AggregatingState, MapState, ReducingState } from '../src/api/keyed-state.js';
+import type { AggregatingState, MapState, ReducingState, ValueState } from '../src/api/keyed-state.js';
 import type { ListState } from '../src/api/state.js';
 import { WatermarkStrategies } from '../src/api/watermark-strategy.js';
 import { StreamExecutionEnvironment } from '../src/datastream/stream-execution-environment.js';
@@ -175,6 +175,46 @@ describe('keyBy and keyed state', () => {
       const [current, own] = line.split(' ');
       expect(current).toBe(own);
     }
+  });
+
+  it('a keyed function that is sometimes asynchronous keeps per-key order and state, with checkpoints running', async () => {
+    const seen = new Map<string, number[]>();
+    const env = StreamExecutionEnvironment.create({ parallelism: 2 });
+    env.enableCheckpointing(5).getCheckpointConfig().setCheckpointStorage(new InMemoryCheckpointStorage());
+    env
+      .addSource(new EventSource({ limit: 3000, keys: 5 }))
+      .uid('events')
+      .setParallelism(1)
+      .keyBy((e) => e.key)
+      .process(
+        new (class {
+          private count: ValueState<number> | undefined;
+          open(context: KeyedRuntimeContext): void {
+            this.count = context.getState({ name: 'count', type: Types.number(), defaultValue: 0 });
+          }
+          async processElement(e: Event, _ctx: KeyedProcessContext<unknown>, out: Collector<string>): Promise<void> {
+            const count = (this.count?.value() ?? 0) + 1;
+            this.count?.update(count);
+            if (e.value % 3 === 0) await new Promise((resolve) => setTimeout(resolve, e.value % 2));
+            out.collect(`${e.key} ${e.value} ${count}`);
+          }
+        })(),
+      )
+      .uid('counting')
+      .addSink({
+        invoke: (line: string) => {
+          const [key, value, count] = line.split(' ') as [string, string, string];
+          const values = seen.get(key) ?? [];
+          values.push(Number(value));
+          seen.set(key, values);
+          expect(Number(count)).toBe(values.length);
+        },
+      });
+    await env.execute('keyed-async');
+    const all = [...seen.values()].flat();
+    expect(all).toHaveLength(3000);
+    expect(new Set(all).size).toBe(3000);
+    for (const values of seen.values()) expect(values).toEqual([...values].sort((a, b) => a - b));
   });
 
   it('list, map, reducing and aggregating state per key', async () => {

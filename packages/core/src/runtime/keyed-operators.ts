@@ -15,9 +15,11 @@ import type { KeySpec } from './job-graph.js';
 import { HeapKeyedStateBackend } from './keyed-state-backend.js';
 import type { Timer } from './keyed-state-backend.js';
 import { OperatorInstance } from './operators.js';
-import type { OperatorInstanceInit } from './operators.js';
+import type { OperatorHost, OperatorInstanceInit } from './operators.js';
+import type { KeyRoute } from './key-groups.js';
 import { processingTime } from './processing-time.js';
 import { isPromiseLike } from './stream-event.js';
+import type { RecordBatchEvent } from './stream-event.js';
 
 /** Runs a {@link KeyedProcessFunction} with keyed state and timers. */
 export class KeyedProcessOperator extends OperatorInstance {
@@ -108,17 +110,35 @@ export class KeyedProcessOperator extends OperatorInstance {
   }
 
   override push(value: unknown): void | Promise<void> {
+    return this.processKeyed(value, this.key.selector(value), undefined);
+  }
+
+  /** Records of a keyBy exchange come with the key and key group their producer computed. */
+  override pushBatch(batch: RecordBatchEvent<unknown>, from: number): number {
+    const { values, timestamps, keys, keyValues } = batch;
+    if (keys === undefined || keyValues === undefined) return super.pushBatch(batch, from);
+    const frame = this.frame;
+    const host = this.host as OperatorHost;
+    for (let i = from; i < values.length; i += 1) {
+      if (host.stopping) return i;
+      frame.timestamp = timestamps === undefined ? undefined : timestamps[i];
+      const result = this.processKeyed(values[i], keyValues[i], keys[i] as KeyRoute);
+      if (result !== undefined) {
+        this.waiting = result;
+        return i + 1;
+      }
+    }
+    return values.length;
+  }
+
+  /** Scopes state to `key` (its key group from `route` when known) and calls `processElement`. */
+  private processKeyed(value: unknown, key: unknown, route: KeyRoute | undefined): void | Promise<void> {
     this.recordsIn += 1;
     this.pending = undefined;
     let result: void | Promise<void>;
     try {
-      const frame = this.frame;
-      const routed = frame.routedKey;
-      if (routed === undefined) this.keyed.setCurrentKey(this.key.selector(value));
-      else {
-        frame.routedKey = undefined;
-        this.keyed.setCurrentKeyRouted(frame.routedKeyValue, routed);
-      }
+      if (route === undefined) this.keyed.setCurrentKey(key);
+      else this.keyed.setCurrentKeyRouted(key, route);
       result = this.process.processElement(value, this.ctx, this.collector);
     } catch (error) {
       throw this.fail('processElement', error);

@@ -13,11 +13,11 @@ import type {
   SinkContext,
 } from '../api/functions.js';
 import type { OperatorNode } from './job-graph.js';
-import type { KeyRoute } from './key-groups.js';
 import type { KeyedSection } from './keyed-state-backend.js';
 import type { OperatorStateBackend } from './operator-state-backend.js';
 import { processingTime } from './processing-time.js';
 import { isPromiseLike } from './stream-event.js';
+import type { RecordBatchEvent } from './stream-event.js';
 import { taskFailure } from './task-failure.js';
 import { isCheckpointedFunction } from '../api/state.js';
 
@@ -44,10 +44,6 @@ export interface OperatorHost {
 export interface TaskFrame {
   timestamp: number | undefined;
   watermark: number;
-  /** Set while a record from a keyBy exchange enters the chain head: its key group (and key bytes). */
-  routedKey?: KeyRoute | undefined;
-  /** Set with `routedKey`: the record's key, as the producer's key selector returned it. */
-  routedKeyValue?: unknown;
 }
 
 /** What every operator instance has. */
@@ -128,6 +124,31 @@ export class OperatorInstance implements Output<unknown> {
   push(value: unknown): void | Promise<void> {
     this.recordsOut += 1;
     return this.output.push(value);
+  }
+
+  /** The promise the record {@link OperatorInstance.pushBatch} stopped at returned (taken by the subtask). */
+  waiting: Promise<void> | undefined;
+
+  /**
+   * As the chain head: pushes records `from`, `from + 1`, … of an input batch while each goes
+   * through synchronously and the job is not stopping. Returns the index of the first record not
+   * pushed; when a record's push returned a promise, that record counts as pushed and the promise is
+   * left in {@link OperatorInstance.waiting}.
+   */
+  pushBatch(batch: RecordBatchEvent<unknown>, from: number): number {
+    const { values, timestamps } = batch;
+    const frame = this.frame;
+    const host = this.host as OperatorHost;
+    for (let i = from; i < values.length; i += 1) {
+      if (host.stopping) return i;
+      frame.timestamp = timestamps === undefined ? undefined : timestamps[i];
+      const result = this.push(values[i]);
+      if (result !== undefined) {
+        this.waiting = result;
+        return i + 1;
+      }
+    }
+    return values.length;
   }
 
   /**

@@ -15,7 +15,7 @@ import type { OperatorHost, OperatorInstance, Output, TaskFrame } from './operat
 import type { KeySpec } from './job-graph.js';
 import { KeyGroupAssigner, subtaskForKeyGroup } from './key-groups.js';
 import type { TypeSerializer } from '../types/type-serializer.js';
-import type { RecordBatchEvent, StreamEvent } from './stream-event.js';
+import type { StreamEvent } from './stream-event.js';
 import { isPromiseLike } from './stream-event.js';
 
 /** The job-level services a subtask reports to. */
@@ -147,6 +147,34 @@ function all(outputs: readonly NetworkOutput[], action: (output: NetworkOutput) 
   return waits === undefined ? undefined : Promise.all(waits).then(() => undefined);
 }
 
+/**
+ * What a subtask's operators may ask of it. A class, not an object literal: a literal with a getter
+ * gets a hidden class of its own per subtask, and `host.stopping`, read for every record, would
+ * stop being a plain load.
+ */
+class SubtaskOperatorHost implements OperatorHost {
+  constructor(
+    private readonly subtask: Subtask,
+    private readonly job: SubtaskHost,
+  ) {}
+
+  exec(action: () => void | Promise<void>): void | Promise<void> {
+    return this.subtask.exec(action);
+  }
+
+  fail(error: Error): void {
+    this.job.fail(error);
+  }
+
+  get stopping(): boolean {
+    return this.job.stopping;
+  }
+
+  setIdle(idle: boolean): void {
+    this.subtask.setOutputIdle(idle);
+  }
+}
+
 /** What a subtask is built from. */
 export interface SubtaskInit {
   readonly chain: Chain;
@@ -200,14 +228,7 @@ export class Subtask {
     const tagged = this.outputs.some((output) => output.tag !== undefined);
     if (this.outputs.length === 1 && !tagged) last.output = this.outputs[0] as NetworkOutput;
     else if (this.outputs.length > 0) last.output = new FanOut(this.outputs);
-    const host: OperatorHost = {
-      exec: (action) => this.exec(action),
-      fail: (error) => this.host.fail(error),
-      get stopping() {
-        return init.host.stopping;
-      },
-      setIdle: (idle) => this.setOutputIdle(idle),
-    };
+    const host = new SubtaskOperatorHost(this, init.host);
     for (const op of this.operators) op.host = host;
     const head = this.operators[0] as OperatorInstance;
     this.head = head;
@@ -248,38 +269,15 @@ export class Subtask {
   /** Pushes a source's record into the chain's head ({@link Subtask.exec} without allocating on the fast path). */
   pushRecord(value: unknown, timestamp: number | undefined): void | Promise<void> {
     if (this.tail !== undefined) return this.exec(() => this.enter(value, timestamp));
-    return this.tracked(this.enter(value, timestamp));
-  }
-
-  /** Pushes record `i` of a batch from an input channel into the chain's head, as {@link Subtask.pushRecord}. */
-  private pushFromBatch(batch: RecordBatchEvent<unknown>, i: number): void | Promise<void> {
-    if (this.tail !== undefined) return this.exec(() => this.enterFromBatch(batch, i));
-    return this.tracked(this.enterFromBatch(batch, i));
-  }
-
-  private enter(value: unknown, timestamp: number | undefined): void | Promise<void> {
-    this.frame.routedKey = undefined;
-    this.frame.timestamp = timestamp;
-    return this.head.push(value);
-  }
-
-  /** A record of a keyBy exchange enters with the key and key group its producer computed. */
-  private enterFromBatch(batch: RecordBatchEvent<unknown>, i: number): void | Promise<void> {
-    const frame = this.frame;
-    frame.timestamp = batch.timestamps === undefined ? undefined : batch.timestamps[i];
-    if (batch.keys === undefined) frame.routedKey = undefined;
-    else {
-      frame.routedKey = batch.keys[i];
-      frame.routedKeyValue = batch.keyValues === undefined ? undefined : batch.keyValues[i];
-    }
-    return this.head.push(batch.values[i]);
-  }
-
-  /** `result`, tracked as the executor's tail when it is a promise. */
-  private tracked(result: void | Promise<void>): void | Promise<void> {
+    const result = this.enter(value, timestamp);
     if (result === undefined) return undefined;
     this.track(result);
     return result;
+  }
+
+  private enter(value: unknown, timestamp: number | undefined): void | Promise<void> {
+    this.frame.timestamp = timestamp;
+    return this.head.push(value);
   }
 
   /**
@@ -526,9 +524,20 @@ export class Subtask {
               idle[channel] = false;
               this.updateIdle(idle, ended);
             }
-            for (let i = 0; i < event.values.length && !this.host.stopping; i += 1) {
-              const result = this.pushFromBatch(event, i);
-              if (result !== undefined) await result;
+            // The head takes the batch's records while they go through synchronously; a record goes in
+            // only while the executor is idle, so it never overtakes work queued before it.
+            for (let i = 0; i < event.values.length && !this.host.stopping; ) {
+              if (this.tail !== undefined) {
+                await this.tail;
+                continue;
+              }
+              i = this.head.pushBatch(event, i);
+              const waiting = this.head.waiting;
+              if (waiting !== undefined) {
+                this.head.waiting = undefined;
+                this.track(waiting);
+                await waiting;
+              }
             }
             break;
           }
