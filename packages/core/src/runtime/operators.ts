@@ -250,21 +250,33 @@ class FlatMapOperator extends OperatorInstance {
   }
 }
 
+/**
+ * The {@link SinkContext} of a sink subtask, read from its task frame. A class: an object literal
+ * with getters gets a hidden class of its own per subtask, and a sink reading `timestamp` for every
+ * record would find the property through a polymorphic lookup.
+ */
+class FrameSinkContext implements SinkContext {
+  constructor(private readonly frame: TaskFrame) {}
+
+  get timestamp(): number | undefined {
+    return this.frame.timestamp;
+  }
+
+  get currentWatermark(): number {
+    return this.frame.watermark;
+  }
+
+  currentProcessingTime(): number {
+    return processingTime();
+  }
+}
+
 class SinkOperator extends OperatorInstance {
   private readonly sinkContext: SinkContext;
 
   constructor(init: OperatorInstanceInit) {
     super(init);
-    const frame = init.frame;
-    this.sinkContext = {
-      get timestamp() {
-        return frame.timestamp;
-      },
-      get currentWatermark() {
-        return frame.watermark;
-      },
-      currentProcessingTime: processingTime,
-    };
+    this.sinkContext = new FrameSinkContext(init.frame);
   }
 
   override push(value: unknown): void | Promise<void> {
