@@ -25,7 +25,7 @@ import type { KafkaConnectionOptions } from '../internal/kafka-client.js';
 import type { KafkaLogger } from '../internal/logger.js';
 import { comparePartitions, partitionKey } from '../internal/topic-partition.js';
 import type { TopicPartition, TopicPartitionOffset } from '../internal/topic-partition.js';
-import { commitGroupOffsets, createInternalCluster } from '../sink/transactions/kafkajs-internals.js';
+import { commitGroupOffsets, connectInternalCluster, createInternalCluster } from '../sink/transactions/kafkajs-internals.js';
 import type { InternalCluster } from '../sink/transactions/kafkajs-internals.js';
 import { OffsetCommitMode, decideCommitMode } from './commit-mode.js';
 import { discoverPartitions, ownedPartitions } from './discovery/partition-discoverer.js';
@@ -215,7 +215,7 @@ export class KafkaSource<TRecord>
     for (const entry of resolved) this.addPartition(entry);
     if (this.commitMode !== OffsetCommitMode.DISABLED) {
       this.commitCluster = createInternalCluster(this.kafka);
-      await this.commitCluster.connect();
+      await connectInternalCluster(this.commitCluster);
       const metrics = config.disableMetrics ? undefined : context.metricGroup;
       this.committer = new CheckpointOffsetCommitter({
         commit: (offsets) => this.commitToGroup(offsets),

@@ -6,7 +6,7 @@
  *
  * 1. `Kafka[Symbol('private:Kafka:createCluster')]` (src/index.js): the per-client factory of
  *    `Cluster` objects; every `kafka.producer()` calls it once, synchronously.
- * 2. `Cluster#connect()`, `#disconnect()`, `#findGroupCoordinator({ groupId, coordinatorType })`
+ * 2. `Cluster#connect()`, `#refreshMetadata()`, `#disconnect()`, `#findGroupCoordinator({ groupId, coordinatorType })`
  *    (src/cluster/index.js). `coordinatorType` 1 = TRANSACTION (FindCoordinator key type 1).
  * 3. `Broker#endTxn({ transactionalId, producerId, producerEpoch, transactionResult })` and
  *    `Broker#initProducerId({ transactionalId, transactionTimeout })` (src/broker/index.js), which
@@ -99,6 +99,8 @@ export async function commitGroupOffsets(
 /** The subset of kafkajs's internal `Cluster` this package calls. */
 export interface InternalCluster {
   connect(): Promise<void>;
+  /** Loads the broker list (a Metadata request for no topics). */
+  refreshMetadata(): Promise<void>;
   disconnect(): Promise<void>;
   findGroupCoordinator(request: { groupId: string; coordinatorType: number }): Promise<InternalBroker>;
 }
@@ -183,7 +185,7 @@ function createClusterSymbol(kafka: Kafka): symbol {
 }
 
 function checkCluster(cluster: unknown): InternalCluster {
-  for (const method of ['connect', 'disconnect', 'findGroupCoordinator'] as const) {
+  for (const method of ['connect', 'refreshMetadata', 'disconnect', 'findGroupCoordinator'] as const) {
     if (typeof (cluster as Record<string, unknown>)[method] !== 'function') {
       throw unsupported(`its Cluster has no ${method}()`);
     }
@@ -215,6 +217,17 @@ export function createInternalCluster(kafka: Kafka): InternalCluster {
   assertKafkaJsInternals(kafka);
   const factory = (kafka as unknown as Record<symbol, CreateCluster>)[createClusterSymbol(kafka)]!;
   return checkCluster(factory.call(kafka, { allowAutoTopicCreation: false }));
+}
+
+/**
+ * Connects an internal cluster and loads its broker list. kafkajs's `Cluster.connect()` only
+ * reaches a seed broker; the first `findGroupCoordinator` then finds no broker in its pool,
+ * refreshes the metadata and tries again after kafkajs's retry delay (300 ms by default), which
+ * is what a restarted sink waited per subtask before committing its recovered transactions.
+ */
+export async function connectInternalCluster(cluster: InternalCluster): Promise<void> {
+  await cluster.connect();
+  await cluster.refreshMetadata();
 }
 
 /** The producer id and epoch of a transactional producer. */

@@ -15,7 +15,7 @@ import { createKafkaJsClient, validateConnectionOptions } from '../../internal/k
 import type { KafkaConnectionOptions } from '../../internal/kafka-client.js';
 import { SILENT_LOGGER } from '../../internal/logger.js';
 import type { KafkaLogger } from '../../internal/logger.js';
-import { TRANSACTION_COORDINATOR_TYPE, brokerSupports, createInternalCluster, sendRawRequest } from './kafkajs-internals.js';
+import { TRANSACTION_COORDINATOR_TYPE, brokerSupports, connectInternalCluster, createInternalCluster, sendRawRequest } from './kafkajs-internals.js';
 import type { InternalCluster } from './kafkajs-internals.js';
 import {
   DESCRIBE_TRANSACTIONS_API_KEY,
@@ -72,7 +72,7 @@ async function withAdminClients<T>(
   try {
     await admin.connect();
     const nodeIds = (await admin.describeCluster()).brokers.map((b) => b.nodeId);
-    await cluster.connect();
+    await connectInternalCluster(cluster);
     return await use({ kafka, cluster, nodeIds });
   } catch (error) {
     throw wrapKafkaJsError(error, { action, hint: 'Check bootstrapServers, TLS and SASL settings.' });

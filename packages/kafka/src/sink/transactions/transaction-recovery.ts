@@ -13,7 +13,7 @@ import type { Kafka } from 'kafkajs';
 import { KafkaError, KafkaErrorCode, kafkaJsErrorType } from '../../errors.js';
 import { SILENT_LOGGER } from '../../internal/logger.js';
 import type { KafkaLogger } from '../../internal/logger.js';
-import { TRANSACTION_COORDINATOR_TYPE, checkBroker, createInternalCluster, toProducerId } from './kafkajs-internals.js';
+import { TRANSACTION_COORDINATOR_TYPE, checkBroker, connectInternalCluster, createInternalCluster, toProducerId } from './kafkajs-internals.js';
 import type { InternalCluster, ProducerIdentity } from './kafkajs-internals.js';
 
 /** A transaction to finish, as stored in a checkpoint. */
@@ -70,6 +70,9 @@ function isRetriable(error: unknown): boolean {
   if (type !== undefined) return RETRIABLE.has(type);
   return (error as { retriable?: unknown } | null)?.retriable === true;
 }
+
+/** First delay before retrying a retriable broker error, ms; doubled per attempt up to 1 s. */
+const FIRST_RETRY_DELAY_MS = 20;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -145,7 +148,7 @@ export class TransactionRecovery {
   private async coordinator(transactionalId: string) {
     if (this.cluster === undefined) {
       const cluster = createInternalCluster(this.kafka);
-      await cluster.connect();
+      await connectInternalCluster(cluster);
       this.cluster = cluster;
     }
     const broker = await this.cluster.findGroupCoordinator({
@@ -160,7 +163,10 @@ export class TransactionRecovery {
     attempt: () => Promise<TValue>,
   ): Promise<{ readonly value: TValue } | { readonly reason: string }> {
     const deadline = Date.now() + this.retryTimeoutMs;
-    let delay = 100;
+    // The common retry is CONCURRENT_TRANSACTIONS while the broker writes the abort markers of the
+    // transaction an InitProducerId just fenced (milliseconds): start short, as Java's producer does
+    // for its AddPartitionsToTxn retries (20 ms), and back off to 1 s.
+    let delay = FIRST_RETRY_DELAY_MS;
     for (let tries = 1; ; tries += 1) {
       try {
         return { value: await attempt() };
