@@ -208,24 +208,33 @@ export class KeyGroupAssigner<TKey> {
 
   /** The {@link KeyRoute} of `key`. */
   route(key: TKey): KeyRoute {
+    if (this.float64 && typeof key === 'number') {
+      const small = this.smallIntGroup(key);
+      if (small >= 0) return small;
+    }
     return isValueKey(key) ? this.keyGroup(key) : this.info(key);
   }
 
-  /** The key group of `key` (what {@link KeyGroupAssigner.info} says, sometimes without serializing). */
+  /** The key group of `key`, what {@link KeyGroupAssigner.info} says (sometimes without serializing). */
   keyGroup(key: TKey): number {
     if (this.float64 && typeof key === 'number' && key === key) {
-      // -0 passes `>>> 0` but has other bytes than 0.
-      if (key >>> 0 !== key || key >= SMALL_INT_KEYS || 1 / key < 0) {
-        return murmurHashInt(murmur3Float64(key)) % this.maxParallelism;
-      }
-      const groups = (this.smallIntGroups ??= new Int32Array(SMALL_INT_KEYS).fill(-1));
-      const known = groups[key] as number;
-      if (known >= 0) return known;
-      const keyGroup = murmurHashInt(murmur3Float64(key)) % this.maxParallelism;
-      groups[key] = keyGroup;
-      return keyGroup;
+      const small = this.smallIntGroup(key);
+      return small >= 0 ? small : murmurHashInt(murmur3Float64(key)) % this.maxParallelism;
     }
     return this.info(key).keyGroup;
+  }
+
+  /** The key group of a `sluice.float64` key that is an integer 0 … SMALL_INT_KEYS − 1 (from the array), else −1. */
+  private smallIntGroup(key: number): number {
+    // -0 passes `>>> 0` but has other bytes than 0.
+    if (key >>> 0 !== key || key >= SMALL_INT_KEYS || (key === 0 && 1 / key < 0)) return -1;
+    const groups = (this.smallIntGroups ??= new Int32Array(SMALL_INT_KEYS).fill(-1));
+    let group = groups[key] as number;
+    if (group < 0) {
+      group = murmurHashInt(murmur3Float64(key)) % this.maxParallelism;
+      groups[key] = group;
+    }
+    return group;
   }
 
   /** The serialized bytes and key group of `key`. */
