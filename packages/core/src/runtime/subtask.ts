@@ -268,11 +268,16 @@ export class Subtask {
 
   /** Pushes a source's record into the chain's head ({@link Subtask.exec} without allocating on the fast path). */
   pushRecord(value: unknown, timestamp: number | undefined): void | Promise<void> {
-    if (this.tail !== undefined) return this.exec(() => this.enter(value, timestamp));
+    if (this.tail !== undefined) return this.pushQueued(value, timestamp);
     const result = this.enter(value, timestamp);
     if (result === undefined) return undefined;
     this.track(result);
     return result;
+  }
+
+  /** {@link Subtask.pushRecord} behind what is queued (its own method: a closure in `pushRecord` would cost every call a context). */
+  private pushQueued(value: unknown, timestamp: number | undefined): Promise<void> | void {
+    return this.exec(() => this.enter(value, timestamp));
   }
 
   private enter(value: unknown, timestamp: number | undefined): void | Promise<void> {
