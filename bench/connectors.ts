@@ -232,8 +232,15 @@ function nodeJob(
     process.env['SLUICE_BENCH_CPU_PROF'] === '1' && impl === 'sluice'
       ? ['--cpu-prof', `--cpu-prof-dir=${join(benchRoot, 'dist', 'profiles')}`]
       : [];
-  return [process.execPath, [...extra, join(here, 'connectors-job.js'), JSON.stringify(spec)]];
+  return [process.execPath, [...NODE_FLAGS, ...extra, join(here, 'connectors-job.js'), JSON.stringify(spec)]];
 }
+
+/**
+ * Node flags of every Node job process, Sluice's and the raw kafkajs loop's alike: the young
+ * generation size docs/operations.md ("Memory") recommends for every Sluice job (and the demo
+ * uses). Both peers get it, so the Sluice / raw ratios compare the same runtime settings.
+ */
+const NODE_FLAGS = ['--max-semi-space-size=4'];
 
 function flinkJob(ctx: Context, job: JobRun, restorePath = ''): [string, string[]] {
   const { scenario, size, p } = job;
@@ -1028,7 +1035,7 @@ function report(c: Collected): string {
     "- **C-hdfs**: C on the testkit's HDFS (MiniDFSCluster, one DataNode, same machine): Sluice `FileSink` over WebHDFS (`WebHdfsFileSystem`); the raw loop appends each batch to one file per partition with the same WebHDFS client and flushes (WebHDFS APPEND) + commits offsets every second. Flink is not run on HDFS (its `hdfs://` file system needs Hadoop's client jars in bench/flink); its C row on local disk is the nearest figure. Ceiling: `hdfs dfs -put` of the same bytes (FsShell, Java RPC client), without FsShell's JVM start (rate = 3 copies / (put of 4 copies − put of 1 copy, one FsShell call each), so the JVM start cancels), as input records/s.",
   );
   lines.push(
-    "- Throughput = records after the first fifth of the input (warm-up) / time from that point to the end of the job (output committed). Startup = process start → first record in the map. CPU = user + system seconds of the job process over the whole run (JVM: `getProcessCpuTime`), per million input records. Peak RSS = `maxRSS` / `VmHWM`. Checkpoint duration: Sluice's `lastCheckpointDuration` metric, Flink's `checkpointDuration` from its CheckpointCoordinator's \"Completed checkpoint\" log lines (both trigger → completed, i.e. including the sinks' pre-commit), the raw loops' commit (`sendOffsets` + `commit` / fsync + `commitOffsets`).",
+    "- Throughput = records after the first fifth of the input (warm-up) / time from that point to the end of the job (output committed). Startup = process start → first record in the map. CPU = user + system seconds of the job process over the whole run (JVM: `getProcessCpuTime`), per million input records. Peak RSS = `maxRSS` / `VmHWM`; both Node jobs (Sluice and the raw loop) run with `--max-semi-space-size=4`, the setting docs/operations.md recommends for every Sluice job (Node 20's default young generation is 4 × larger), Flink with `-Xmx1g`. Checkpoint duration: Sluice's `lastCheckpointDuration` metric, Flink's `checkpointDuration` from its CheckpointCoordinator's \"Completed checkpoint\" log lines (both trigger → completed, i.e. including the sinks' pre-commit), the raw loops' commit (`sendOffsets` + `commit` / fsync + `commitOffsets`).",
   );
   lines.push('');
   lines.push('### Throughput (median of runs, spread = (max − min) / median)');

@@ -51,7 +51,9 @@ export async function runChaos(
     if (options.signal.aborted) return { kills, runs, finished: false };
     runs += 1;
     const logFile = join(options.logDir, `job-run-${runs}.log`);
-    const child = spawn(process.execPath, [jobProcessPath], {
+    // The job runs with the demo's own Node flags (`npm run demo` sets docs/operations.md's
+    // recommended --max-semi-space-size).
+    const child = spawn(process.execPath, [...process.execArgv, jobProcessPath], {
       env: { ...process.env, SLUICE_DEMO_JOB: JSON.stringify(config) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
