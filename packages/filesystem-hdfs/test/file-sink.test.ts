@@ -94,6 +94,24 @@ for (const target of targets) {
       await task.close();
     });
 
+    it('a part name taken by a file from elsewhere is skipped; that file is left as it is', async () => {
+      const base = fresh();
+      await fs.writeFile(`${base}/part-0-0`, 'from an earlier job\n');
+      const task = new SinkSubtask(rowSink(base, new OnCheckpointRollingPolicy()), { index: 0, parallelism: 1 });
+      await task.start();
+      await task.write('a', 'b');
+      await task.snapshot(1);
+      await task.notify(1);
+      expect(await finished(base)).toEqual(
+        new Map([
+          ['part-0-0', 'from an earlier job\n'],
+          ['part-0-1', 'a\nb\n'],
+        ]),
+      );
+      expect(await hidden(base)).toEqual([]); // no in-progress file left for the skipped name
+      await task.close();
+    });
+
     it('33: an in-progress part is resumed on restore: cut to the persisted length, then appended to', async () => {
       const base = fresh();
       const policy = new ManualRollingPolicy();

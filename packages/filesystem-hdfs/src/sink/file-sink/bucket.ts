@@ -252,9 +252,19 @@ export class Bucket<TIn> {
     for (;;) {
       const name = { subtask: this.context.subtask(), counter: this.context.nextPartCounter() };
       const finalPath = `${dir}/${names.partFileName(name)}`;
-      // A part name taken by a file from elsewhere (an earlier job writing here) is skipped.
-      if (await fs.exists(finalPath)) continue;
-      const output = await fs.create(`${dir}/${names.inProgressFileName(name)}`);
+      const inProgressPath = `${dir}/${names.inProgressFileName(name)}`;
+      // The check of the final name and the create of the in-progress file run side by side (one
+      // round trip less per part on HDFS). A name taken by a file from elsewhere (an earlier job
+      // writing here) is skipped, and the in-progress file created for it deleted.
+      const [taken, created] = await Promise.allSettled([fs.exists(finalPath), fs.create(inProgressPath)]);
+      if (created.status === 'rejected') throw created.reason;
+      const output = created.value;
+      if (taken.status === 'rejected' || taken.value) {
+        await output.abort();
+        if (taken.status === 'rejected') throw taken.reason;
+        await fs.delete(inProgressPath);
+        continue;
+      }
       const writer = await this.context.writers.open(output);
       this.inProgress = new OpenPart({ bucketId: this.bucketId, writer, finalPath, creationTime: now, lastUpdateTime: now });
       return this.inProgress;
