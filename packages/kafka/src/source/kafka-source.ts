@@ -403,8 +403,15 @@ export class KafkaSource<TRecord>
     if (progress === undefined) return;
     progress.highWatermark = batch.highWatermark;
     let sinceHeartbeat = 0;
+    // The fetcher's state (stopping, a seek making the batch stale) only changes while this loop
+    // waits, so it is asked before the first record and after every await, not per record.
+    let askControl = true;
     for (let index = 0; index < batch.size; index += 1) {
-      if (!this.running || !control.isRunning()) return;
+      if (!this.running) return;
+      if (askControl) {
+        if (!control.isRunning()) return;
+        askControl = false;
+      }
       const record = batch.record(index);
       if (record.offset <= progress.offset) continue;
       this.bytesIn?.inc((record.key?.byteLength ?? 0) + (record.value?.byteLength ?? 0));
@@ -412,8 +419,14 @@ export class KafkaSource<TRecord>
       try {
         // Synchronous deserializers (the common case) are not awaited: no microtask per record.
         const result = this.config.deserializer.deserialize(record);
-        value = isPromiseLike(result) ? await result : result;
+        if (isPromiseLike(result)) {
+          askControl = true;
+          value = await result;
+        } else {
+          value = result;
+        }
       } catch (error) {
+        askControl = true;
         if (!(await this.handleUnreadable(record, error))) return;
         // Checked again after the await (see below).
         if (record.offset > progress.offset) progress.offset = record.offset;
@@ -448,10 +461,14 @@ export class KafkaSource<TRecord>
         this.fail(watermarkError('watermark generator', { record, error }));
         return;
       }
-      if (backPressure !== undefined) await backPressure;
+      if (backPressure !== undefined) {
+        askControl = true;
+        await backPressure;
+      }
       sinceHeartbeat += 1;
       if (sinceHeartbeat >= 500) {
         sinceHeartbeat = 0;
+        askControl = true;
         await control.heartbeat();
       }
     }
