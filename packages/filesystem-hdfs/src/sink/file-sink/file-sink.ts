@@ -90,11 +90,6 @@ export class FileSink<TIn>
   private subtaskIndex = 0;
   private lastBucketCheck = 0;
   private readonly assignerContext = new ElementContext();
-  /** The processing time of the records of the current synchronous run (see `invoke`). */
-  private runTime: number | undefined;
-  private readonly endRun = (): void => {
-    this.runTime = undefined;
-  };
   // Counted from initializeState on (restore commits parts); moved into the metric group by open.
   private partsFinished: Counter = localCounter();
   private bytesOut: Counter = localCounter();
@@ -145,19 +140,11 @@ export class FileSink<TIn>
 
   /**
    * Writes one element. Returns nothing when it only went into the open part's memory (the common
-   * case), so the runtime goes on with the next record without a promise.
-   *
-   * The processing time (bucket assigner, rolling policy) is read once per synchronous run of
-   * records: the records the runtime hands over in one go, without yielding to the event loop,
-   * share it (it is read again after the next microtask checkpoint).
+   * case), so the runtime goes on with the next record without a promise. The processing time
+   * (bucket assigner, rolling policy) is the runtime's, which reads the clock once per event-loop turn.
    */
   invoke(value: TIn, context: SinkContext): void | Promise<void> {
-    let now = this.runTime;
-    if (now === undefined) {
-      now = context.currentProcessingTime();
-      this.runTime = now;
-      queueMicrotask(this.endRun);
-    }
+    const now = context.currentProcessingTime();
     // The processing-time check is due rarely; the common path stays synchronous up to the write.
     if (now - this.lastBucketCheck < this.config.bucketCheckIntervalMs) return this.write(value, context, now);
     return this.checkProcessingTime(now).then(() => this.write(value, context, now));
