@@ -6,6 +6,13 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 
 /** True with `--quick` on the command line or `npm run bench -- --quick` (npm passes it as `npm_config_quick`). */
+/**
+ * Node flags of every Node job process of the benchmarks, Sluice's and the raw loops' alike: the
+ * young generation size docs/operations.md ("Memory") recommends for every Sluice job (and the demo
+ * uses). Both peers get it, so the Sluice / raw ratios compare the same runtime settings.
+ */
+export const JOB_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=4'];
+
 export function isQuick(args: readonly string[]): boolean {
   return args.includes('--quick') || process.env['npm_config_quick'] === 'true';
 }

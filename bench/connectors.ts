@@ -25,6 +25,7 @@ import {
 } from '@sluice/testkit';
 import type { HdfsServer, KafkaServer } from '@sluice/testkit';
 import {
+  JOB_NODE_FLAGS,
   argValue as argValueOf,
   fmtRate,
   isQuick,
@@ -232,15 +233,8 @@ function nodeJob(
     process.env['SLUICE_BENCH_CPU_PROF'] === '1' && impl === 'sluice'
       ? ['--cpu-prof', `--cpu-prof-dir=${join(benchRoot, 'dist', 'profiles')}`]
       : [];
-  return [process.execPath, [...NODE_FLAGS, ...extra, join(here, 'connectors-job.js'), JSON.stringify(spec)]];
+  return [process.execPath, [...JOB_NODE_FLAGS, ...extra, join(here, 'connectors-job.js'), JSON.stringify(spec)]];
 }
-
-/**
- * Node flags of every Node job process, Sluice's and the raw kafkajs loop's alike: the young
- * generation size docs/operations.md ("Memory") recommends for every Sluice job (and the demo
- * uses). Both peers get it, so the Sluice / raw ratios compare the same runtime settings.
- */
-const NODE_FLAGS = ['--max-semi-space-size=4'];
 
 function flinkJob(ctx: Context, job: JobRun, restorePath = ''): [string, string[]] {
   const { scenario, size, p } = job;

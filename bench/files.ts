@@ -15,6 +15,7 @@ import type { FileSystem } from '@sluice/filesystem-hdfs';
 import { VERSIONS, startHdfs } from '@sluice/testkit';
 import type { HdfsServer } from '@sluice/testkit';
 import {
+  JOB_NODE_FLAGS,
   argValue as argValueOf,
   fmtRate,
   isQuick,
@@ -79,7 +80,7 @@ async function measure(
     checkpointDir: join(ctx.work, `chk-${name}`),
     ...(target === 'hdfs' ? { webhdfs: webhdfsOf(ctx.hdfs) } : {}),
   };
-  const result = await run(process.execPath, [join(here, 'files-job.js'), JSON.stringify(spec)], {
+  const result = await run(process.execPath, [...JOB_NODE_FLAGS, join(here, 'files-job.js'), JSON.stringify(spec)], {
     timeoutMs: 15 * 60_000,
   });
   if (result.code !== 0)
@@ -206,6 +207,7 @@ function report(c: {
       '**Sluice**: number source → map to the record → row-format `FileSink` (`SimpleStringEncoder`, `OnCheckpointRollingPolicy`), checkpoints every 1 s to local disk, final checkpoint at the end. ' +
       '**Raw loop**: two interleaved async loops generating the same records, appending 1,024 lines per `write` to one file each with the same `FileSystem` client (`LocalFileSystem` / `WebHdfsFileSystem`), `flush()` every second, `close()` at the end. ' +
       "**`hdfs dfs -put`**: the same bytes from a local file with Hadoop's FsShell (Java client, RPC + DataNode streaming), rate without FsShell's fixed cost (rate = 3 files / (time of one FsShell call putting 4 copies − time of one putting 1 copy), so the JVM start cancels). " +
+      `Both Node jobs run with \`${JOB_NODE_FLAGS.join(' ')}\` (docs/operations.md, "Memory"). ` +
       `Rate = records / (first record → output committed). ${REPEATS} run${REPEATS > 1 ? 's' : ''} per cell, interleaved; the finished files' bytes are checked after every run.`,
     '',
     '| Target | Record | Sluice FileSink | raw loop, same client | Sluice / raw (goal ≥ 0.8×) | `hdfs dfs -put` | Sluice / put | Sluice checkpoint (median) | raw flush (median) |',
