@@ -50,12 +50,11 @@ export class KeyedProcessOperator extends OperatorInstance {
     // Emits `value` through `push` after what this record emitted before (no closure unless something waits).
     const chain = (push: (value: unknown) => void | Promise<void>, value: unknown): void => {
       this.recordsOut += 1;
-      if (this.pending !== undefined) {
-        this.pending = this.pending.then(() => push(value));
-        return;
+      if (this.pending !== undefined) this.pending = after(this.pending, push, value);
+      else {
+        const result = push(value);
+        if (result !== undefined) this.pending = result;
       }
-      const result = push(value);
-      if (result !== undefined) this.pending = result;
     };
     const toMain = (record: unknown): void | Promise<void> => this.output.push(record);
     this.collector = { collect: (record) => chain(toMain, record) };
@@ -137,8 +136,7 @@ export class KeyedProcessOperator extends OperatorInstance {
     this.pending = undefined;
     let result: void | Promise<void>;
     try {
-      if (route === undefined) this.keyed.setCurrentKey(key);
-      else this.keyed.setCurrentKeyRouted(key, route);
+      this.keyed.setCurrentKeyRouted(key, route);
       result = this.process.processElement(value, this.ctx, this.collector);
     } catch (error) {
       throw this.fail('processElement', error);
@@ -220,6 +218,11 @@ export class KeyedProcessOperator extends OperatorInstance {
       host.fail(error instanceof Error ? error : new Error(String(error)));
     }
   }
+}
+
+/** `push(value)` once `previous` resolved (a function of its own: the closure is only made when something waits). */
+function after(previous: Promise<void>, push: (value: unknown) => void | Promise<void>, value: unknown): Promise<void> {
+  return previous.then(() => push(value));
 }
 
 /**

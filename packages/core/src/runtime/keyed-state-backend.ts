@@ -31,7 +31,7 @@ import type { TypeInformation } from '../types/type-information.js';
 import type { SerializerSnapshot, TypeSerializer } from '../types/type-serializer.js';
 import { Types } from '../types/types.js';
 import { KeyGroupAssigner, isValueKey, latin1String } from './key-groups.js';
-import type { KeyRoute } from './key-groups.js';
+import type { KeyInfo, KeyRoute } from './key-groups.js';
 import { processingTime } from './processing-time.js';
 
 /** Kind of a keyed state. */
@@ -222,13 +222,17 @@ export class HeapKeyedStateBackend implements KeyedStateStore {
 
   /** Sets the key the state handles are scoped to. */
   setCurrentKey(key: unknown): void {
-    this.setCurrentKeyRouted(key, this.assigner.info(key));
+    this.setCurrentKeyRouted(key, undefined);
   }
 
-  /** Sets the current key when its key group (and maybe serialized bytes) are known (from a keyBy exchange). */
-  setCurrentKeyRouted(key: unknown, route: KeyRoute): void {
+  /** Sets the current key, with its key group (and maybe serialized bytes) when known (from a keyBy exchange). */
+  setCurrentKeyRouted(key: unknown, route: KeyRoute | undefined): void {
     if (typeof route === 'number') this.scope(key, route, undefined);
-    else this.scope(key, route.keyGroup, route.keyBytes);
+    else this.scopeInfo(key, route ?? this.assigner.info(key));
+  }
+
+  private scopeInfo(key: unknown, info: KeyInfo): void {
+    this.scope(key, info.keyGroup, info.keyBytes);
   }
 
   /** Scopes state to a timer's key (no serialization). */
@@ -271,9 +275,23 @@ export class HeapKeyedStateBackend implements KeyedStateStore {
 
   getState<TValue>(descriptor: ValueStateDescriptor<TValue>): ValueState<TValue> {
     const table = this.register(descriptor, { kind: 'value', type: descriptor.type as TypeInformation<unknown> });
+    const fallback = descriptor.defaultValue;
+    if (table.ttl !== undefined) {
+      return {
+        value: () => (this.read(table) as TValue | undefined) ?? fallback,
+        update: (value) => this.write(table, value),
+        clear: () => this.remove(table),
+      };
+    }
+    // Without TTL, `read` and `write` written out: the usual read-modify-write of a record is then
+    // short enough for V8 to inline whole into the operator's record loop.
     return {
-      value: () => (this.read(table) as TValue | undefined) ?? descriptor.defaultValue,
-      update: (value) => this.write(table, value),
+      value: () => ((this.cachedTable === table ? this.cachedEntry : this.lookup(table))?.value as TValue | undefined) ?? fallback,
+      update: (value) => {
+        const entry = this.cachedTable === table ? this.cachedEntry : this.lookup(table);
+        if (entry !== undefined) entry.value = value;
+        else this.writeEntry(table, undefined, value);
+      },
       clear: () => this.remove(table),
     };
   }
@@ -584,9 +602,17 @@ export class HeapKeyedStateBackend implements KeyedStateStore {
     return table.ttl !== undefined && now - entry.ts >= table.ttl.ttlMs;
   }
 
-  /** The current key's entry in `table` (remembered until the key changes or the entry is removed). */
+  // The per-record methods below stay small and keep rare work (lookups, TTL, new entries) in
+  // methods of their own, so that V8 inlines them into the operator's record loop.
+
+  /** The current key's entry in `table`, remembered until the key changes: a record's read and write share one lookup. */
   private entryOf(table: StateTable): Entry | undefined {
-    if (this.cachedTable === table) return this.cachedEntry;
+    return this.cachedTable === table ? this.cachedEntry : this.lookup(table);
+  }
+
+  /** Looks the current key's entry up in `table` and remembers it. */
+  private lookup(table: StateTable): Entry | undefined {
+    this.requireKey();
     const entry = this.currentIsValue ? table.byValue.get(this.currentKeyValue) : table.byBytes.get(this.keyString());
     this.cachedTable = table;
     this.cachedEntry = entry;
@@ -594,24 +620,33 @@ export class HeapKeyedStateBackend implements KeyedStateStore {
   }
 
   private read(table: StateTable): unknown {
-    this.requireKey();
     const entry = this.entryOf(table);
     if (entry === undefined) return undefined;
-    if (table.ttl !== undefined) {
-      const now = this.clock();
-      if (this.expired(table, entry, now)) {
-        this.remove(table);
-        return undefined;
-      }
-      if (table.ttl.updateType === 'OnReadAndWrite') entry.ts = now;
+    return table.ttl === undefined ? entry.value : this.readLive(table, entry);
+  }
+
+  /** {@link HeapKeyedStateBackend.read} of a state with TTL: expired is absent, a read may refresh the entry. */
+  private readLive(table: StateTable, entry: Entry): unknown {
+    const ttl = table.ttl as StateTtlConfig;
+    const now = this.clock();
+    if (this.expired(table, entry, now)) {
+      this.remove(table);
+      return undefined;
     }
+    if (ttl.updateType === 'OnReadAndWrite') entry.ts = now;
     return entry.value;
   }
 
   private write(table: StateTable, value: unknown): void {
-    this.requireKey();
-    const ts = table.ttl === undefined ? 0 : this.clock();
     const entry = this.entryOf(table);
+    // Without TTL an entry's `ts` stays 0.
+    if (entry !== undefined && table.ttl === undefined) entry.value = value;
+    else this.writeEntry(table, entry, value);
+  }
+
+  /** {@link HeapKeyedStateBackend.write} of a new entry, or of a state with TTL (the write time is kept). */
+  private writeEntry(table: StateTable, entry: Entry | undefined, value: unknown): void {
+    const ts = table.ttl === undefined ? 0 : this.clock();
     if (entry !== undefined) {
       entry.value = value;
       entry.ts = ts;

@@ -227,14 +227,18 @@ class FlatMapOperator extends OperatorInstance {
   private readonly collector: Collector<unknown> = {
     collect: (record: unknown) => {
       this.recordsOut += 1;
-      if (this.pending !== undefined) {
-        this.pending = this.pending.then(() => this.output.push(record));
-        return;
+      if (this.pending !== undefined) this.pending = this.pushAfter(this.pending, record);
+      else {
+        const result = this.output.push(record);
+        if (result !== undefined) this.pending = result;
       }
-      const result = this.output.push(record);
-      if (result !== undefined) this.pending = result;
     },
   };
+
+  /** Pushes `record` once `previous` resolved (its own method: `collect` makes no closure unless something waits). */
+  private pushAfter(previous: Promise<void>, record: unknown): Promise<void> {
+    return previous.then(() => this.output.push(record));
+  }
 
   override push(value: unknown): void | Promise<void> {
     this.recordsIn += 1;

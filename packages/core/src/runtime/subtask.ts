@@ -630,11 +630,14 @@ export class Subtask {
     this.setOutputIdle(open > 0 && idleCount === open);
   }
 
-  /** Sends a stream-status change to every output channel. */
+  /** Sends a stream-status change to every output channel (called per record: the change itself is a method of its own). */
   setOutputIdle(value: boolean): void {
-    if (this.outputIdle === value) return;
-    this.outputIdle = value;
-    for (const output of this.outputs) output.broadcast({ kind: 'status', idle: value });
+    if (this.outputIdle !== value) this.changeOutputStatus(value);
+  }
+
+  private changeOutputStatus(idle: boolean): void {
+    this.outputIdle = idle;
+    for (const output of this.outputs) output.broadcast({ kind: 'status', idle });
   }
 
   /** Sets the subtask's watermark and passes it through the chain (keyed operators fire timers). */
