@@ -580,7 +580,8 @@ export class HeapKeyedStateBackend implements KeyedStateStore {
         input.assertEnd();
         const keyString = bytesToString(e.keyBytes);
         const key = readKey(e.keyBytes);
-        const entry: Entry = { key, keyString, keyGroup: e.keyGroup, value, ts: e.ts };
+        // Without TTL now, an entry's write time is not kept (writes leave `ts` alone): start it at 0.
+        const entry: Entry = { key, keyString, keyGroup: e.keyGroup, value, ts: table.ttl === undefined ? 0 : e.ts };
         if (isValueKey(key)) table.byValue.set(key, entry);
         else table.byBytes.set(keyString, entry);
       }
