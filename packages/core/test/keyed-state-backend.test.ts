@@ -32,6 +32,30 @@ describe('TTL', () => {
     expect(backend.snapshot().groups.size).toBe(0);
   });
 
+  it('TTL added to a state between runs counts from the restore; TTL removed keeps every entry', () => {
+    let now = 1_000_000;
+    const clock = (): number => now;
+    const plain = new HeapKeyedStateBackend({ keyType: Types.string(), maxParallelism: 128, clock });
+    plain.setCurrentKey('a');
+    plain.getState({ name: 'v', type: Types.number() }).update(1);
+    const withTtl = new HeapKeyedStateBackend({ keyType: Types.string(), maxParallelism: 128, clock, restored: plain.snapshot() });
+    const ttlState = withTtl.getState({ name: 'v', type: Types.number(), ttl: { ttlMs: 100 } });
+    withTtl.setCurrentKey('a');
+    now += 99;
+    expect(ttlState.value()).toBe(1);
+    now += 1;
+    expect(ttlState.value()).toBeUndefined();
+
+    withTtl.setCurrentKey('b');
+    ttlState.update(2);
+    const taken = withTtl.snapshot(); // b alive
+    now += 5_000;
+    const again = new HeapKeyedStateBackend({ keyType: Types.string(), maxParallelism: 128, clock, restored: taken });
+    const noTtl = again.getState({ name: 'v', type: Types.number() });
+    again.setCurrentKey('b');
+    expect(noTtl.value()).toBe(2); // without TTL it stays, however old
+  });
+
   it('OnReadAndWrite refreshes on reads', () => {
     let now = 0;
     const backend = new HeapKeyedStateBackend({ keyType: Types.string(), maxParallelism: 8, clock: () => now });

@@ -13,6 +13,8 @@ export type StateTtlUpdateType = 'OnCreateAndWrite' | 'OnReadAndWrite';
 /**
  * Time-to-live of keyed state entries (Flink's `StateTtlConfig`), measured in processing time.
  * Expired entries are never returned; they are dropped when read and when a checkpoint is taken.
+ * TTL may be added to or removed from a state between runs: entries restored into a state that
+ * newly has TTL live `ttlMs` from the restore; removing TTL keeps every restored entry.
  */
 export interface StateTtlConfig {
   /** Time to live in ms, `> 0`. */

@@ -580,8 +580,7 @@ export class HeapKeyedStateBackend implements KeyedStateStore {
         input.assertEnd();
         const keyString = bytesToString(e.keyBytes);
         const key = readKey(e.keyBytes);
-        // Without TTL now, an entry's write time is not kept (writes leave `ts` alone): start it at 0.
-        const entry: Entry = { key, keyString, keyGroup: e.keyGroup, value, ts: table.ttl === undefined ? 0 : e.ts };
+        const entry: Entry = { key, keyString, keyGroup: e.keyGroup, value, ts: this.restoredWriteTime(table, e.ts) };
         if (isValueKey(key)) table.byValue.set(key, entry);
         else table.byBytes.set(keyString, entry);
       }
@@ -589,6 +588,16 @@ export class HeapKeyedStateBackend implements KeyedStateStore {
     }
     this.tables.set(descriptor.name, table);
     return table;
+  }
+
+  /**
+   * The write time a restored entry starts with. Without TTL it is not kept (writes leave it at 0).
+   * With TTL, an entry written while the state had none (time 0) lives `ttlMs` from the restore:
+   * adding TTL to a state does not expire its entries at once.
+   */
+  private restoredWriteTime(table: StateTable, checkpointed: number): number {
+    if (table.ttl === undefined) return 0;
+    return checkpointed === 0 ? this.clock() : checkpointed;
   }
 
   private requireKey(): void {
