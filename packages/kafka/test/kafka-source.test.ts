@@ -162,6 +162,44 @@ describe('KafkaSource on a real broker', () => {
     }
   });
 
+  it('cancel inside a batch: run returns at that record, nothing is emitted afterwards, the checkpoint holds the last emitted offset, close leaves the fetch group', async () => {
+    const topic = await createTopic(admin);
+    await produce(topic, Array.from({ length: 1000 }, (_, i) => ({ value: String(i) })));
+    const groupId = uniqueName('group');
+    const cancelling: { source?: KafkaSource<string> } = {};
+    // Cancels the source from inside its batch loop when record 500 is read: run() has to return
+    // at that record, while its fetch consumer leaves the fetch group in the background.
+    const cancelAt500: DeserializationSchema<string> = {
+      deserialize: (bytes) => {
+        const value = Buffer.from(bytes).toString('utf8');
+        if (value === '500') cancelling.source?.cancel();
+        return value;
+      },
+      isEndOfStream: () => false,
+      producedType: stringType,
+    };
+    const h = new SourceHarness(source(topic, (b) => b.setGroupId(groupId).setValueOnlyDeserializer(cancelAt500)));
+    cancelling.source = h.source;
+    await h.start();
+    try {
+      await h.waitForEnd();
+      expect(h.error).toBeUndefined();
+      expect(h.records.map((r) => r.value)).toEqual(Array.from({ length: 500 }, (_, i) => String(i)));
+      await h.checkpoint(1);
+      h.source.notifyCheckpointComplete(1);
+      await h.source.close();
+      expect(h.records).toHaveLength(500);
+      const offsets = await admin.fetchOffsets({ groupId, topics: [topic] });
+      expect(offsets[0]?.partitions[0]?.offset).toBe('500');
+      const fetchGroups = (await admin.listGroups()).groups.filter((g) => g.groupId.startsWith(`${groupId}.sluice-fetch.`));
+      expect(fetchGroups).toHaveLength(1);
+      const described = await admin.describeGroups(fetchGroups.map((g) => g.groupId));
+      expect(described.groups.map((g) => g.members.length)).toEqual([0]);
+    } finally {
+      await h.stop();
+    }
+  });
+
   it('group-offsets start reads from the committed offset; specific offsets start at the given offset (checklist 3)', async () => {
     const topic = await createTopic(admin, { partitions: 2 });
     await produce(topic, Array.from({ length: 10 }, (_, i) => ({ value: `d${i}`, partition: i % 2 })));

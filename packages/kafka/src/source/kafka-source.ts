@@ -112,6 +112,8 @@ export class KafkaSource<TRecord>
   private commitCluster: InternalCluster | undefined;
   private committer: CheckpointOffsetCommitter | undefined;
   private fetcher: KafkaFetcher | undefined;
+  /** Settles when every fetcher stopped so far has stopped (its consumer left the fetch group). */
+  private fetcherStopped: Promise<void> = Promise.resolve();
   private endRun: ((error?: Error) => void) | undefined;
   private subtaskIndex = 0;
   private owner: { readonly subtaskIndex: number; readonly parallelism: number } = { subtaskIndex: 0, parallelism: 1 };
@@ -233,11 +235,14 @@ export class KafkaSource<TRecord>
     this.running = true;
   }
 
-  /** Stops fetching and closes the clients; waits for a running offset commit. */
+  /**
+   * Stops fetching and closes the clients; waits for the fetch consumer to leave (a stop `run`
+   * started) and for a running offset commit.
+   */
   async close(): Promise<void> {
     this.running = false;
-    await this.fetcher?.stop().catch(() => undefined);
-    this.fetcher = undefined;
+    this.stopFetcher();
+    await this.fetcherStopped;
     await this.committer?.whenIdle();
     await this.commitCluster?.disconnect().catch(() => undefined);
     this.commitCluster = undefined;
@@ -292,8 +297,12 @@ export class KafkaSource<TRecord>
       await discovery?.stop();
       context.signal.removeEventListener('abort', onAbort);
       this.running = false;
-      await this.fetcher?.stop().catch(() => undefined);
-      this.fetcher = undefined;
+      // The consumer leaves in the background (its fetch in flight may wait out the poll timeout,
+      // then LeaveGroup): a final checkpoint does not wait for that, `close` does. What `run` must
+      // wait for is the batch in progress, which returns at the next record (`running` is false),
+      // so nothing is emitted and no offset moves once `run` has returned.
+      this.stopFetcher();
+      await Promise.all(this.batchChains.values());
     }
   }
 
@@ -304,6 +313,15 @@ export class KafkaSource<TRecord>
   }
 
   // ---- internals -------------------------------------------------------------------------------
+
+  /** Starts stopping the fetcher (if any); {@link fetcherStopped} settles when its consumer has left. */
+  private stopFetcher(): void {
+    const fetcher = this.fetcher;
+    if (fetcher === undefined) return;
+    this.fetcher = undefined;
+    const previous = this.fetcherStopped;
+    this.fetcherStopped = Promise.all([previous, fetcher.stop().catch(() => undefined)]).then(() => undefined);
+  }
 
   /** Starts following a partition from `entry.offset` (last emitted); registers its metrics. */
   private addPartition(entry: TopicPartitionOffset): void {
@@ -332,9 +350,8 @@ export class KafkaSource<TRecord>
    * record is emitted twice and none is skipped.
    */
   private async restartFetcher(): Promise<void> {
-    const old = this.fetcher;
-    this.fetcher = undefined;
-    await old?.stop().catch(() => undefined);
+    this.stopFetcher();
+    await this.fetcherStopped;
     const context = this.sourceContext;
     if (!this.running || this.kafka === undefined || context === undefined) return;
     const partitions = [...this.progress.values()].map((p) => ({ topic: p.topic, partition: p.partition }));
