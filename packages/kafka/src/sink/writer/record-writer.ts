@@ -38,6 +38,11 @@ function byteLength(value: Message['key'] | Message['value']): number {
   return typeof value === 'string' ? Buffer.byteLength(value) : value.length;
 }
 
+/** The bytes as a Buffer (what kafkajs takes): a Buffer as it is, other views wrapped without a copy. */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 const LINGER_MS = 5;
 
 /** Name of the sink's counter of key + value bytes sent (Flink's `numBytesOut`; dashboards read it). */
@@ -94,13 +99,11 @@ export class RecordWriter<TRecord> {
       );
     }
     const message: Message = {
-      key: key === null ? null : Buffer.from(key.buffer, key.byteOffset, key.byteLength),
-      value: value === null ? null : Buffer.from(value.buffer, value.byteOffset, value.byteLength),
+      key: key === null ? null : asBuffer(key),
+      value: value === null ? null : asBuffer(value),
     };
     if (headers != null) {
-      message.headers = Object.fromEntries(
-        Object.entries(headers).map(([k, v]) => [k, typeof v === 'string' ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength)]),
-      );
+      message.headers = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, typeof v === 'string' ? v : asBuffer(v)]));
     }
     if (this.options.writeTimestamp && timestamp !== undefined) message.timestamp = String(timestamp);
     const partitions = this.partitionsByTopic.get(topic);
