@@ -31,4 +31,19 @@ describe('LocalFileSystem', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('buffers 256 KiB per open file by default before it writes to the file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sluice-localfs-'));
+    try {
+      const fs = new LocalFileSystem({ root: dir });
+      const out = await fs.create('/part');
+      await out.write(Buffer.alloc(256 * 1024 - 1, 1));
+      expect((await stat(join(dir, 'part'))).size).toBe(0);
+      await out.write(Buffer.alloc(1, 2));
+      expect((await stat(join(dir, 'part'))).size).toBe(256 * 1024);
+      await out.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
