@@ -11,7 +11,7 @@ export class JobRecorder {
   readonly checkpointMs: number[] = [];
   /** End-to-end latencies measured inside the job (the raw C loop in latency mode), ms. */
   readonly latencyMs: number[] = [];
-  private seen = 0;
+  private counted = 0;
   private firstAt = 0;
   private warmMark = 0;
   private readonly warmAt: number;
@@ -21,14 +21,19 @@ export class JobRecorder {
   /** @param totalInput input records of the whole run; the first fifth is the warm-up. */
   constructor(totalInput: number) {
     this.warmAt = Math.max(1, Math.floor(totalInput / 5));
-    this.progress = setInterval(() => process.stdout.write(`progress ${this.seen}\n`), 100);
+    this.progress = setInterval(() => process.stdout.write(`progress ${this.counted}\n`), 100);
+  }
+
+  /** Input records counted so far. */
+  get seen(): number {
+    return this.counted;
   }
 
   /** Counts one input record. */
   count(): void {
-    this.seen += 1;
-    if (this.seen === 1) this.firstAt = performance.now();
-    else if (this.seen === this.warmAt) this.warmMark = performance.now();
+    this.counted += 1;
+    if (this.counted === 1) this.firstAt = performance.now();
+    else if (this.counted === this.warmAt) this.warmMark = performance.now();
   }
 
   /**
@@ -55,9 +60,9 @@ export class JobRecorder {
     const cpu = process.cpuUsage();
     const warm = this.warmMark === 0 ? this.firstAt : this.warmMark;
     const report: RunReport = {
-      records: this.seen,
+      records: this.counted,
       seconds: (end - this.firstAt) / 1000,
-      steadyRecords: this.warmMark === 0 ? this.seen : this.seen - this.warmAt,
+      steadyRecords: this.warmMark === 0 ? this.counted : this.counted - this.warmAt,
       steadySeconds: (warm === 0 ? 0 : end - warm) / 1000,
       startupMs: this.firstAt,
       cpuSeconds: (cpu.user + cpu.system) / 1e6,
@@ -65,7 +70,7 @@ export class JobRecorder {
       checkpointMs: this.checkpointMs,
       ...(this.latencyMs.length === 0 ? {} : { latency: latencySummary(this.latencyMs) }),
     };
-    process.stdout.write(`progress ${this.seen}\n${JSON.stringify(report)}\n`);
+    process.stdout.write(`progress ${this.counted}\n${JSON.stringify(report)}\n`);
   }
 }
 
