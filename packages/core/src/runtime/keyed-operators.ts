@@ -14,7 +14,7 @@ import type { WatermarkGenerator, WatermarkOutput, WatermarkStrategy } from '../
 import type { KeySpec } from './job-graph.js';
 import { HeapKeyedStateBackend } from './keyed-state-backend.js';
 import type { Timer } from './keyed-state-backend.js';
-import { OperatorInstance } from './operators.js';
+import { OperatorInstance, pushAfter } from './operators.js';
 import type { OperatorHost, OperatorInstanceInit } from './operators.js';
 import type { KeyRoute } from './key-groups.js';
 import { processingTime } from './processing-time.js';
@@ -50,7 +50,7 @@ export class KeyedProcessOperator extends OperatorInstance {
     // Emits `value` through `push` after what this record emitted before (no closure unless something waits).
     const chain = (push: (value: unknown) => void | Promise<void>, value: unknown): void => {
       this.recordsOut += 1;
-      if (this.pending !== undefined) this.pending = after(this.pending, push, value);
+      if (this.pending !== undefined) this.pending = pushAfter(this.pending, push, value);
       else {
         const result = push(value);
         if (result !== undefined) this.pending = result;
@@ -218,11 +218,6 @@ export class KeyedProcessOperator extends OperatorInstance {
       host.fail(error instanceof Error ? error : new Error(String(error)));
     }
   }
-}
-
-/** `push(value)` once `previous` resolved (a function of its own: the closure is only made when something waits). */
-function after(previous: Promise<void>, push: (value: unknown) => void | Promise<void>, value: unknown): Promise<void> {
-  return previous.then(() => push(value));
 }
 
 /**

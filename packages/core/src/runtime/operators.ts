@@ -227,18 +227,14 @@ class FlatMapOperator extends OperatorInstance {
   private readonly collector: Collector<unknown> = {
     collect: (record: unknown) => {
       this.recordsOut += 1;
-      if (this.pending !== undefined) this.pending = this.pushAfter(this.pending, record);
+      if (this.pending !== undefined) this.pending = pushAfter(this.pending, this.toOutput, record);
       else {
         const result = this.output.push(record);
         if (result !== undefined) this.pending = result;
       }
     },
   };
-
-  /** Pushes `record` once `previous` resolved (its own method: `collect` makes no closure unless something waits). */
-  private pushAfter(previous: Promise<void>, record: unknown): Promise<void> {
-    return previous.then(() => this.output.push(record));
-  }
+  private readonly toOutput = (record: unknown): void | Promise<void> => this.output.push(record);
 
   override push(value: unknown): void | Promise<void> {
     this.recordsIn += 1;
@@ -297,6 +293,19 @@ class SinkOperator extends OperatorInstance {
 }
 
 const invoked = (): void => undefined;
+
+/**
+ * `push(value)` once `previous` resolved: what a collector does with a record emitted while an
+ * earlier one still waits. A function of its own, so that a collector's common path (nothing
+ * waiting) makes no closure.
+ */
+export function pushAfter(
+  previous: Promise<void>,
+  push: (value: unknown) => void | Promise<void>,
+  value: unknown,
+): Promise<void> {
+  return previous.then(() => push(value));
+}
 
 /** Creates the operator instance for the basic kinds (see `operator-factory.ts` for all). */
 export function createOperator(init: OperatorInstanceInit): OperatorInstance {
