@@ -35,4 +35,24 @@ export default tseslint.config(
     ignores: ['**/*.test.ts'],
     rules: { 'no-console': 'error' },
   },
+  {
+    // @sluice/kafka loads kafkajs in one module, after the send grouping it installs (kafkajs.ts).
+    files: ['packages/kafka/src/**/*.ts'],
+    ignores: ['**/*.test.ts', 'packages/kafka/src/internal/kafkajs.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: ['@sluice/*/src/*', '@sluice/*/dist/*', '@sluice/*/src', '@sluice/*/dist'],
+          paths: [
+            {
+              name: 'kafkajs',
+              allowTypeImports: true,
+              message: "Take kafkajs's values from internal/kafkajs.ts (it installs the send grouping before kafkajs loads).",
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -10,7 +10,6 @@
  * JSON RunReport line at the end.
  */
 import { mkdir, open } from 'node:fs/promises';
-import { Kafka, logLevel } from 'kafkajs';
 import type {
   Collector,
   KeyedProcessContext,
@@ -163,6 +162,9 @@ async function runSluice(): Promise<void> {
 
 /** The "no framework" loop: one kafkajs consumer, eachBatch → transactional sendBatch / file append. */
 async function runRaw(): Promise<void> {
+  // Imported here, as Sluice is in runSluice: each implementation loads only what it uses (and a
+  // Sluice job's first kafkajs load is then @sluice/kafka's, as in an application that uses it).
+  const { Kafka, logLevel } = (await import('kafkajs')).default;
   const kafka = new Kafka({
     clientId: 'bench-raw',
     brokers: spec.bootstrap,

@@ -3,6 +3,8 @@ import { SimpleStringSchema } from '@sluice/core';
 import type { SinkContext } from '@sluice/core';
 import type { Admin, Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRequire } from 'node:module';
+import { groupMessagesPerPartition } from '../src/internal/kafkajs-send-grouping.js';
 import { DeliveryGuarantee } from '../src/sink/kafka-sink.js';
 import { KafkaSink } from '../src/sink/kafka-sink.js';
 import type { KafkaSinkFunction } from '../src/sink/kafka-sink-builder.js';
@@ -35,6 +37,11 @@ const base = (topic: string) =>
   KafkaSink.builder<string>().setBootstrapServers(brokers()).setTopic(topic).setValueSerializer(new SimpleStringSchema());
 
 describe('KafkaSink on a real broker', () => {
+  it("sends through the package's linear per-partition grouping, not kafkajs's quadratic one", () => {
+    // The sink's modules loaded kafkajs (through internal/kafkajs.ts) before this file's helpers did.
+    expect(createRequire(import.meta.url)('kafkajs/src/producer/groupMessagesPerPartition.js')).toBe(groupMessagesPerPartition);
+  });
+
   it('AT_LEAST_ONCE with the default FixedPartitioner: subtask i writes partitions[i % n]; snapshot waits for acks (checklist 16, 19)', async () => {
     const topic = await createTopic(admin, { partitions: 3 });
     const sinks = [0, 1].map(() => base(topic).build());

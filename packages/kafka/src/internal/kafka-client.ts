@@ -2,8 +2,8 @@
  * Connection options shared by the source and the sink, and the one place that turns them into a
  * kafkajs client. kafkajs's own option types never appear in the public API.
  */
-import { Kafka, logLevel as KafkaJsLogLevel } from 'kafkajs';
-import type { KafkaConfig, SASLOptions } from 'kafkajs';
+import type { Kafka, KafkaConfig, SASLOptions } from 'kafkajs';
+import { kafkajs } from './kafkajs.js';
 import { invalidOption } from '../errors.js';
 import type { KafkaLogger } from './logger.js';
 
@@ -85,7 +85,7 @@ export function createKafkaJsClient(options: KafkaConnectionOptions, logger: Kaf
     brokers: [...options.bootstrapServers],
     connectionTimeout: options.connectionTimeoutMs ?? 3000,
     requestTimeout: options.requestTimeoutMs ?? 30_000,
-    logLevel: KafkaJsLogLevel.ERROR,
+    logLevel: kafkajs.logLevel.ERROR,
     logCreator: () => (entry) => {
       logger.warn(`kafkajs ${entry.namespace}: ${entry.log.message}`);
     },
@@ -101,5 +101,5 @@ export function createKafkaJsClient(options: KafkaConnectionOptions, logger: Kaf
     };
   }
   if (options.sasl !== undefined) config.sasl = saslOptions(options.sasl);
-  return new Kafka(config);
+  return new kafkajs.Kafka(config);
 }

@@ -4,10 +4,8 @@
  * checkpoint per subtask, transactional ids from a per-subtask pool, recover-commit of
  * checkpointed transactions through {@link TransactionRecovery}, and the abort sweeps on start.
  */
-// kafkajs is CommonJS and Node's ESM loader does not see `ConfigResourceTypes` as a named
-// export (vitest does, so only plain `node` caught it): take it from the default export.
-import kafkajs from 'kafkajs';
 import type { Admin, Kafka, Transaction } from 'kafkajs';
+import { kafkajs } from '../../internal/kafkajs.js';
 import { KafkaError, KafkaErrorCode, wrapKafkaJsError } from '../../errors.js';
 import type { KafkaLogger } from '../../internal/logger.js';
 import type { RecordWriter } from '../writer/record-writer.js';

@@ -11,8 +11,8 @@
  * the user's `groupId`, which has no members, exactly as Java's `assign()` + `commitAsync` does.
  */
 import { randomBytes } from 'node:crypto';
-import { AssignerProtocol } from 'kafkajs';
 import type { Consumer, Kafka, PartitionAssigner } from 'kafkajs';
+import { kafkajs } from '../../internal/kafkajs.js';
 import { wrapKafkaJsError } from '../../errors.js';
 import { createReadCommittedConsumer } from '../../sink/transactions/kafkajs-internals.js';
 import type { TopicPartition } from '../../internal/topic-partition.js';
@@ -74,13 +74,13 @@ function fixedAssigner(partitions: readonly TopicPartition[]): PartitionAssigner
     version: 1,
     protocol: ({ topics }) => ({
       name: ASSIGNER_NAME,
-      metadata: AssignerProtocol.MemberMetadata.encode({ version: 1, topics, userData: Buffer.alloc(0) }),
+      metadata: kafkajs.AssignerProtocol.MemberMetadata.encode({ version: 1, topics, userData: Buffer.alloc(0) }),
     }),
     assign: ({ members }) =>
       Promise.resolve(
         members.map((member, index) => ({
           memberId: member.memberId,
-          memberAssignment: AssignerProtocol.MemberAssignment.encode({
+          memberAssignment: kafkajs.AssignerProtocol.MemberAssignment.encode({
             version: 1,
             assignment: index === 0 ? assignment : {},
             userData: Buffer.alloc(0),
