@@ -47,19 +47,25 @@ const SEND_MODULE = 'kafkajs/src/producer/sendMessages.js';
 
 /**
  * Makes kafkajs's producer use {@link groupMessagesPerPartition}. Returns whether kafkajs will use
- * it: false when another kafkajs version is installed or its producer module was already loaded.
+ * it: false when another kafkajs version is installed, its producer module was already loaded, or
+ * its files cannot be resolved (an optimization that does not apply must not stop the package
+ * from loading; the version check at first use of the transaction internals reports a mismatch).
  */
 export function installLinearSendGrouping(): boolean {
   const require = createRequire(import.meta.url);
-  const version = (require('kafkajs/package.json') as { version: string }).version;
-  if (version !== SUPPORTED_KAFKAJS_VERSION) return false;
-  const grouping = require.resolve(GROUPING_MODULE);
-  const installed = require.cache[grouping];
-  if (installed?.exports === groupMessagesPerPartition) return true;
-  if (require.cache[require.resolve(SEND_MODULE)] !== undefined) return false;
-  // Loading the original (a module with no side effects) creates its cache entry; kafkajs's
-  // producer then gets what the entry exports.
-  require(grouping);
+  let grouping: string;
+  try {
+    const version = (require('kafkajs/package.json') as { version: string }).version;
+    if (version !== SUPPORTED_KAFKAJS_VERSION) return false;
+    grouping = require.resolve(GROUPING_MODULE);
+    if (require.cache[grouping]?.exports === groupMessagesPerPartition) return true;
+    if (require.cache[require.resolve(SEND_MODULE)] !== undefined) return false;
+    // Loading the original (a module with no side effects) creates its cache entry; kafkajs's
+    // producer then gets what the entry exports.
+    require(grouping);
+  } catch {
+    return false;
+  }
   const entry = require.cache[grouping];
   if (entry === undefined) return false;
   entry.exports = groupMessagesPerPartition;
