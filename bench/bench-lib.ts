@@ -82,6 +82,10 @@ export interface RunReport {
   peakRssBytes: number;
   /** Durations of the checkpoints completed during the run, ms (empty when not observable). */
   checkpointMs?: number[];
+  /** Last input record → job end (output committed), ms (Node jobs). */
+  tailMs?: number;
+  /** CPU seconds of the Kafka broker during the run (set by the driver, local broker only). */
+  brokerCpuSeconds?: number;
   /** End-to-end latency measured inside the job (when the driver cannot watch the output). */
   latency?: LatencySummary;
 }

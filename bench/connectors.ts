@@ -8,6 +8,7 @@
  *
  *   node dist/connectors.js [--quick] [--out <markdown file>] [--images <dir>]
  */
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { cpus, freemem, loadavg, totalmem, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -229,10 +230,11 @@ function nodeJob(
     ...(job.latencyFromId === undefined ? {} : { latencyFromId: job.latencyFromId }),
     ...(scenario === 'C-hdfs' ? { webhdfs: webhdfsOf(ctx.hdfs) } : {}),
   };
-  const extra =
-    process.env['SLUICE_BENCH_CPU_PROF'] === '1' && impl === 'sluice'
-      ? ['--cpu-prof', `--cpu-prof-dir=${join(benchRoot, 'dist', 'profiles')}`]
-      : [];
+  // SLUICE_BENCH_CPU_PROF=1 profiles the Sluice jobs; `raw` or `sluice,raw` names the implementations.
+  const profiled = process.env['SLUICE_BENCH_CPU_PROF'] ?? '';
+  const extra = (profiled === '1' ? ['sluice'] : profiled.split(',')).includes(impl)
+    ? ['--cpu-prof', `--cpu-prof-dir=${join(benchRoot, 'dist', 'profiles', impl)}`]
+    : [];
   return [process.execPath, [...JOB_NODE_FLAGS, ...extra, join(here, 'connectors-job.js'), JSON.stringify(spec)]];
 }
 
@@ -258,6 +260,25 @@ function flinkJob(ctx: Context, job: JobRun, restorePath = ''): [string, string[
   ];
 }
 
+/**
+ * User + system CPU seconds of a local process so far (Linux `/proc/<pid>/stat`), or undefined.
+ * Used for the broker's CPU during a job: fetch settings move work between the job and the broker.
+ */
+function processCpuSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields 14 and 15 of stat (utime, stime), counted after the command name: indexes 11 and 12.
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `getconf CLK_TCK` on Linux (the kernel's USER_HZ, 100 on every common architecture). */
+const CLOCK_TICKS_PER_SECOND = 100;
+
 async function measure(ctx: Context, cell: Cell): Promise<RunReport> {
   const { scenario, impl, size } = cell;
   const p = await prepare(ctx, scenario, impl);
@@ -266,6 +287,7 @@ async function measure(ctx: Context, cell: Cell): Promise<RunReport> {
       ? flinkJob(ctx, { impl, scenario, size, p })
       : nodeJob(ctx, { impl, scenario, size, p });
   const flinkCheckpoints: number[] = [];
+  const brokerCpuBefore = processCpuSeconds(ctx.server.pid());
   const result = await run(command, commandArgs, {
     timeoutMs: 15 * 60_000,
     onErrorLine: (line) => {
@@ -280,6 +302,9 @@ async function measure(ctx: Context, cell: Cell): Promise<RunReport> {
   }
   const report = lastJsonLine<RunReport>(result.stdout);
   if (impl === 'flink') report.checkpointMs = flinkCheckpoints;
+  const brokerCpuAfter = processCpuSeconds(ctx.server.pid());
+  if (brokerCpuBefore !== undefined && brokerCpuAfter !== undefined)
+    report.brokerCpuSeconds = brokerCpuAfter - brokerCpuBefore;
   const expected = ctx.inputs.get(size)!.ends.reduce((a, b) => a + b, 0);
   if (report.records !== expected)
     throw new Error(`${impl} ${scenario}: processed ${report.records} of ${expected} records`);
@@ -900,7 +925,7 @@ async function main(): Promise<void> {
               ]);
               log(
                 `round ${round + 1} ${scenario} ${size} B ${impl}: ${fmtRate(steadyRate(report))} steady, ` +
-                  `startup ${report.startupMs.toFixed(0)} ms, cpu ${report.cpuSeconds.toFixed(1)} s, rss ${(report.peakRssBytes / 2 ** 20).toFixed(0)} MiB`,
+                  `startup ${report.startupMs.toFixed(0)} ms${report.tailMs === undefined ? '' : `, tail ${report.tailMs.toFixed(0)} ms`}, cpu ${report.cpuSeconds.toFixed(2)} s${report.brokerCpuSeconds === undefined ? '' : ` (broker ${report.brokerCpuSeconds.toFixed(2)} s)`}, rss ${(report.peakRssBytes / 2 ** 20).toFixed(0)} MiB`,
               );
             } catch (error) {
               failures.push(

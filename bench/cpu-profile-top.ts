@@ -2,8 +2,8 @@
  * Summarises V8 `.cpuprofile` files (from `node --cpu-prof`): self time per function and per
  * package, heaviest first. Used for the profiling notes in docs/benchmarks.md:
  *
- *   SLUICE_BENCH_CPU_PROF=1 node dist/connectors.js --only A,sluice --repeats 1
- *   node dist/cpu-profile-top.js dist/profiles/*.cpuprofile
+ *   SLUICE_BENCH_CPU_PROF=1 node dist/connectors.js --only A,sluice --repeats 1   (or =sluice,raw)
+ *   node dist/cpu-profile-top.js dist/profiles/sluice/*.cpuprofile
  */
 import { readFile } from 'node:fs/promises';
 

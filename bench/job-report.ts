@@ -14,12 +14,15 @@ export class JobRecorder {
   private counted = 0;
   private firstAt = 0;
   private warmMark = 0;
+  private lastAt = 0;
   private readonly warmAt: number;
+  private readonly total: number;
   private lastCheckpoint = -1;
   private readonly progress: NodeJS.Timeout;
 
   /** @param totalInput input records of the whole run; the first fifth is the warm-up. */
   constructor(totalInput: number) {
+    this.total = totalInput;
     this.warmAt = Math.max(1, Math.floor(totalInput / 5));
     this.progress = setInterval(() => process.stdout.write(`progress ${this.counted}\n`), 100);
   }
@@ -34,6 +37,7 @@ export class JobRecorder {
     this.counted += 1;
     if (this.counted === 1) this.firstAt = performance.now();
     else if (this.counted === this.warmAt) this.warmMark = performance.now();
+    if (this.counted === this.total) this.lastAt = performance.now();
   }
 
   /**
@@ -68,6 +72,7 @@ export class JobRecorder {
       cpuSeconds: (cpu.user + cpu.system) / 1e6,
       peakRssBytes: process.resourceUsage().maxRSS * 1024,
       checkpointMs: this.checkpointMs,
+      ...(this.lastAt === 0 ? {} : { tailMs: end - this.lastAt }),
       ...(this.latencyMs.length === 0 ? {} : { latency: latencySummary(this.latencyMs) }),
     };
     process.stdout.write(`progress ${this.counted}\n${JSON.stringify(report)}\n`);
