@@ -33,17 +33,19 @@ export const KAFKA_SOURCE_PROPERTIES = [
 ] as const;
 
 /**
- * Default `max.partition.fetch.bytes`: 256 KiB of record data per partition and fetch (Kafka's
- * Java consumer and kafkajs use 1 MiB). kafkajs decodes a whole fetch response into JavaScript
- * objects at once (the Java consumer decodes lazily and hands out at most `max.poll.records`), so
- * a 1 MiB fetch of 100 B records is ~10,000 objects per partition, alive while the batch goes
- * through the job; most of them outlive a young-generation GC and fill the old generation with
- * garbage. 256 KiB keeps that bounded (≈ 2,500 records of 100 B) and still carries ≥ 10 MB/s per
- * partition at a 25 ms broker round trip.
+ * Default `max.partition.fetch.bytes`: at most 1 MiB of record data per partition and fetch
+ * (Kafka's Java consumer, Flink and kafkajs use the same). Within this and `fetch.max.bytes`,
+ * the source sizes each fetch by the record size it sees: kafkajs holds a whole fetch in memory
+ * at once (its bytes about twice, plus ≈ 320 bytes of objects per record), so a fetch asks for
+ * ≈ 500 KB of 100-byte records (≈ 5,000 records) and ≈ 1.1 MB of 1 KB records: fewer round trips
+ * for large records without holding more small ones.
  */
-export const DEFAULT_MAX_PARTITION_FETCH_BYTES = 262_144;
+export const DEFAULT_MAX_PARTITION_FETCH_BYTES = 1_048_576;
 
-/** Default `fetch.max.bytes`: 10 MiB of record data per fetch over all partitions (kafkajs's default). */
+/**
+ * Default `fetch.max.bytes`: at most 10 MiB of record data per fetch over all partitions (kafkajs's
+ * default); the source's fetches stay below 1.25 MiB (see {@link DEFAULT_MAX_PARTITION_FETCH_BYTES}).
+ */
 export const DEFAULT_FETCH_MAX_BYTES = 10_485_760;
 
 /** Default partition discovery interval: 5 minutes (modern Flink's default, FLIP-288). */
@@ -253,8 +255,8 @@ export class KafkaSourceBuilder<TRecord> {
    * Sets a Kafka / Flink property by its usual name (see {@link KAFKA_SOURCE_PROPERTIES}):
    * `enable.auto.commit` (default `true`), `auto.commit.interval.ms` (`5000`),
    * `auto.offset.reset` (`latest`), `isolation.level` (`read_uncommitted`),
-   * `flink.poll-timeout` (`100`), `max.partition.fetch.bytes` (`262144`, see
-   * {@link DEFAULT_MAX_PARTITION_FETCH_BYTES}), `fetch.max.bytes` (`10485760`),
+   * `flink.poll-timeout` (`100`), `max.partition.fetch.bytes` (`1048576`, an upper limit: see
+   * {@link DEFAULT_MAX_PARTITION_FETCH_BYTES}), `fetch.max.bytes` (`10485760`, an upper limit),
    * `flink.disable-metrics` (`false`),
    * `flink.partition-discovery.interval-millis` (`300000`; `0` = off), and `bootstrap.servers`,
    * `group.id`, `client.id`. Unknown keys are rejected by `build()`.

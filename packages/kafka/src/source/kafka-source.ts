@@ -66,9 +66,9 @@ export interface KafkaSourceConfig<TRecord> {
   readonly autoOffsetReset: 'earliest' | 'latest' | 'none';
   readonly readCommitted: boolean;
   readonly pollTimeoutMs: number;
-  /** Record bytes per partition and fetch (`max.partition.fetch.bytes`). */
+  /** Most record bytes per partition and fetch (`max.partition.fetch.bytes`; the fetcher sizes each fetch within it). */
   readonly maxPartitionFetchBytes: number;
-  /** Record bytes per fetch over all partitions (`fetch.max.bytes`). */
+  /** Most record bytes per fetch over all partitions (`fetch.max.bytes`). */
   readonly fetchMaxBytes: number;
   readonly onDeserializationError: DeserializationErrorPolicy;
   readonly disableMetrics: boolean;

@@ -18,6 +18,10 @@
  *    the result holds `producerId` and `producerEpoch`) and `broker.addPartitionsToTxn` on it.
  *    Capturing those two calls on the producer's own cluster gives the ids without touching any
  *    other client.
+ * 5. `Broker#fetch(request)` (src/broker/index.js), which a consumer group calls once per fetch
+ *    with the whole request (`maxBytes`, and `topics[].partitions[].maxBytes` per partition) and
+ *    which resolves to the decoded response before kafkajs builds its batches: wrapped on a
+ *    consumer's own cluster to size its fetches and to filter aborted records.
  *
  * `assertKafkaJsInternals` checks the exact version and the presence of each of these before use,
  * and fails with `KAFKA_CLIENT_UNSUPPORTED` otherwise.
@@ -359,40 +363,51 @@ export function createTransactionalConnection(kafka: Kafka, config: ProducerConf
   };
 }
 
-const FETCH_FILTERED = Symbol('sluice:kafka:read-committed-fetch');
+const FETCH_INSTRUMENTED = Symbol('sluice:kafka:instrumented-fetch');
 
 /**
- * Creates `kafka.consumer(config)` whose own cluster filters aborted transactional records
- * correctly (see `internal/read-committed.ts`: kafkajs 2.2.4's own filter lets some through when
- * transactions of several producers interleave). Use it for every `read_committed` consumer,
- * e.g. to read what a `KafkaSink` with `DeliveryGuarantee.EXACTLY_ONCE` wrote:
- *
- * ```ts
- * const consumer = createReadCommittedConsumer(new Kafka({ brokers }), { groupId: 'reader' });
- * ```
- *
- * `readUncommitted` is forced to false. Requires kafkajs 2.2.4 exactly (checked; a
- * `KAFKA_CLIENT_UNSUPPORTED` error otherwise). `kafka` and `config` are kafkajs's own types,
- * passed through.
+ * The request `Broker#fetch` (kafkajs internal) receives from the consumer group, as far as
+ * {@link FetchHooks.request} may change it: the fetch's and each partition's byte limits.
  */
-export function createReadCommittedConsumer(kafka: Kafka, config: ConsumerConfig): Consumer {
+export interface InternalFetchRequest {
+  readonly maxBytes: number;
+  readonly topics: readonly {
+    readonly topic: string;
+    readonly partitions: readonly { readonly partition: number; readonly maxBytes: number }[];
+  }[];
+}
+
+/** What {@link createInstrumentedConsumer} does around every fetch of the consumer. */
+export interface FetchHooks {
+  /** Returns the request to send instead of `request` (e.g. with other byte limits). */
+  readonly request?: (request: InternalFetchRequest) => InternalFetchRequest;
+  /** Sees (and may change) the decoded response before kafkajs builds its batches. */
+  readonly response?: (response: unknown) => void;
+}
+
+/**
+ * Creates `kafka.consumer(config)` on a cluster of its own whose brokers' `fetch` (kafkajs
+ * internal, called with the whole request once per fetch) runs `hooks` around each fetch. Other
+ * clients of `kafka` are not affected. Requires kafkajs 2.2.4 exactly (checked).
+ */
+export function createInstrumentedConsumer(kafka: Kafka, config: ConsumerConfig, hooks: FetchHooks): Consumer {
   assertKafkaJsInternals(kafka);
   const symbol = createClusterSymbol(kafka);
   const target = kafka as unknown as Record<symbol, CreateCluster>;
   const original = target[symbol]!;
   const instrument = (broker: unknown): void => {
-    const b = broker as { fetch?: (request: unknown) => Promise<unknown>; [FETCH_FILTERED]?: true };
-    if (b[FETCH_FILTERED] === true) return;
+    const b = broker as { fetch?: (request: unknown) => Promise<unknown>; [FETCH_INSTRUMENTED]?: true };
+    if (b[FETCH_INSTRUMENTED] === true) return;
     if (typeof b.fetch !== 'function') throw unsupported('its Broker has no fetch()');
     const fetch = b.fetch.bind(broker);
     Object.defineProperties(broker, {
-      [FETCH_FILTERED]: { value: true },
+      [FETCH_INSTRUMENTED]: { value: true },
       fetch: {
         configurable: true,
         writable: true,
-        value: async (request: unknown) => {
-          const response = await fetch(request);
-          filterFetchResponse(response);
+        value: async (request: InternalFetchRequest) => {
+          const response = await fetch(hooks.request === undefined ? request : hooks.request(request));
+          hooks.response?.(response);
           return response;
         },
       },
@@ -410,8 +425,26 @@ export function createReadCommittedConsumer(kafka: Kafka, config: ConsumerConfig
     return cluster;
   };
   try {
-    return kafka.consumer({ ...config, readUncommitted: false });
+    return kafka.consumer(config);
   } finally {
     target[symbol] = original;
   }
+}
+
+/**
+ * Creates `kafka.consumer(config)` whose own cluster filters aborted transactional records
+ * correctly (see `internal/read-committed.ts`: kafkajs 2.2.4's own filter lets some through when
+ * transactions of several producers interleave). Use it for every `read_committed` consumer,
+ * e.g. to read what a `KafkaSink` with `DeliveryGuarantee.EXACTLY_ONCE` wrote:
+ *
+ * ```ts
+ * const consumer = createReadCommittedConsumer(new Kafka({ brokers }), { groupId: 'reader' });
+ * ```
+ *
+ * `readUncommitted` is forced to false. Requires kafkajs 2.2.4 exactly (checked; a
+ * `KAFKA_CLIENT_UNSUPPORTED` error otherwise). `kafka` and `config` are kafkajs's own types,
+ * passed through.
+ */
+export function createReadCommittedConsumer(kafka: Kafka, config: ConsumerConfig): Consumer {
+  return createInstrumentedConsumer(kafka, { ...config, readUncommitted: false }, { response: filterFetchResponse });
 }

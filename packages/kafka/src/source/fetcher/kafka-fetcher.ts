@@ -14,9 +14,12 @@ import { randomBytes } from 'node:crypto';
 import type { Consumer, Kafka, PartitionAssigner } from 'kafkajs';
 import { kafkajs } from '../../internal/kafkajs.js';
 import { wrapKafkaJsError } from '../../errors.js';
-import { createReadCommittedConsumer } from '../../sink/transactions/kafkajs-internals.js';
+import { filterFetchResponse } from '../../internal/read-committed.js';
+import { createInstrumentedConsumer } from '../../sink/transactions/kafkajs-internals.js';
+import type { InternalFetchRequest } from '../../sink/transactions/kafkajs-internals.js';
 import type { TopicPartition } from '../../internal/topic-partition.js';
 import type { KafkaConsumerRecord } from '../kafka-deserialization-schema.js';
+import { FetchSizer } from './fetch-sizer.js';
 
 /**
  * What the fetcher hands the source for each batch. Records are converted one at a time when read
@@ -54,9 +57,9 @@ export interface KafkaFetcherOptions {
   readonly readCommitted: boolean;
   /** Longest time a fetch waits for data, ms (Flink's `flink.poll-timeout`). */
   readonly maxWaitTimeMs: number;
-  /** Record bytes per partition and fetch (kafkajs `maxBytesPerPartition`). */
+  /** Most record bytes per partition and fetch (`max.partition.fetch.bytes`; see {@link FetchSizer}). */
   readonly maxBytesPerPartition: number;
-  /** Record bytes per fetch (kafkajs `maxBytes`). */
+  /** Most record bytes per fetch (`fetch.max.bytes`; see {@link FetchSizer}). */
   readonly maxBytes: number;
   /** Processes one batch; records arrive in offset order. Throwing stops the fetcher. */
   readonly onBatch: (batch: FetchedBatch, control: BatchControl) => Promise<void>;
@@ -106,6 +109,43 @@ function headersOf(headers: Record<string, unknown> | undefined): Readonly<Recor
   return out;
 }
 
+/** `request` with the byte limits the sizer gives for the next fetch. */
+function withLimits(request: InternalFetchRequest, sizer: FetchSizer): InternalFetchRequest {
+  const { fetchBytes, partitionBytes } = sizer.limits();
+  return {
+    ...request,
+    maxBytes: fetchBytes,
+    topics: request.topics.map((topic) => ({
+      ...topic,
+      partitions: topic.partitions.map((partition) => ({ ...partition, maxBytes: partitionBytes })),
+    })),
+  };
+}
+
+/** The decoded fetch response, as far as the sizer reads it. */
+interface DecodedFetchResponse {
+  readonly responses?: readonly {
+    readonly partitions?: readonly {
+      readonly messages?: readonly { readonly key?: Uint8Array | null; readonly value?: Uint8Array | null }[];
+    }[];
+  }[];
+}
+
+/** Tells the sizer how many records of how many key + value bytes a fetch returned. */
+function observeResponse(response: unknown, sizer: FetchSizer): void {
+  let records = 0;
+  let bytes = 0;
+  for (const topic of (response as DecodedFetchResponse | null)?.responses ?? []) {
+    for (const partition of topic.partitions ?? []) {
+      for (const message of partition.messages ?? []) {
+        records += 1;
+        bytes += (message.key?.byteLength ?? 0) + (message.value?.byteLength ?? 0);
+      }
+    }
+  }
+  sizer.observe(records, bytes);
+}
+
 /** A running kafkajs consumer over a fixed assignment. */
 export class KafkaFetcher {
   private consumer: Consumer | undefined;
@@ -122,16 +162,22 @@ export class KafkaFetcher {
       partitionAssigners: [fixedAssigner(options.partitions)],
       readUncommitted: !options.readCommitted,
       maxWaitTimeInMs: options.maxWaitTimeMs,
+      // The limits of each request are set by the sizer (below); these are the caps.
       maxBytesPerPartition: options.maxBytesPerPartition,
       maxBytes: options.maxBytes,
       allowAutoTopicCreation: false,
       retry: { retries: 5 },
     };
-    // read_committed: kafkajs's own aborted-record filter leaks records of interleaved aborted
-    // transactions (see internal/read-committed.ts); this consumer filters them correctly.
-    const consumer = options.readCommitted
-      ? createReadCommittedConsumer(options.kafka, consumerConfig)
-      : options.kafka.consumer(consumerConfig);
+    const sizer = new FetchSizer({ maxBytes: options.maxBytes, maxPartitionBytes: options.maxBytesPerPartition });
+    const consumer = createInstrumentedConsumer(options.kafka, consumerConfig, {
+      request: (request) => withLimits(request, sizer),
+      response: (response) => {
+        // read_committed: kafkajs's own aborted-record filter leaks records of interleaved aborted
+        // transactions (see internal/read-committed.ts); this filters them correctly first.
+        if (options.readCommitted) filterFetchResponse(response);
+        observeResponse(response, sizer);
+      },
+    });
     this.consumer = consumer;
     // Seeks go in at every (re)join, before the first fetch of that generation. kafkajs's run()
     // may resolve before the group is joined (it retries the join in the background), so seeking
