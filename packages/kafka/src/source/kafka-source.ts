@@ -297,8 +297,8 @@ export class KafkaSource<TRecord>
       await discovery?.stop();
       context.signal.removeEventListener('abort', onAbort);
       this.running = false;
-      // The consumer leaves in the background (its fetch in flight may wait out the poll timeout,
-      // then LeaveGroup): a final checkpoint does not wait for that, `close` does. What `run` must
+      // The consumer leaves in the background (its fetch in flight is abandoned, then LeaveGroup):
+      // a final checkpoint does not wait for that, `close` does. What `run` must
       // wait for is the batch in progress, which returns at the next record (`running` is false),
       // so nothing is emitted and no offset moves once `run` has returned.
       this.stopFetcher();

@@ -383,6 +383,68 @@ export interface FetchHooks {
   readonly request?: (request: InternalFetchRequest) => InternalFetchRequest;
   /** Sees (and may change) the decoded response before kafkajs builds its batches. */
   readonly response?: (response: unknown) => void;
+  /**
+   * Once aborted, a fetch in flight resolves at once with an empty response (the broker's answer
+   * is dropped) and no further fetch is sent. For a consumer being stopped: kafkajs's `stop()`
+   * waits for the fetch in flight, and a consumer whose partitions are all read long-polls for
+   * its whole `maxWaitTime`.
+   */
+  readonly signal?: AbortSignal;
+}
+
+/** What `Broker#fetch` resolves to when no partition returned anything. */
+function emptyFetchResponse(): { responses: never[] } {
+  return { responses: [] };
+}
+
+const ABORTED = Symbol('aborted');
+
+/** `promise`, or {@link ABORTED} as soon as `signal` aborts (a later rejection of `promise` is ignored). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | typeof ABORTED> {
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => {
+      promise.catch(() => undefined);
+      resolve(ABORTED);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}
+
+/**
+ * Wraps `broker.fetch` (kafkajs internal) once with `hooks`; a broker already wrapped is left as it
+ * is. Throws `KAFKA_CLIENT_UNSUPPORTED` when the broker has no `fetch`.
+ */
+export function instrumentBrokerFetch(broker: unknown, hooks: FetchHooks): void {
+  const b = broker as { fetch?: (request: unknown) => Promise<unknown>; [FETCH_INSTRUMENTED]?: true };
+  if (b[FETCH_INSTRUMENTED] === true) return;
+  if (typeof b.fetch !== 'function') throw unsupported('its Broker has no fetch()');
+  const fetch = b.fetch.bind(broker);
+  Object.defineProperties(broker, {
+    [FETCH_INSTRUMENTED]: { value: true },
+    fetch: {
+      configurable: true,
+      writable: true,
+      value: async (request: InternalFetchRequest) => {
+        const { signal } = hooks;
+        if (signal?.aborted === true) return emptyFetchResponse();
+        const sent = fetch(hooks.request === undefined ? request : hooks.request(request));
+        const response = signal === undefined ? await sent : await untilAborted(sent, signal);
+        if (response === ABORTED) return emptyFetchResponse();
+        hooks.response?.(response);
+        return response;
+      },
+    },
+  });
 }
 
 /**
@@ -395,31 +457,13 @@ export function createInstrumentedConsumer(kafka: Kafka, config: ConsumerConfig,
   const symbol = createClusterSymbol(kafka);
   const target = kafka as unknown as Record<symbol, CreateCluster>;
   const original = target[symbol]!;
-  const instrument = (broker: unknown): void => {
-    const b = broker as { fetch?: (request: unknown) => Promise<unknown>; [FETCH_INSTRUMENTED]?: true };
-    if (b[FETCH_INSTRUMENTED] === true) return;
-    if (typeof b.fetch !== 'function') throw unsupported('its Broker has no fetch()');
-    const fetch = b.fetch.bind(broker);
-    Object.defineProperties(broker, {
-      [FETCH_INSTRUMENTED]: { value: true },
-      fetch: {
-        configurable: true,
-        writable: true,
-        value: async (request: InternalFetchRequest) => {
-          const response = await fetch(hooks.request === undefined ? request : hooks.request(request));
-          hooks.response?.(response);
-          return response;
-        },
-      },
-    });
-  };
   target[symbol] = (options) => {
     const cluster = checkCluster(original.call(kafka, options)) as InternalCluster & { findBroker?: (request: unknown) => Promise<unknown> };
     if (typeof cluster.findBroker !== 'function') throw unsupported('its Cluster has no findBroker()');
     const findBroker = cluster.findBroker.bind(cluster);
     cluster.findBroker = async (request: unknown) => {
       const broker = await findBroker(request);
-      instrument(broker);
+      instrumentBrokerFetch(broker, hooks);
       return broker;
     };
     return cluster;

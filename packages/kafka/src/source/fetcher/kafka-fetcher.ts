@@ -150,6 +150,8 @@ function observeResponse(response: unknown, sizer: FetchSizer): void {
 export class KafkaFetcher {
   private consumer: Consumer | undefined;
   private stopping = false;
+  /** Aborted by {@link KafkaFetcher.stop}: ends the fetch in flight (the `signal` of createInstrumentedConsumer's hooks). */
+  private readonly fetches = new AbortController();
 
   constructor(private readonly options: KafkaFetcherOptions) {}
 
@@ -177,6 +179,7 @@ export class KafkaFetcher {
         if (options.readCommitted) filterFetchResponse(response);
         observeResponse(response, sizer);
       },
+      signal: this.fetches.signal,
     });
     this.consumer = consumer;
     // Seeks go in at every (re)join, before the first fetch of that generation. kafkajs's run()
@@ -228,11 +231,19 @@ export class KafkaFetcher {
     }
   }
 
-  /** Stops fetching and leaves the fetch group. Idempotent. */
+  /**
+   * Stops fetching and leaves the fetch group. Idempotent. The fetch in flight is not waited for
+   * (a consumer whose partitions are all read long-polls for `flink.poll-timeout`): kafkajs's stop
+   * has already marked the consumer stopped when the fetch is aborted, so it drops the empty answer
+   * and leaves the group.
+   */
   async stop(): Promise<void> {
     this.stopping = true;
     const consumer = this.consumer;
     this.consumer = undefined;
-    if (consumer !== undefined) await consumer.disconnect();
+    if (consumer === undefined) return;
+    const disconnected = consumer.disconnect();
+    this.fetches.abort();
+    await disconnected;
   }
 }
