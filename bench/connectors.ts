@@ -77,6 +77,14 @@ const RECORDS: Record<number, number> = Number.isFinite(recordsArg)
     : { 100: 300_000, 1024: 100_000 };
 const IMPLS = ['sluice', 'raw', 'flink'] as const;
 type Impl = (typeof IMPLS)[number];
+/**
+ * The implementations in the order round `round` runs them: rotated every round, so that none
+ * always runs first on a scenario (first after the previous scenario's jobs, on a broker and
+ * page cache the others then find warm).
+ */
+function implOrder(round: number): readonly Impl[] {
+  return IMPLS.map((_, i) => IMPLS[(i + round) % IMPLS.length] as Impl);
+}
 const SCENARIOS = ['A', 'B', 'C', 'C-hdfs'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 const IMPL_NAMES: Record<Impl, string> = {
@@ -911,7 +919,7 @@ async function main(): Promise<void> {
           });
         }
         for (const scenario of SCENARIOS) {
-          for (const impl of IMPLS) {
+          for (const impl of implOrder(round)) {
             if (!wanted(scenario, impl)) continue;
             // Flink's file sink writes to local disk only here (hdfs:// would need Hadoop in bench/flink).
             if (impl === 'flink' && scenario === 'C-hdfs') continue;
@@ -1031,7 +1039,7 @@ function report(c: Collected): string {
     `Machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM (${(freemem() / 2 ** 30).toFixed(0)} GiB free at the end), ` +
       `Node ${process.version}, Java 17, Kafka ${VERSIONS.kafka} (one KRaft broker from @sluice/testkit, on the same machine), Flink 2.2.1 + flink-connector-kafka 5.0.0-2.2. ` +
       `**1-minute load average during the run: median ${median(c.loads).toFixed(1)}, min ${Math.min(...c.loads).toFixed(1)}, max ${Math.max(...c.loads).toFixed(1)}** ` +
-      "(sampled every 5 s; the machine was shared with other engineers' test suites, so absolute numbers are noise: compare the ratios, measured in the same run with the implementations interleaved).",
+      "(sampled every 5 s; the machine was shared with other engineers' test suites, so absolute numbers are noise: compare the ratios, measured in the same run with the implementations interleaved, in an order rotated every round).",
   );
   lines.push('');
   lines.push(
