@@ -18,7 +18,7 @@
  * Internal: not exported from the package.
  */
 import { createRequire } from 'node:module';
-import { SUPPORTED_KAFKAJS_VERSION } from '../sink/transactions/kafkajs-internals.js';
+import { installedKafkaJsVersion, SUPPORTED_KAFKAJS_VERSION } from '../sink/transactions/kafkajs-internals.js';
 
 /** What kafkajs passes to its grouping function (src/producer/sendMessages.js). */
 export interface SendGroupingInput<TMessage, TPartitionMetadata> {
@@ -55,8 +55,7 @@ export function installLinearSendGrouping(): boolean {
   const require = createRequire(import.meta.url);
   let grouping: string;
   try {
-    const version = (require('kafkajs/package.json') as { version: string }).version;
-    if (version !== SUPPORTED_KAFKAJS_VERSION) return false;
+    if (installedKafkaJsVersion() !== SUPPORTED_KAFKAJS_VERSION) return false;
     grouping = require.resolve(GROUPING_MODULE);
     if (require.cache[grouping]?.exports === groupMessagesPerPartition) return true;
     if (require.cache[require.resolve(SEND_MODULE)] !== undefined) return false;
