@@ -11,6 +11,8 @@ import { ConfigError, CoreErrorCode } from '../errors.js';
 import type { CheckpointStorage } from '../runtime/checkpoint-storage.js';
 import type { JobSpec, OperatorNode } from '../runtime/job-graph.js';
 import { startJob } from '../runtime/job-runner.js';
+import { checkPipelineArgs, loadPipelineFunction, pipelineModuleUrl } from '../runtime/task-threads/pipeline-module.js';
+import type { PipelineRef } from '../runtime/task-threads/pipeline-module.js';
 import type { JobExecutionResult, JobHandle } from '../runtime/job-runner.js';
 import { LocalCheckpointStorage } from '../runtime/local-checkpoint-storage.js';
 import { CheckpointConfig, CheckpointingMode } from './checkpoint-config.js';
@@ -50,7 +52,35 @@ export interface StreamExecutionEnvironmentOptions {
    * @defaultValue `RestartStrategies.noRestart()`
    */
   readonly restartStrategy?: RestartStrategyConfig;
+  /**
+   * Worker threads the job's subtasks run on, so that parallel subtasks use several cores (see
+   * {@link StreamExecutionEnvironment.setTaskThreads}).
+   * @defaultValue 1: every subtask runs on the thread that calls `execute`
+   */
+  readonly taskThreads?: number;
 }
+
+/** Options of {@link StreamExecutionEnvironment.addPipeline}. */
+export interface AddPipelineOptions<TArgs> {
+  /**
+   * Second argument of the pipeline function. It is structured-cloned into every task thread, so
+   * it must be plain data.
+   * @defaultValue `undefined`
+   */
+  readonly args?: TArgs;
+  /**
+   * Name of the module's export that declares the pipeline.
+   * @defaultValue `'default'`
+   */
+  readonly exportName?: string;
+}
+
+/**
+ * The function a pipeline module exports: declares sources, transformations and sinks on `env`.
+ * It runs once on the calling thread and once on every task thread, so it must declare the same
+ * operators each time and do nothing else with side effects (no topic creation, no file cleanup).
+ */
+export type PipelineFunction<TArgs = undefined> = (env: StreamExecutionEnvironment, args: TArgs) => void | Promise<void>;
 
 /** Options of {@link StreamExecutionEnvironment.addSource}. */
 export interface AddSourceOptions {
@@ -62,6 +92,14 @@ export interface AddSourceOptions {
 }
 
 const MAX_MAX_PARALLELISM = 32_768;
+const MAX_TASK_THREADS = 256;
+
+let resolveDeclared: (env: StreamExecutionEnvironment) => OperatorNode[];
+
+/** The operators an environment declared, resolved (task threads build the graph anew from them). */
+export function declaredGraph(env: StreamExecutionEnvironment): OperatorNode[] {
+  return resolveDeclared(env);
+}
 
 /** Builds and runs a streaming job. */
 export class StreamExecutionEnvironment implements OperatorRegistry {
@@ -79,6 +117,55 @@ export class StreamExecutionEnvironment implements OperatorRegistry {
     this.onWarning = options.onWarning ?? ((warning) => process.emitWarning(warning));
     this.autoWatermarkInterval = options.autoWatermarkInterval ?? 200;
     this.restartStrategy = options.restartStrategy ?? { type: 'none' };
+    this.taskThreads = options.taskThreads ?? 1;
+  }
+
+  private taskThreads: number;
+  /** Pipeline modules added, with the range of drafts each declared. */
+  private readonly pipelines: { ref: PipelineRef; from: number; to: number }[] = [];
+
+  /**
+   * Sets how many worker threads run the job's subtasks (like a Flink cluster's task managers, on
+   * one machine). Parallel subtasks of a chain that exchanges records with no other chain go to
+   * different threads (subtask i of parallelism p on thread i mod n); chains joined by an
+   * exchange (`keyBy`, `rebalance`, `broadcast`, `union`, a parallelism change) run together on
+   * one thread. Checkpoints are coordinated and written on the calling thread.
+   *
+   * With more than one thread, every operator must come from {@link addPipeline}: each thread
+   * imports the pipeline module and builds its own operators.
+   * @defaultValue 1
+   */
+  setTaskThreads(threads: number): this {
+    this.taskThreads = threads;
+    return this;
+  }
+
+  /** The number of task threads. */
+  getTaskThreads(): number {
+    return this.taskThreads;
+  }
+
+  /**
+   * Imports a pipeline module and calls its pipeline function (see {@link PipelineFunction}) with
+   * this environment and `options.args`. Task threads import the same module to build their own
+   * operators, so a job that runs on {@link setTaskThreads | several threads} declares its
+   * operators this way.
+   *
+   * @param module - The module: `new URL('./pipeline.js', import.meta.url)`, a `file:` URL or a
+   *   file path (relative paths resolve against the working directory).
+   */
+  async addPipeline<TArgs>(module: URL | string, options: AddPipelineOptions<TArgs> = {}): Promise<this> {
+    const ref: PipelineRef = {
+      module: pipelineModuleUrl(module),
+      exportName: options.exportName ?? 'default',
+      args: options.args,
+    };
+    checkPipelineArgs(ref.args, ref.module);
+    const define = await loadPipelineFunction(ref);
+    const from = this.drafts.length;
+    await define(this as never, ref.args);
+    this.pipelines.push({ ref, from, to: this.drafts.length });
+    return this;
   }
 
   private autoWatermarkInterval: number;
@@ -243,6 +330,7 @@ export class StreamExecutionEnvironment implements OperatorRegistry {
     }
     validateRestartStrategy(this.restartStrategy);
     return {
+      ...this.resolveTaskThreads(),
       restartStrategy: this.restartStrategy,
       autoWatermarkInterval: this.autoWatermarkInterval,
       jobName,
@@ -254,6 +342,38 @@ export class StreamExecutionEnvironment implements OperatorRegistry {
       allowNonRestoredState: config.getAllowNonRestoredState(),
       channelCapacity: this.channelCapacity,
       onWarning: this.onWarning,
+    };
+  }
+
+  private resolveTaskThreads(): Pick<JobSpec, 'taskThreads'> {
+    const threads = this.taskThreads;
+    if (!Number.isInteger(threads) || threads < 1 || threads > MAX_TASK_THREADS) {
+      throw new ConfigError(
+        `taskThreads must be an integer in [1, ${MAX_TASK_THREADS}], got ${threads}; fix env.setTaskThreads(n).`,
+        { option: 'taskThreads' },
+      );
+    }
+    if (threads === 1) return {};
+    const outside = this.drafts.find((draft) => !this.pipelines.some((p) => draft.id >= p.from && draft.id < p.to));
+    if (outside !== undefined) {
+      throw new ConfigError(
+        `Operator "${outside.name}" (${outside.kind} #${outside.id}) was not declared by a pipeline module, but the job ` +
+          `runs on ${threads} task threads, which build their operators by importing the pipeline modules. Declare ` +
+          'every operator in a module function and add it with env.addPipeline(new URL(...), { args }), or use one task thread.',
+        { option: 'taskThreads', operator: outside.name },
+      );
+    }
+    return {
+      taskThreads: {
+        count: threads,
+        pipelines: this.pipelines.map((p) => p.ref),
+        environment: {
+          parallelism: this.parallelism,
+          maxParallelism: this.maxParallelism,
+          channelCapacity: this.channelCapacity,
+          autoWatermarkInterval: this.autoWatermarkInterval,
+        },
+      },
     };
   }
 
@@ -292,6 +412,10 @@ export class StreamExecutionEnvironment implements OperatorRegistry {
       });
     }
     return { interval, mode, timeout: config.getCheckpointTimeout(), minPause, retain, stopMode };
+  }
+
+  static {
+    resolveDeclared = (env) => env.resolveNodes(env.maxParallelism);
   }
 
   private resolveNodes(maxParallelism: number): OperatorNode[] {

@@ -7,6 +7,7 @@ import { isCheckpointedFunction } from '../api/state.js';
 import type { RestartStrategyConfig } from '../api/restart-strategy.js';
 import type { TypeInformation } from '../types/type-information.js';
 import type { CheckpointStorage } from './checkpoint-storage.js';
+import type { PipelineRef } from './task-threads/pipeline-module.js';
 
 /** Kind of an operator. */
 export type OperatorKind =
@@ -87,6 +88,21 @@ export interface JobSpec {
   readonly restartStrategy?: RestartStrategyConfig;
   /** Period of `onPeriodicEmit` of watermark generators, ms. @defaultValue 200 */
   readonly autoWatermarkInterval?: number;
+  /** Set when the subtasks run on worker threads. @defaultValue every subtask on the calling thread */
+  readonly taskThreads?: TaskThreadsSpec;
+}
+
+/** How a job runs on task threads: how many, and what each one imports to build the graph. */
+export interface TaskThreadsSpec {
+  readonly count: number;
+  readonly pipelines: readonly PipelineRef[];
+  /** The settings a task thread's environment is created with (so that it resolves the same graph). */
+  readonly environment: {
+    readonly parallelism: number;
+    readonly maxParallelism: number;
+    readonly channelCapacity: number;
+    readonly autoWatermarkInterval: number;
+  };
 }
 
 /** A chain of operators run as one task. */

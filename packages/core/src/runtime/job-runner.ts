@@ -4,10 +4,8 @@
  * whole job when asked or when a task fails.
  */
 import { randomUUID } from 'node:crypto';
-import type { RuntimeContext } from '../api/functions.js';
 import type { JobStatus } from '../metrics/job-status.js';
 import { ConfigError, CoreErrorCode, JobExecutionError, StateError, isSluiceError } from '../errors.js';
-import { BoundedChannel } from './bounded-channel.js';
 import { CheckpointCoordinator } from './checkpoint-coordinator.js';
 import type { CheckpointStorage } from './checkpoint-storage.js';
 import { findLatestCheckpoint, loadCheckpoint, readStateFiles } from './checkpoint-store.js';
@@ -19,16 +17,17 @@ import type { KeyedSection } from './keyed-state-backend.js';
 import { createRestartPolicy } from './restart-policy.js';
 import type { RestartPolicy } from './restart-policy.js';
 import type { FailureRecord } from '../api/restart-strategy.js';
-import type { Chain, JobSpec, OperatorNode } from './job-graph.js';
+import type { JobSpec, OperatorNode } from './job-graph.js';
 import { LocalCheckpointStorage } from './local-checkpoint-storage.js';
 import { MetricRegistry } from './metric-registry.js';
 import type { MetricValue } from './metric-registry.js';
-import { OperatorStateBackend, assignOperatorState } from './operator-state-backend.js';
+import { assignOperatorState } from './operator-state-backend.js';
 import type { StoredListState } from './operator-state-backend.js';
-import { createOperator } from './operator-factory.js';
-import type { TaskFrame } from './operators.js';
-import { BroadcastOutput, KeyGroupOutput, NetworkOutput, Subtask } from './subtask.js';
-import type { SubtaskAck, SubtaskHost } from './subtask.js';
+import type { RunnableSubtask, SubtaskAck, SubtaskHost } from './subtask.js';
+import { buildSubtasks, functionsOf } from './subtask-factory.js';
+import type { AssignedState, TaskSettings } from './subtask-factory.js';
+import { placeSubtasks } from './task-threads/placement.js';
+import { TaskThreadPool } from './task-threads/task-thread-pool.js';
 
 /** How a job run ended. */
 export interface JobExecutionResult {
@@ -98,9 +97,11 @@ class JobRun implements SubtaskHost {
   readonly jobId = randomUUID();
   stopping = false;
   private readonly registry = new MetricRegistry();
-  private subtasks: Subtask[] = [];
-  private sources: Subtask[] = [];
-  private finishedSources = new Set<Subtask>();
+  private subtasks: RunnableSubtask[] = [];
+  private sources: RunnableSubtask[] = [];
+  private finishedSources = new Set<RunnableSubtask>();
+  /** The task threads of the current attempt, when the job runs on several threads. */
+  private threads: TaskThreadPool | undefined;
   private coordinator: CheckpointCoordinator | undefined;
   private restored: CompletedCheckpoint | undefined;
   private ended = false;
@@ -170,7 +171,7 @@ class JobRun implements SubtaskHost {
         restoredIds.set(entry.uid, from.metadata.checkpointId);
       }
     }
-    this.build({ assigned, keyed: keyedAssigned });
+    await this.build({ operator: assigned, keyed: keyedAssigned });
     if (spec.checkpointing !== undefined && spec.storage !== undefined) {
       const existing = await spec.storage.listCheckpoints(spec.jobName);
       const firstCheckpointId =
@@ -202,120 +203,52 @@ class JobRun implements SubtaskHost {
     await this.initialize(restoredIds);
   }
 
-  private build(restored: {
-    assigned: ReadonlyMap<string, Map<string, StoredListState>[]>;
-    keyed: ReadonlyMap<string, (KeyedSection | undefined)[]>;
-  }): void {
-    const { assigned, keyed } = restored;
+  /**
+   * Builds the attempt's subtasks: those placed on the calling thread here, the others on task
+   * threads (when the job runs on several), all in chain order.
+   */
+  private async build(restored: AssignedState): Promise<void> {
     const spec = this.spec;
     const chains = buildChains(spec.nodes);
-    // channels.get(`${consumer}/${upstream}`)[u][d]: upstream subtask u → consumer subtask d
-    const channels = new Map<string, BoundedChannel<unknown>[][]>();
-    const inputsOf = new Map<number, BoundedChannel<unknown>[][]>();
-    for (const chain of chains) {
-      if (chain.inputChainId === undefined) continue;
-      const perSubtask: BoundedChannel<unknown>[][] = Array.from({ length: chain.parallelism }, () => []);
-      for (const upstreamId of [chain.inputChainId, ...chain.extraInputChainIds]) {
-        const upstream = chains[upstreamId];
-        if (upstream === undefined) continue;
-        const grid = Array.from({ length: upstream.parallelism }, () =>
-          Array.from({ length: chain.parallelism }, () => new BoundedChannel<unknown>({ capacity: spec.channelCapacity })),
-        );
-        channels.set(`${chain.id}/${upstreamId}`, grid);
-        for (let d = 0; d < chain.parallelism; d += 1) {
-          for (const row of grid) perSubtask[d]?.push(row[d] as BoundedChannel<unknown>);
-        }
-      }
-      inputsOf.set(chain.id, perSubtask);
-    }
-    const checkpointing = spec.checkpointing !== undefined;
-    const settings = { autoWatermarkInterval: spec.autoWatermarkInterval ?? 200, maxParallelism: spec.maxParallelism };
-    for (const chain of chains) {
-      const consumers = chains.filter((c) => c.inputChainId === chain.id || c.extraInputChainIds.includes(chain.id));
-      for (let index = 0; index < chain.parallelism; index += 1) {
-        const frame: TaskFrame = { timestamp: undefined, watermark: -Infinity };
-        const operators = chain.operators.map((node) =>
-          createOperator({
-            node,
-            fn: this.functionFor(node, index),
-            context: this.runtimeContext({ node, index, checkpointing }),
-            stateBackend: new OperatorStateBackend(assigned.get(node.uid)?.[index]),
-            frame,
-            settings,
-            keyed: keyed.get(node.uid)?.[index],
-          }),
-        );
-        const outputs = consumers.map((consumer) =>
-          this.networkOutput({ consumer, channels: channels.get(`${consumer.id}/${chain.id}`)?.[index] ?? [], frame, index }),
-        );
-        this.registerBackPressure({ chain, index, channels: consumers.flatMap((c) => channels.get(`${c.id}/${chain.id}`)?.[index] ?? []) });
-        const subtask = new Subtask({
-          chain,
-          index,
-          operators,
-          inputs: inputsOf.get(chain.id)?.[index] ?? [],
-          outputs,
-          frame,
-          host: this,
-          alignment: spec.checkpointing?.mode ?? 'exactly-once',
-        });
-        this.subtasks.push(subtask);
-        if (subtask.isSource) this.sources.push(subtask);
-      }
-    }
-  }
-
-  /** Back-pressure metrics of a subtask: time its producer waited on full output channels. */
-  private registerBackPressure(options: { chain: Chain; index: number; channels: BoundedChannel<unknown>[] }): void {
-    const tail = options.chain.operators.at(-1) as OperatorNode;
-    const group = this.registry.group([this.spec.jobName, tail.uid, String(options.index)]);
-    const blocked = (): number => options.channels.reduce((sum, channel) => sum + channel.backPressuredTimeMs, 0);
-    group.gauge('accumulatedBackPressuredTimeMs', () => Math.round(blocked()));
-    group.meter?.('backPressuredTimeMsPerSecond', { count: blocked });
-  }
-
-  private functionFor(node: OperatorNode, index: number): object {
-    if (this.attempt > 0 && this.pristine !== undefined) return copyFunction(this.pristine.get(node.id) as object);
-    return index === 0 ? node.function : copyFunction(node.function);
-  }
-
-  private networkOutput(options: {
-    consumer: Chain;
-    channels: BoundedChannel<unknown>[];
-    frame: TaskFrame;
-    index: number;
-  }): NetworkOutput {
-    const head = options.consumer.operators[0] as OperatorNode;
-    let output: NetworkOutput;
-    if (head.inputPartitioning === 'hash' && head.key !== undefined) {
-      output = new KeyGroupOutput(options.channels, options.frame, {
-        spec: head.key,
-        serializer: head.key.type.createSerializer(),
-        maxParallelism: this.spec.maxParallelism,
-      });
-    } else if (head.inputPartitioning === 'broadcast') {
-      output = new BroadcastOutput(options.channels, options.frame, 0);
-    } else {
-      output = new NetworkOutput(options.channels, options.frame, options.index);
-    }
-    output.tag = head.kind === 'sideOutput' ? head.sideOutputTag : undefined;
-    return output;
-  }
-
-  private runtimeContext(options: { node: OperatorNode; index: number; checkpointing: boolean }): RuntimeContext {
-    const { node, index } = options;
-    return {
-      jobName: this.spec.jobName,
+    const settings: TaskSettings = {
+      jobName: spec.jobName,
       jobId: this.jobId,
-      operatorUid: node.uid,
-      operatorName: node.name,
-      subtaskIndex: index,
-      parallelism: node.parallelism,
-      maxParallelism: this.spec.maxParallelism,
-      attemptNumber: this.attempt,
-      isCheckpointingEnabled: options.checkpointing,
-      metricGroup: this.registry.group([this.spec.jobName, node.uid, String(index)]),
+      maxParallelism: spec.maxParallelism,
+      channelCapacity: spec.channelCapacity,
+      autoWatermarkInterval: spec.autoWatermarkInterval ?? 200,
+      checkpointing: spec.checkpointing !== undefined,
+      alignment: spec.checkpointing?.mode ?? 'exactly-once',
+      attempt: this.attempt,
     };
+    const placement = spec.taskThreads === undefined ? undefined : placeSubtasks(chains, spec.taskThreads.count);
+    const pristine = this.attempt > 0 ? this.pristine : undefined;
+    const local = buildSubtasks({
+      settings,
+      chains,
+      restored,
+      host: this,
+      registry: this.registry,
+      include: (chain, index) => (placement?.threadOf.get(`${chain.id}/${index}`) ?? 0) === 0,
+      functionFor:
+        pristine === undefined ? functionsOf((node) => node.function) : (node) => copyFunction(pristine.get(node.id) as object),
+    });
+    let remote: readonly RunnableSubtask[] = [];
+    if (spec.taskThreads !== undefined && placement !== undefined && placement.threadCount > 1) {
+      const threads = await TaskThreadPool.start({
+        spec: spec.taskThreads,
+        settings,
+        nodes: spec.nodes,
+        restored,
+        placement,
+        host: this,
+        onWarning: spec.onWarning,
+      });
+      this.threads = threads;
+      this.registry.setRemoteSamples(() => threads.samples());
+      remote = threads.subtasks;
+    }
+    this.subtasks = [...local, ...remote].sort(byChainAndIndex);
+    this.sources = this.subtasks.filter((subtask) => subtask.isSource);
   }
 
   private async initialize(restoredIds: ReadonlyMap<string, number>): Promise<void> {
@@ -325,6 +258,7 @@ class JobRun implements SubtaskHost {
     } catch (error) {
       this.stopping = true;
       for (const subtask of this.subtasks) await subtask.close();
+      await this.terminateThreads();
       throw error;
     }
   }
@@ -445,7 +379,7 @@ class JobRun implements SubtaskHost {
     this.coordinator?.acknowledge(ack.checkpointId, ack.subtask.key, ack.states);
   }
 
-  sourceFinished(subtask: Subtask): void {
+  sourceFinished(subtask: RunnableSubtask): void {
     if (this.stopping) return;
     this.finishedSources.add(subtask);
     if (this.coordinator === undefined) {
@@ -509,12 +443,23 @@ class JobRun implements SubtaskHost {
       if (error !== undefined && this.failure === undefined && !this.cancelled && !this.restarting) this.failure = error;
       else if (error !== undefined) this.spec.onWarning(error);
     }
+    await this.terminateThreads();
+  }
+
+  /** Stops the attempt's task threads (after their subtasks closed), keeping their last metrics. */
+  private async terminateThreads(): Promise<void> {
+    const threads = this.threads;
+    if (threads === undefined) return;
+    this.threads = undefined;
+    await threads.terminate();
+    const last = threads.samples();
+    this.registry.setRemoteSamples(() => last);
   }
 
   private finishNormally(): void {
     if (this.stopping) return;
     this.coordinator?.shutdown();
-    this.end();
+    void this.terminateThreads().then(() => this.end());
   }
 
   private end(): void {
@@ -571,6 +516,13 @@ function assignKeyGroups(section: KeyedSection, options: { node: OperatorNode; m
     for (const [kg, blob] of section.groups) if (kg >= range.start && kg <= range.end) groups.set(kg, blob);
     return { keySnapshot: section.keySnapshot, groups };
   });
+}
+
+/** Orders subtasks by chain, then index (sources before their consumers). */
+function byChainAndIndex(a: RunnableSubtask, b: RunnableSubtask): number {
+  const [chainA = 0, indexA = 0] = a.key.split('/').map(Number);
+  const [chainB = 0, indexB = 0] = b.key.split('/').map(Number);
+  return chainA - chainB || indexA - indexB;
 }
 
 function isPath(restore: string): boolean {

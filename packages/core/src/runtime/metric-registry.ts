@@ -61,6 +61,12 @@ export class MetricRegistry {
   /** Job-level facts of the run (graph, checkpoints, exceptions) that monitoring reads. */
   readonly tracker = new JobStatusTracker();
   private readonly entries = new Map<string, Entry>();
+  private remote: (() => readonly MetricSample[]) | undefined;
+
+  /** Adds the samples `read` returns (metrics of subtasks on task threads) to every collection. */
+  setRemoteSamples(read: (() => readonly MetricSample[]) | undefined): void {
+    this.remote = read;
+  }
 
   /**
    * A group with the given system scope: `[job]` for job metrics, `[job, operatorUid, subtask]`
@@ -197,6 +203,7 @@ export class MetricRegistry {
         }
       }
     }
+    if (this.remote !== undefined) out.push(...this.remote());
     return out;
   }
 

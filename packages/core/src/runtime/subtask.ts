@@ -17,6 +17,7 @@ import { KeyGroupAssigner, subtaskForKeyGroup } from './key-groups.js';
 import type { TypeSerializer } from '../types/type-serializer.js';
 import type { StreamEvent } from './stream-event.js';
 import { isPromiseLike } from './stream-event.js';
+import type { CoordinatedSubtask } from './checkpoint-coordinator.js';
 
 /** The job-level services a subtask reports to. */
 export interface SubtaskHost {
@@ -25,7 +26,7 @@ export interface SubtaskHost {
   /** The subtask failed (user function error, snapshot failure): stop the job. */
   fail(error: Error): void;
   /** A source subtask's `run` resolved. */
-  sourceFinished(subtask: Subtask): void;
+  sourceFinished(subtask: RunnableSubtask): void;
   /** True once the job stops without a final checkpoint (failure or abort-cancel). */
   readonly stopping: boolean;
   /** Barrier alignment of a subtask with several inputs took `durationMs` (for monitoring). */
@@ -35,9 +36,27 @@ export interface SubtaskHost {
 /** A subtask's acknowledgement of a checkpoint. */
 export interface SubtaskAck {
   readonly checkpointId: number;
-  readonly subtask: Subtask;
+  readonly subtask: RunnableSubtask;
   /** State-file bytes by operator uid (stateful operators only). */
   readonly states: ReadonlyMap<string, Uint8Array>;
+}
+
+/**
+ * A subtask as the job runner drives it: a {@link Subtask} of this thread, or one that runs on a
+ * task thread (`task-threads/remote-subtask.ts`).
+ */
+export interface RunnableSubtask extends CoordinatedSubtask {
+  /** Resolves when the subtask has processed end-of-stream on every input and closed. */
+  readonly done: Promise<void>;
+  initializeState(restoredIds: ReadonlyMap<string, number>): Promise<void>;
+  open(): Promise<void>;
+  /** Closes every function once; resolves with the first error. */
+  close(): Promise<Error | undefined>;
+  start(): void;
+  whenSourceSettled(): Promise<void>;
+  cancelSource(): void;
+  endSource(): void;
+  stop(): void;
 }
 
 /** Barrier alignment mode for subtasks with several input channels. */
@@ -188,7 +207,7 @@ export interface SubtaskInit {
 }
 
 /** A running parallel instance of a chain. */
-export class Subtask {
+export class Subtask implements RunnableSubtask {
   readonly chain: Chain;
   readonly index: number;
   readonly operators: readonly OperatorInstance[];
