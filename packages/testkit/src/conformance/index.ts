@@ -1,5 +1,6 @@
 // The connector conformance suite and its parts (`@sluice/testkit/conformance`).
 export { bundleJob } from './bundle-job.js';
+export type { BundleJobOptions } from './bundle-job.js';
 export { compareOutput, describeComparison } from './compare-output.js';
 export type { DeliveryGuarantee, OutputComparison } from './compare-output.js';
 export { ConnectorConformance } from './connector-conformance.js';
