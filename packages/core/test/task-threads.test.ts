@@ -110,6 +110,33 @@ describe('task threads', () => {
     expect(result.metrics['restart.numRestarts']).toBe(1);
   });
 
+  it('runs a keyed job with its exchange across threads: per-key sums exact, both threads busy, after a restart', async () => {
+    const dir = await workDir();
+    const out = join(dir, 'out.txt');
+    const env = environment(dir);
+    env.setRestartStrategy(RestartStrategies.fixedDelayRestart(1, 10));
+    const count = 30_000;
+    const keys = 7;
+    // The planned failure happens on the thread that runs the source subtask of 20_001 (thread 1).
+    await env.addPipeline(pipeline, { exportName: 'keyedPipeline', args: { count, keys, out, failOn: 20_001 } });
+    const result = await env.execute('keyed');
+
+    const lines = (await readFile(out, 'utf8')).trim().split('\n').map((line) => line.split(' ').map(Number));
+    const finalSum = new Map<number, number>();
+    const threadsOfKey = new Map<number, Set<number>>();
+    for (const [key, sum, thread] of lines) {
+      finalSum.set(key as number, Math.max(finalSum.get(key as number) ?? 0, sum as number));
+      threadsOfKey.set(key as number, (threadsOfKey.get(key as number) ?? new Set()).add(thread as number));
+    }
+    const expected = new Map<number, number>();
+    for (let value = 0; value < count; value += 1) expected.set(value % keys, (expected.get(value % keys) ?? 0) + value);
+    expect(finalSum).toEqual(expected);
+    // Each key is owned by one subtask, so by one thread; both threads own keys.
+    expect([...threadsOfKey.values()].every((threads) => threads.size === 1)).toBe(true);
+    expect(new Set([...threadsOfKey.values()].map((threads) => [...threads][0])).size).toBe(2);
+    expect(result.metrics['keyed.numRestarts']).toBe(1);
+  });
+
   it("fails the job with the worker thread's error: message, code and subtask kept", async () => {
     const dir = await workDir();
     const env = environment(dir);

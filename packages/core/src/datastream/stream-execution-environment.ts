@@ -125,11 +125,11 @@ export class StreamExecutionEnvironment implements OperatorRegistry {
   private readonly pipelines: { ref: PipelineRef; from: number; to: number }[] = [];
 
   /**
-   * Sets how many worker threads run the job's subtasks (like a Flink cluster's task managers, on
-   * one machine). Parallel subtasks of a chain that exchanges records with no other chain go to
-   * different threads (subtask i of parallelism p on thread i mod n); chains joined by an
-   * exchange (`keyBy`, `rebalance`, `broadcast`, `union`, a parallelism change) run together on
-   * one thread. Checkpoints are coordinated and written on the calling thread.
+   * Sets how many threads run the job's subtasks (like a Flink cluster's task managers, on one
+   * machine): thread 0 is the calling thread, the others are worker threads. Subtask i of every
+   * chain runs on thread i mod n; records of an exchange between subtasks on different threads
+   * are structured-cloned through a `MessagePort` (plain data only). Checkpoints are coordinated
+   * and written on the calling thread.
    *
    * With more than one thread, every operator must come from {@link addPipeline}: each thread
    * imports the pipeline module and builds its own operators.
@@ -161,7 +161,7 @@ export class StreamExecutionEnvironment implements OperatorRegistry {
       args: options.args,
     };
     checkPipelineArgs(ref.args, ref.module);
-    const define = await loadPipelineFunction(ref);
+    const define = await loadPipelineFunction(ref, this.onWarning);
     const from = this.drafts.length;
     await define(this as never, ref.args);
     this.pipelines.push({ ref, from, to: this.drafts.length });

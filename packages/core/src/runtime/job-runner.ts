@@ -26,7 +26,8 @@ import type { StoredListState } from './operator-state-backend.js';
 import type { RunnableSubtask, SubtaskAck, SubtaskHost } from './subtask.js';
 import { buildSubtasks, functionsOf } from './subtask-factory.js';
 import type { AssignedState, TaskSettings } from './subtask-factory.js';
-import { placeSubtasks } from './task-threads/placement.js';
+import { crossThreadChannels, placeSubtasks } from './task-threads/placement.js';
+import { ThreadLinks } from './task-threads/thread-channels.js';
 import { TaskThreadPool } from './task-threads/task-thread-pool.js';
 
 /** How a job run ended. */
@@ -102,6 +103,8 @@ class JobRun implements SubtaskHost {
   private finishedSources = new Set<RunnableSubtask>();
   /** The task threads of the current attempt, when the job runs on several threads. */
   private threads: TaskThreadPool | undefined;
+  /** The ports of the current attempt's cross-thread channels. */
+  private links: ThreadLinks | undefined;
   private coordinator: CheckpointCoordinator | undefined;
   private restored: CompletedCheckpoint | undefined;
   private ended = false;
@@ -221,6 +224,9 @@ class JobRun implements SubtaskHost {
       attempt: this.attempt,
     };
     const placement = spec.taskThreads === undefined ? undefined : placeSubtasks(chains, spec.taskThreads.count);
+    const threaded = spec.taskThreads !== undefined && placement !== undefined && placement.threadCount > 1;
+    const links = threaded ? new ThreadLinks(crossThreadChannels(chains, placement)) : undefined;
+    this.links = links;
     const pristine = this.attempt > 0 ? this.pristine : undefined;
     const local = buildSubtasks({
       settings,
@@ -231,17 +237,22 @@ class JobRun implements SubtaskHost {
       include: (chain, index) => (placement?.threadOf.get(`${chain.id}/${index}`) ?? 0) === 0,
       functionFor:
         pristine === undefined ? functionsOf((node) => node.function) : (node) => copyFunction(pristine.get(node.id) as object),
+      ...(links === undefined ? {} : { ports: links.portsOf(0) }),
     });
     let remote: readonly RunnableSubtask[] = [];
-    if (spec.taskThreads !== undefined && placement !== undefined && placement.threadCount > 1) {
+    if (spec.taskThreads !== undefined && placement !== undefined && links !== undefined) {
       const threads = await TaskThreadPool.start({
         spec: spec.taskThreads,
         settings,
         nodes: spec.nodes,
         restored,
         placement,
+        links,
         host: this,
         onWarning: spec.onWarning,
+      }).catch((error: unknown) => {
+        this.closeLinks();
+        throw error;
       });
       this.threads = threads;
       this.registry.setRemoteSamples(() => threads.samples());
@@ -448,12 +459,18 @@ class JobRun implements SubtaskHost {
 
   /** Stops the attempt's task threads (after their subtasks closed), keeping their last metrics. */
   private async terminateThreads(): Promise<void> {
+    this.closeLinks();
     const threads = this.threads;
     if (threads === undefined) return;
     this.threads = undefined;
     await threads.terminate();
     const last = threads.samples();
     this.registry.setRemoteSamples(() => last);
+  }
+
+  private closeLinks(): void {
+    this.links?.close();
+    this.links = undefined;
   }
 
   private finishNormally(): void {

@@ -3,6 +3,7 @@
  * metrics) for the job runner, which builds every subtask, and for a task thread, which builds
  * only the subtasks placed on it.
  */
+import type { MessagePort } from 'node:worker_threads';
 import type { RuntimeContext } from '../api/functions.js';
 import { BoundedChannel } from './bounded-channel.js';
 import { copyFunction } from './function-copy.js';
@@ -15,6 +16,8 @@ import { createOperator } from './operator-factory.js';
 import type { TaskFrame } from './operators.js';
 import { BroadcastOutput, KeyGroupOutput, NetworkOutput, Subtask } from './subtask.js';
 import type { AlignmentMode, SubtaskHost } from './subtask.js';
+import { channelId } from './task-threads/placement.js';
+import { ReceivingChannel, SendingChannel } from './task-threads/thread-channels.js';
 
 /** What every subtask of one job attempt shares (all of it structured-cloneable, for task threads). */
 export interface TaskSettings {
@@ -46,15 +49,31 @@ export interface BuildSubtasksOptions {
   readonly include: (chain: Chain, index: number) => boolean;
   /** The function object of subtask `index` of `node` (the node's own object or a copy). */
   readonly functionFor: (node: OperatorNode, index: number) => object;
+  /**
+   * This thread's ends of the channels to and from subtasks on other threads, by channel id
+   * (`placement.ts`). @defaultValue none: every subtask is built here
+   */
+  readonly ports?: ReadonlyMap<string, MessagePort>;
 }
 
 /**
- * Builds the included subtasks, in chain order (sources first). Channels connect the included
- * subtasks; a subtask's channels to subtasks built elsewhere are never written (placement keeps
- * every exchange inside one thread).
+ * Builds the included subtasks, in chain order (sources first). A channel between two included
+ * subtasks is a {@link BoundedChannel}; one to or from a subtask on another thread is this end of
+ * its port ({@link SendingChannel}, {@link ReceivingChannel}).
  */
 export function buildSubtasks(options: BuildSubtasksOptions): Subtask[] {
   const { settings, chains, restored, host, registry } = options;
+  const channel = (link: { consumer: Chain; upstream: Chain; u: number; d: number }): BoundedChannel<unknown> => {
+    const { consumer, upstream, u, d } = link;
+    const capacity = settings.channelCapacity;
+    const port = options.ports?.get(channelId({ consumer: consumer.id, upstream: upstream.id, u, d }));
+    if (port === undefined) return new BoundedChannel<unknown>({ capacity });
+    if (options.include(upstream, u)) {
+      const label = `${upstream.operators.at(-1)?.uid}[${u}] → ${consumer.operators[0]?.uid}[${d}]`;
+      return new SendingChannel<unknown>(port, { capacity, place: { label } });
+    }
+    return new ReceivingChannel<unknown>(port, { capacity });
+  };
   // channels.get(`${consumer}/${upstream}`)[u][d]: upstream subtask u → consumer subtask d
   const channels = new Map<string, BoundedChannel<unknown>[][]>();
   const inputsOf = new Map<number, BoundedChannel<unknown>[][]>();
@@ -64,11 +83,8 @@ export function buildSubtasks(options: BuildSubtasksOptions): Subtask[] {
     for (const upstreamId of [chain.inputChainId, ...chain.extraInputChainIds]) {
       const upstream = chains[upstreamId];
       if (upstream === undefined) continue;
-      const grid = Array.from({ length: upstream.parallelism }, () =>
-        Array.from(
-          { length: chain.parallelism },
-          () => new BoundedChannel<unknown>({ capacity: settings.channelCapacity }),
-        ),
+      const grid = Array.from({ length: upstream.parallelism }, (_, u) =>
+        Array.from({ length: chain.parallelism }, (_, d) => channel({ consumer: chain, upstream, u, d })),
       );
       channels.set(`${chain.id}/${upstreamId}`, grid);
       for (let d = 0; d < chain.parallelism; d += 1) {

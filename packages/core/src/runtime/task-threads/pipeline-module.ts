@@ -44,11 +44,30 @@ export function checkPipelineArgs(args: unknown, module: string): void {
   }
 }
 
-/** Imports the module of `ref` and returns its pipeline function. */
+/** How long an import may take before {@link loadPipelineFunction} warns that it may wait for itself. */
+const SLOW_IMPORT_MS = 2000;
+
+/**
+ * Imports the module of `ref` and returns its pipeline function. Warns through `onWarning` when
+ * the import is still pending after 2 s: a program that adds its own module as a pipeline from a
+ * top-level `await` waits for itself forever.
+ */
 export async function loadPipelineFunction(
   ref: Pick<PipelineRef, 'module' | 'exportName'>,
+  onWarning: (warning: Error) => void,
 ): Promise<(env: never, args: unknown) => unknown> {
   let namespace: Record<string, unknown>;
+  // Not unref'd: it must fire even when the pending import is all the process waits for.
+  const slow = setTimeout(() => {
+    onWarning(
+      new ConfigError(
+        `Importing the pipeline module ${ref.module} has not finished after ${SLOW_IMPORT_MS / 1000} s. If it is the ` +
+          "program's own module and the program awaits at top level (await env.addPipeline(new URL(import.meta.url))), " +
+          'the import waits for itself: call an async main() without a top-level await, or move the pipeline into a module of its own.',
+        { option: 'pipeline', path: ref.module },
+      ),
+    );
+  }, SLOW_IMPORT_MS);
   try {
     namespace = (await import(ref.module)) as Record<string, unknown>;
   } catch (error) {
@@ -57,6 +76,8 @@ export async function loadPipelineFunction(
       path: ref.module,
       cause: error,
     });
+  } finally {
+    clearTimeout(slow);
   }
   const fn = namespace[ref.exportName];
   if (typeof fn !== 'function') {

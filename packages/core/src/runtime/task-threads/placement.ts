@@ -1,8 +1,8 @@
 /**
- * Which task thread runs each subtask. Records cross threads only as checkpoint control messages,
- * never through channels: the chains that an exchange joins (and all their subtasks) share one
- * thread, while the parallel subtasks of a chain that stands alone (a whole pipeline chained
- * from source to sink) are dealt out over the threads.
+ * Which task thread runs each subtask: subtask i of every chain runs on thread i mod n, so that
+ * each thread runs one slice of the whole job (its sources, their chains and the consumers of
+ * the same index). Records between subtasks on different threads travel on
+ * {@link crossThreadChannels} (see `thread-channels.ts`).
  */
 import type { Chain } from '../job-graph.js';
 
@@ -12,45 +12,47 @@ export interface Placement {
   readonly threadCount: number;
 }
 
-/** Places the subtasks of `chains` on at most `threads` threads, dealing units out round-robin. */
+/** Places the subtasks of `chains` on at most `threads` threads. */
 export function placeSubtasks(chains: readonly Chain[], threads: number): Placement {
-  const components = connectedChains(chains);
   const threadOf = new Map<string, number>();
-  let next = 0;
-  for (const component of components) {
-    if (component.length === 1) {
-      const chain = component[0] as Chain;
-      for (let index = 0; index < chain.parallelism; index += 1) {
-        threadOf.set(`${chain.id}/${index}`, next % threads);
-        next += 1;
-      }
-      continue;
-    }
-    for (const chain of component) {
-      for (let index = 0; index < chain.parallelism; index += 1) threadOf.set(`${chain.id}/${index}`, next % threads);
-    }
-    next += 1;
+  let widest = 1;
+  for (const chain of chains) {
+    widest = Math.max(widest, chain.parallelism);
+    for (let index = 0; index < chain.parallelism; index += 1) threadOf.set(`${chain.id}/${index}`, index % threads);
   }
-  return { threadOf, threadCount: Math.min(threads, next) };
+  return { threadOf, threadCount: Math.min(threads, widest) };
 }
 
-/** The chains grouped by the exchanges between them, each group in chain order. */
-function connectedChains(chains: readonly Chain[]): Chain[][] {
-  const root = chains.map((chain) => chain.id);
-  const find = (id: number): number => {
-    while (root[id] !== id) id = root[id] as number;
-    return id;
-  };
+/** One channel whose producer and consumer subtasks run on different threads. */
+export interface CrossThreadChannel {
+  /** `<consumer chain>/<upstream chain>/<upstream subtask>/<consumer subtask>`. */
+  readonly id: string;
+  readonly producerThread: number;
+  readonly consumerThread: number;
+}
+
+/** The id of the channel from subtask `u` of chain `upstream` to subtask `d` of chain `consumer`. */
+export function channelId(link: { consumer: number; upstream: number; u: number; d: number }): string {
+  return `${link.consumer}/${link.upstream}/${link.u}/${link.d}`;
+}
+
+/** Every channel of the job whose two ends are placed on different threads. */
+export function crossThreadChannels(chains: readonly Chain[], placement: Placement): CrossThreadChannel[] {
+  const out: CrossThreadChannel[] = [];
   for (const chain of chains) {
-    for (const input of [chain.inputChainId, ...chain.extraInputChainIds]) {
-      if (input !== undefined) root[find(chain.id)] = find(input);
+    if (chain.inputChainId === undefined) continue;
+    for (const upstreamId of [chain.inputChainId, ...chain.extraInputChainIds]) {
+      const upstream = chains[upstreamId];
+      if (upstream === undefined) continue;
+      for (let u = 0; u < upstream.parallelism; u += 1) {
+        for (let d = 0; d < chain.parallelism; d += 1) {
+          const producerThread = placement.threadOf.get(`${upstream.id}/${u}`) ?? 0;
+          const consumerThread = placement.threadOf.get(`${chain.id}/${d}`) ?? 0;
+          if (producerThread === consumerThread) continue;
+          out.push({ id: channelId({ consumer: chain.id, upstream: upstream.id, u, d }), producerThread, consumerThread });
+        }
+      }
     }
   }
-  const groups = new Map<number, Chain[]>();
-  for (const chain of chains) {
-    const group = groups.get(find(chain.id)) ?? [];
-    group.push(chain);
-    groups.set(find(chain.id), group);
-  }
-  return [...groups.values()];
+  return out;
 }

@@ -42,12 +42,10 @@ class ThreadHost implements SubtaskHost {
 }
 
 async function build(): Promise<{ subtasks: Map<string, Subtask>; registry: MetricRegistry }> {
-  const env = StreamExecutionEnvironment.create({
-    ...init.environment,
-    onWarning: (warning) => post({ type: 'warning', error: errorToData(warning) }),
-  });
+  const onWarning = (warning: Error): void => post({ type: 'warning', error: errorToData(warning) });
+  const env = StreamExecutionEnvironment.create({ ...init.environment, onWarning });
   for (const ref of init.pipelines) {
-    const define = await loadPipelineFunction(ref);
+    const define = await loadPipelineFunction(ref, onWarning);
     await define(env as never, ref.args);
   }
   const nodes = declaredGraph(env);
@@ -69,6 +67,7 @@ async function build(): Promise<{ subtasks: Map<string, Subtask>; registry: Metr
     registry,
     include: (chain, index) => keys.has(`${chain.id}/${index}`),
     functionFor: functionsOf((node) => node.function),
+    ports: init.ports,
   });
   return { subtasks: new Map(built.map((subtask) => [subtask.key, subtask])), registry };
 }

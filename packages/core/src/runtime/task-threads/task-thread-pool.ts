@@ -10,6 +10,7 @@ import type { OperatorNode, TaskThreadsSpec } from '../job-graph.js';
 import type { RunnableSubtask, SubtaskHost } from '../subtask.js';
 import type { AssignedState, TaskSettings } from '../subtask-factory.js';
 import type { Placement } from './placement.js';
+import type { ThreadLinks } from './thread-channels.js';
 import { graphFingerprint } from './protocol.js';
 import type { FromTaskThread, SubtaskMethod, TaskThreadInit, ToTaskThread } from './protocol.js';
 import { errorFromData } from './thread-errors.js';
@@ -25,6 +26,8 @@ export interface TaskThreadPoolOptions {
   readonly nodes: readonly OperatorNode[];
   readonly restored: AssignedState;
   readonly placement: Placement;
+  /** The ports of the cross-thread channels; each thread's ends are transferred to it. */
+  readonly links: ThreadLinks;
   readonly host: SubtaskHost;
   readonly onWarning: (warning: Error) => void;
 }
@@ -57,6 +60,7 @@ export class TaskThreadPool {
             fingerprint,
             subtasks,
             restored: options.restored,
+            ports: options.links.portsOf(thread),
             metricsIntervalMs: METRICS_INTERVAL_MS,
           },
           options,
@@ -99,7 +103,10 @@ class TaskThread {
     private readonly init: TaskThreadInit,
     private readonly options: TaskThreadPoolOptions,
   ) {
-    this.worker = new Worker(new URL('./task-thread-main.js', import.meta.url), { workerData: init });
+    this.worker = new Worker(new URL('./task-thread-main.js', import.meta.url), {
+      workerData: init,
+      transferList: [...init.ports.values()],
+    });
     let settleBuilt!: { resolve: () => void; reject: (error: Error) => void };
     this.built = new Promise<void>((resolve, reject) => {
       settleBuilt = { resolve, reject };
