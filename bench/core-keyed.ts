@@ -12,15 +12,10 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { StreamExecutionEnvironment, Types } from '@sluice/core';
-import type {
-  Collector,
-  KeyedProcessContext,
-  KeyedProcessFunction,
-  KeyedRuntimeContext,
-  ValueState,
-} from '@sluice/core';
-import { NumberSource, YIELD_EVERY } from './number-source.js';
+import { StreamExecutionEnvironment } from '@sluice/core';
+import { keyedPipeline } from './keyed-pipeline.js';
+import type { KeyedPipelineArgs } from './keyed-pipeline.js';
+import { YIELD_EVERY } from './number-source.js';
 import { isQuick, median, writeSection } from './bench-lib.js';
 
 const args = process.argv.slice(2);
@@ -37,18 +32,6 @@ const REPEATS = quick ? 1 : 5;
 const PARALLELISM = 2;
 
 /** Sum per key in a ValueState; emits the new sum. */
-class SumPerKey implements KeyedProcessFunction<number, number, number> {
-  private sum: ValueState<number> | undefined;
-  open(context: KeyedRuntimeContext): void {
-    this.sum = context.getState({ name: 'sum', type: Types.number(), defaultValue: 0 });
-  }
-  processElement(value: number, _ctx: KeyedProcessContext<number>, out: Collector<number>): void {
-    const next = (this.sum?.value() ?? 0) + value;
-    this.sum?.update(next);
-    out.collect(next);
-  }
-}
-
 interface Measured {
   seconds: number;
   /** CPU seconds (user + system) of the process during the run: steadier than wall time on a shared machine. */
@@ -58,36 +41,28 @@ interface Measured {
   checkpointMs?: number;
 }
 
-async function runSluice(options: { checkpoints: boolean; keys: number; records: number }): Promise<Measured> {
+async function runSluice(options: { checkpoints: boolean; keys: number; records: number; threads?: number }): Promise<Measured> {
   const dir = await mkdtemp(join(tmpdir(), 'sluice-bench-keyed-'));
   try {
-    const env = StreamExecutionEnvironment.create({ parallelism: PARALLELISM });
+    const threads = options.threads ?? 1;
+    const env = StreamExecutionEnvironment.create({ parallelism: PARALLELISM, taskThreads: threads });
     if (options.checkpoints) {
       env.enableCheckpointing(1000).getCheckpointConfig().setCheckpointStorage(dir).setRestore('none');
     }
-    let seen = 0;
-    const keys = options.keys;
-    env
-      .addSource(new NumberSource(options.records / PARALLELISM))
-      .uid('numbers')
-      .keyBy((x: number) => x % keys, Types.number())
-      .process(new SumPerKey())
-      .uid('sum')
-      .addSink({
-        invoke() {
-          seen += 1;
-        },
-      });
+    const args: KeyedPipelineArgs = { recordsPerSubtask: options.records / PARALLELISM, keys: options.keys };
+    if (threads > 1) await env.addPipeline(new URL('./keyed-pipeline.js', import.meta.url), { args, exportName: 'keyedPipeline' });
+    else keyedPipeline(env, args);
     const started = performance.now();
     const cpuBefore = process.cpuUsage();
     const result = await env.execute('bench-keyed');
     const seconds = (performance.now() - started) / 1000;
     const cpuSeconds = cpuSecondsSince(cpuBefore);
-    if (seen === 0) throw new Error('sink saw nothing');
     const metric = (name: string): number | undefined => {
       const value = result.metrics[`bench-keyed.${name}`];
       return typeof value === 'number' ? value : undefined;
     };
+    const seen = Array.from({ length: PARALLELISM }, (_, i) => metric(`discard.${i}.numRecordsIn`) ?? 0).reduce((a, b) => a + b);
+    if (seen !== options.records) throw new Error(`the sink saw ${seen} of ${options.records} records`);
     const checkpointBytes = metric('lastCheckpointSize');
     const checkpointMs = metric('lastCheckpointDuration');
     return {
@@ -133,6 +108,7 @@ function cpuSecondsSince(before: NodeJS.CpuUsage): number {
 
 const VARIANTS: Readonly<Record<string, () => Promise<Measured>>> = {
   plain: () => runSluice({ checkpoints: false, keys: KEYS, records: RECORDS }),
+  threads: () => runSluice({ checkpoints: false, keys: KEYS, records: RECORDS, threads: PARALLELISM }),
   checkpointed: () => runSluice({ checkpoints: true, keys: KEYS, records: RECORDS }),
   hand: runHandLoop,
   // 1 M keys, a final checkpoint at the end of input holds all of them.
@@ -150,11 +126,12 @@ const fmt = (rate: number): string => `${(rate / 1e6).toFixed(2)} M/s`;
 
 async function main(): Promise<void> {
   const loadBefore = loadavg()[0] ?? 0;
-  const names = ['plain', 'checkpointed', 'hand'] as const;
-  const rates: Record<string, number[]> = { plain: [], checkpointed: [], hand: [] };
-  const taken: Record<string, number[]> = { plain: [], checkpointed: [], hand: [] };
+  const names = ['plain', 'checkpointed', 'threads', 'hand'] as const;
+  const perVariant = (): Record<string, number[]> => Object.fromEntries(names.map((name) => [name, []]));
+  const rates = perVariant();
+  const taken = perVariant();
   /** CPU nanoseconds per record. */
-  const cpuPerRecord: Record<string, number[]> = { plain: [], checkpointed: [], hand: [] };
+  const cpuPerRecord = perVariant();
   for (let i = 0; i < REPEATS; i += 1) {
     for (const name of names) {
       const measured = await runInChild(name);
@@ -172,6 +149,7 @@ async function main(): Promise<void> {
   const label: Record<string, string> = {
     plain: 'sluice keyed, no checkpoints',
     checkpointed: 'sluice keyed, 1 s checkpoints',
+    threads: `sluice keyed, no checkpoints, ${PARALLELISM} task threads`,
     hand: 'hand-written loop with a Map',
   };
   const command = `npm run build -w @sluice/bench && node bench/dist/core-keyed.js ${quick ? '--quick ' : ''}--out docs/benchmarks.md`;
@@ -200,6 +178,10 @@ async function main(): Promise<void> {
       `${paired('plain', 'hand').toFixed(2)}× run by run (goal ≥ 0.5×); by CPU time per record ` +
       `${(median(cpuPerRecord.hand ?? []) / median(cpuPerRecord.plain ?? [])).toFixed(2)}× (the process's user + system time, ` +
       'garbage collection on helper threads included: steadier than wall time when other processes compete for the cores).',
+    `- On ${PARALLELISM} task threads (\`env.setTaskThreads(${PARALLELISM})\`, subtask i of each operator on thread i; the keyBy ` +
+      `exchange sends the records that change thread through a MessagePort): **${(m('threads') / m('hand')).toFixed(2)}×** the ` +
+      `hand-written loop from the medians, ${(m('threads') / m('plain')).toFixed(2)}× one thread; CPU per record ` +
+      `${(median(cpuPerRecord.threads ?? []) / median(cpuPerRecord.plain ?? [])).toFixed(2)}× one thread's.`,
     `- Keyed state of ${BIG_STATE_KEYS / 1e6} M keys (one number each): the final checkpoint wrote ` +
       `**${((big.checkpointBytes ?? Number.NaN) / 1e6).toFixed(1)} MB** in **${(big.checkpointMs ?? Number.NaN).toFixed(0)} ms** ` +
       `(trigger → durable metadata; ${big.checkpoints} checkpoints in a ${big.seconds.toFixed(1)} s run of ${(2 * BIG_STATE_KEYS) / 1e6} M records).`,
