@@ -195,6 +195,8 @@ export async function readAll(
 export const readerRedeliveries = { count: 0 };
 /** Positions (`partition:offset`) of each value read by the last marker read. */
 export const lastPositions = new Map<string, string[]>();
+/** Partition → the `thread` header values of the records read by the last marker read. */
+export const lastWriterThreads = new Map<number, Set<string>>();
 
 export async function readCommittedUntilMarkers(kafka: Kafka, admin: Admin, topic: string): Promise<string[]> {
   const partitions = (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]?.partitions.map((p) => p.partitionId) ?? [];
@@ -207,6 +209,7 @@ export async function readCommittedUntilMarkers(kafka: Kafka, admin: Admin, topi
   await producer.disconnect();
   const records: string[] = [];
   lastPositions.clear();
+  lastWriterThreads.clear();
   const positions = new Set<string>();
   let redelivered = 0;
   let markers = 0;
@@ -231,6 +234,8 @@ export async function readCommittedUntilMarkers(kafka: Kafka, admin: Admin, topi
           records.push(value);
           const pid = message.headers?.['pid']?.toString();
           lastPositions.set(value, [...(lastPositions.get(value) ?? []), pid === undefined ? position : `${position} (pid ${pid})`]);
+          const thread = message.headers?.['thread']?.toString();
+          if (thread !== undefined) lastWriterThreads.set(partition, (lastWriterThreads.get(partition) ?? new Set()).add(thread));
         }
         return Promise.resolve();
       },

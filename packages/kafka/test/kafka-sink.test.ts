@@ -3,7 +3,10 @@ import { SimpleStringSchema } from '@sluice/core';
 import type { SinkContext } from '@sluice/core';
 import type { Admin, Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { once } from 'node:events';
 import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { groupMessagesPerPartition } from '../src/internal/kafkajs-send-grouping.js';
 import { DeliveryGuarantee } from '../src/sink/kafka-sink.js';
 import { KafkaSink } from '../src/sink/kafka-sink.js';
@@ -40,6 +43,23 @@ describe('KafkaSink on a real broker', () => {
   it("sends through the package's linear per-partition grouping, not kafkajs's quadratic one", () => {
     // The sink's modules loaded kafkajs (through internal/kafkajs.ts) before this file's helpers did.
     expect(createRequire(import.meta.url)('kafkajs/src/producer/groupMessagesPerPartition.js')).toBe(groupMessagesPerPartition);
+  });
+
+  it('a worker thread (a task thread of a job) that loads @sluice/kafka sends through the linear grouping too', async () => {
+    // A worker has its own CommonJS module cache: the package's dist replaces kafkajs's grouping
+    // there again when it loads. kafkajs's own function is an anonymous arrow.
+    const kafkaEntry = pathToFileURL(createRequire(import.meta.url).resolve('@sluice/kafka')).href;
+    const worker = new Worker(
+      `const { parentPort, workerData } = require('node:worker_threads');
+      import(workerData).then(() =>
+        parentPort.postMessage(require('node:module').createRequire(workerData)('kafkajs/src/producer/groupMessagesPerPartition.js').name));`,
+      { eval: true, workerData: kafkaEntry },
+    );
+    try {
+      expect(await once(worker, 'message')).toEqual([groupMessagesPerPartition.name]);
+    } finally {
+      await worker.terminate();
+    }
   });
 
   it('AT_LEAST_ONCE with the default FixedPartitioner: subtask i writes partitions[i % n]; snapshot waits for acks (checklist 16, 19)', async () => {

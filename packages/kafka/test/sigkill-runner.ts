@@ -2,12 +2,13 @@
 // random points, restarts it until it finishes, and counts the output.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Admin, Kafka } from 'kafkajs';
-import { seededRandom } from '@sluice/testkit/conformance';
-import { lastPositions, readCommittedUntilMarkers, readerRedeliveries } from './helpers.js';
+import { bundleJob, seededRandom } from '@sluice/testkit/conformance';
+import { lastPositions, lastWriterThreads, readCommittedUntilMarkers, readerRedeliveries } from './helpers.js';
 import type { KafkaToKafkaJobOptions } from './jobs/kafka-to-kafka-job.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -22,8 +23,17 @@ export function killAllChildren(): void {
 /** When to kill a run: some time after spawning, or some time after its first record. */
 export type KillPlan = { readonly after: 'spawn' | 'first-record'; readonly ms: number } | undefined;
 
-function runChild(options: KafkaToKafkaJobOptions, plan: KillPlan): Promise<{ killed: boolean; code: number | null; output: string }> {
-  const child = spawn(process.execPath, [viteNode, join(here, 'jobs', 'run-kafka-to-kafka-job.ts'), JSON.stringify(options)], {
+const entry = join(here, 'jobs', 'run-kafka-to-kafka-job.ts');
+
+/**
+ * How a child starts: vite-node on the TypeScript entry, or node on its bundle (a job on task
+ * threads: worker threads import the entry as the pipeline module and cannot load TypeScript).
+ */
+type Launcher = readonly string[];
+
+function runChild(options: KafkaToKafkaJobOptions, launch: { launcher: Launcher; plan: KillPlan }): Promise<{ killed: boolean; code: number | null; output: string }> {
+  const { plan } = launch;
+  const child = spawn(process.execPath, [...launch.launcher, JSON.stringify(options)], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.add(child);
@@ -61,6 +71,8 @@ export interface SigkillReport {
   readonly output: string[];
   readonly duplicates: number;
   readonly missing: number;
+  /** Output partition → the `thread` headers (writing threadIds) of its records, sorted. */
+  readonly writerThreads: Readonly<Record<number, string[]>>;
 }
 
 /** Kills `kills` runs at seeded points, then lets one run finish, and reads the output back. */
@@ -76,17 +88,23 @@ export async function killAndRestartUntilDone(input: {
   const log: string[] = [];
   let kills = 0;
   let finished = false;
-  for (let attempt = 0; attempt < input.kills + 10 && !finished; attempt += 1) {
-    // one kill in five lands during start-up or recovery, the others 0-1.5 s into the data
-    let plan: KillPlan;
-    if (kills < input.kills) {
-      plan = next() < 0.2 ? { after: 'spawn', ms: 300 + Math.floor(next() * 2500) } : { after: 'first-record', ms: Math.floor(next() * 1500) };
+  const bundle = (input.job.taskThreads ?? 1) > 1 ? await bundleJob(entry, { link: ['@sluice/core', '@sluice/kafka'] }) : undefined;
+  const launcher: Launcher = bundle === undefined ? [viteNode, entry] : [bundle];
+  try {
+    for (let attempt = 0; attempt < input.kills + 10 && !finished; attempt += 1) {
+      // one kill in five lands during start-up or recovery, the others 0-1.5 s into the data
+      let plan: KillPlan;
+      if (kills < input.kills) {
+        plan = next() < 0.2 ? { after: 'spawn', ms: 300 + Math.floor(next() * 2500) } : { after: 'first-record', ms: Math.floor(next() * 1500) };
+      }
+      const run = await runChild(input.job, { launcher, plan });
+      log.push(`${run.killed ? 'killed' : 'exited'}@${plan === undefined ? '-' : `${plan.after}+${plan.ms}`}:${run.code}`);
+      if (run.killed) kills += 1;
+      else if (run.code === 0) finished = true;
+      else throw new Error(`the job failed (exit ${run.code}) after ${log.join(', ')}; output: ${run.output}`);
     }
-    const run = await runChild(input.job, plan);
-    log.push(`${run.killed ? 'killed' : 'exited'}@${plan === undefined ? '-' : `${plan.after}+${plan.ms}`}:${run.code}`);
-    if (run.killed) kills += 1;
-    else if (run.code === 0) finished = true;
-    else throw new Error(`the job failed (exit ${run.code}) after ${log.join(', ')}; output: ${run.output}`);
+  } finally {
+    if (bundle !== undefined) await rm(dirname(bundle), { recursive: true, force: true });
   }
   const before = readerRedeliveries.count;
   const output = await readCommittedUntilMarkers(input.kafka, input.admin, input.job.output);
@@ -101,5 +119,6 @@ export async function killAndRestartUntilDone(input: {
     }
   }
   const missing = input.expected.filter((v) => !counts.has(v)).length;
-  return { kills, finished, log, output, duplicates, missing };
+  const writerThreads = Object.fromEntries([...lastWriterThreads].map(([partition, threads]) => [partition, [...threads].sort()]));
+  return { kills, finished, log, output, duplicates, missing, writerThreads };
 }

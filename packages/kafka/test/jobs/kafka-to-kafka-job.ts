@@ -1,13 +1,15 @@
 // A Kafka → Kafka job: reads `input` (one partition per subtask, ending at `END` markers),
 // upper-cases each value and writes it to `output` with the given delivery guarantee. Used by the
-// in-process test and, as a child process, by the SIGKILL test.
+// in-process tests and, as a child process, by the SIGKILL tests (on task threads too).
+//
+// It imports the package by its name, as a user's job does: a job on task threads runs as a bundle
+// that links @sluice/core and @sluice/kafka (one copy of each per thread, kafkajs loaded through
+// the package), and `npx turbo run test` builds dist before the tests.
+import { threadId } from 'node:worker_threads';
 import { SimpleStringSchema, StreamExecutionEnvironment, Types } from '@sluice/core';
 import type { DeserializationSchema, JobExecutionResult, RestartStrategyConfig } from '@sluice/core';
-import type { DeliveryGuarantee} from '../../src/sink/kafka-sink.js';
-import { KafkaSink } from '../../src/sink/kafka-sink.js';
-import type { KafkaSaslOptions, KafkaTlsOptions } from '../../src/internal/kafka-client.js';
-import { KafkaSource } from '../../src/source/kafka-source.js';
-import { StartingOffsets } from '../../src/source/starting-offsets.js';
+import { KafkaSink, KafkaSource, StartingOffsets } from '@sluice/kafka';
+import type { DeliveryGuarantee, KafkaSaslOptions, KafkaTlsOptions } from '@sluice/kafka';
 
 /** Options of {@link runKafkaToKafkaJob}. */
 export interface KafkaToKafkaJobOptions {
@@ -31,6 +33,12 @@ export interface KafkaToKafkaJobOptions {
   readonly sasl?: KafkaSaslOptions;
   /** In-process restarts after a failure. @defaultValue no restart */
   readonly restartStrategy?: RestartStrategyConfig;
+  /**
+   * Task threads (`env.setTaskThreads`): subtask i runs on thread i mod n. Needs the pipeline
+   * module (the bundled `run-kafka-to-kafka-job.ts`), see {@link runKafkaToKafkaJob}.
+   * @defaultValue 1
+   */
+  readonly taskThreads?: number;
 }
 
 /** Applies the optional TLS and SASL options to a source or sink builder. */
@@ -60,12 +68,11 @@ function upperCase(options: KafkaToKafkaJobOptions): (value: string) => string |
 
 const values = new SimpleStringSchema();
 
-/** Builds and runs the job to its end. */
-export async function runKafkaToKafkaJob(options: KafkaToKafkaJobOptions): Promise<JobExecutionResult> {
-  const env = StreamExecutionEnvironment.create({ parallelism: options.parallelism });
-  env.enableCheckpointing(options.checkpointIntervalMs);
-  env.getCheckpointConfig().setCheckpointStorage(options.checkpointDir);
-  if (options.restartStrategy !== undefined) env.setRestartStrategy(options.restartStrategy);
+/**
+ * The job's operators: source → upper-case map → sink, all chained. The pipeline function of the
+ * task-thread runs (every thread declares them), called directly otherwise.
+ */
+export function kafkaToKafkaPipeline(env: StreamExecutionEnvironment, options: KafkaToKafkaJobOptions): void {
   const source = secured(KafkaSource.builder<string>(), options)
     .setBootstrapServers(options.brokers)
     .setTopics(options.input)
@@ -77,12 +84,13 @@ export async function runKafkaToKafkaJob(options: KafkaToKafkaJobOptions): Promi
   const sink = secured(KafkaSink.builder<string>(), options)
     .setBootstrapServers(options.brokers)
     .setTopic(options.output)
-    // the writing process's pid as a header: a duplicate's two copies can be told apart by run
+    // the writing process's pid and thread as headers: a duplicate's two copies can be told apart
+    // by run, and a reader sees which thread wrote each partition
     .setSerializer({
       serializeKey: () => null,
       serializeValue: (value: string) => values.serialize(value),
       getTargetTopic: () => null,
-      getHeaders: () => ({ pid: String(process.pid) }),
+      getHeaders: () => ({ pid: String(process.pid), thread: String(threadId) }),
     })
     .setDeliveryGuarantee(options.deliveryGuarantee)
     .setTransactionalIdPrefix(options.transactionalIdPrefix)
@@ -95,5 +103,20 @@ export async function runKafkaToKafkaJob(options: KafkaToKafkaJobOptions): Promi
     .uid('upper')
     .addSink(sink)
     .uid('kafka-sink');
+}
+
+/**
+ * Builds and runs the job to its end. With `options.taskThreads` > 1 the operators come from
+ * `pipelineModule`, a module (plain JavaScript: worker threads import it) that exports
+ * {@link kafkaToKafkaPipeline}.
+ */
+export async function runKafkaToKafkaJob(options: KafkaToKafkaJobOptions, pipelineModule?: URL): Promise<JobExecutionResult> {
+  const env = StreamExecutionEnvironment.create({ parallelism: options.parallelism, taskThreads: options.taskThreads ?? 1 });
+  env.enableCheckpointing(options.checkpointIntervalMs);
+  env.getCheckpointConfig().setCheckpointStorage(options.checkpointDir);
+  if (options.restartStrategy !== undefined) env.setRestartStrategy(options.restartStrategy);
+  if ((options.taskThreads ?? 1) === 1) kafkaToKafkaPipeline(env, options);
+  else if (pipelineModule === undefined) throw new Error('runKafkaToKafkaJob: a job on task threads needs its pipeline module');
+  else await env.addPipeline(pipelineModule, { exportName: 'kafkaToKafkaPipeline', args: options });
   return env.execute(options.jobName);
 }
