@@ -34,6 +34,9 @@ describe('errors', () => {
     expect(wrapped.cause).toBe(fenced);
     expect(wrapped.message).toContain('topic t');
     expect(wrapKafkaJsError(wrapped, { action: 'again' })).toBe(wrapped);
+    // kafkajs wraps what a callback threw (here, after its retries) in errors of its own.
+    const retries = Object.assign(new Error('gave up after 5 retries'), { name: 'KafkaJSNumberOfRetriesExceeded', cause: wrapped });
+    expect(wrapKafkaJsError(retries, { action: 'fetching records' })).toBe(wrapped);
 
     const connection = new KafkaJSConnectionError('Connection error: ECONNREFUSED');
     const unreachable = wrapKafkaJsError(connection, { action: 'connecting' });

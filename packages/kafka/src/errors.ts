@@ -4,7 +4,7 @@
  * `retriable` flag. Invalid options are core `ConfigError`s with code `KAFKA_CONFIG_INVALID`, so
  * `instanceof ConfigError` holds for them too.
  */
-import { ConfigError, SluiceError } from '@sluice/core';
+import { ConfigError, SluiceError, isSluiceError } from '@sluice/core';
 import type { ErrorPlace, SluiceErrorOptions } from '@sluice/core';
 
 /**
@@ -130,16 +130,29 @@ export interface WrapOptions extends ErrorPlace {
 
 /**
  * Wraps a kafkajs (or other) error once, at the boundary: keeps it as `cause`, carries over its
- * `retriable` flag and picks a code. An error that already is a `SluiceError` is returned as is.
+ * `retriable` flag and picks a code. An error that already is a `SluiceError` is returned as is,
+ * and so is a `SluiceError` in its `cause` chain: kafkajs wraps what a callback threw (the job's
+ * own failure in `eachBatch`, say) in errors of its own, and that failure is the one to report.
  */
 export function wrapKafkaJsError(error: unknown, options: WrapOptions): SluiceError {
-  if (error instanceof SluiceError) return error;
+  const own = sluiceErrorInChain(error);
+  if (own !== undefined) return own;
   const { action, fallbackCode, hint, ...place } = options;
   const code = classify(error) ?? fallbackCode ?? KafkaErrorCode.KAFKA_CLIENT_ERROR;
   const where = describePlace(place);
   const detail = error instanceof Error ? error.message : String(error);
   const message = `Kafka ${action} failed${where}: ${detail}${hint === undefined ? '' : ` ${hint}`}`;
   return new KafkaError(message, { ...place, code, cause: error });
+}
+
+/** The first `SluiceError` of `error` and its causes (at most 16 deep), if any. */
+function sluiceErrorInChain(error: unknown): SluiceError | undefined {
+  let current = error;
+  for (let depth = 0; depth < 16 && current !== undefined && current !== null; depth += 1) {
+    if (isSluiceError(current)) return current;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
 }
 
 /** ` (topic t, partition p, offset o)` for the fields that are set, or an empty string. */
