@@ -96,6 +96,31 @@ describe('task threads', () => {
     expect(replayed).toBeLessThan(before.length);
   });
 
+  it('stops gracefully on cancel: sources on both threads stop, a final checkpoint, then a restore replays nothing', async () => {
+    const dir = await workDir();
+    const out = join(dir, 'out.txt');
+    const count = 200_000;
+    const first = environment(dir, { interval: 60_000 });
+    await first.addPipeline(pipeline, { args: { count, out } });
+    const handle = await first.executeAsync('graceful');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await handle.cancel();
+    const stopped = await handle.result;
+    expect(stopped.status).toBe('cancelled');
+    expect(stopped.lastCheckpointId).toBeGreaterThanOrEqual(1);
+    const before = (await readLines(out)).length;
+    expect(before).toBeLessThan(count);
+
+    const second = environment(dir);
+    await second.addPipeline(pipeline, { args: { count, out } });
+    const result = await second.execute('graceful');
+    expect(result.restoredCheckpointId).toBe(stopped.lastCheckpointId);
+    const lines = await readLines(out);
+    // The final checkpoint holds every emitted record: nothing is emitted twice.
+    expect(lines).toHaveLength(count);
+    expect(new Set(lines.map((line) => line.value)).size).toBe(count);
+  });
+
   it('restarts in-process after a task failure on a worker thread (fresh threads, latest checkpoint)', async () => {
     const dir = await workDir();
     const out = join(dir, 'out.txt');
