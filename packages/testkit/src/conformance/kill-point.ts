@@ -1,5 +1,6 @@
 // The job side of injected kill points. Imported by job scripts (child processes), so it has no
 // dependencies.
+import { writeSync } from 'node:fs';
 
 /** The environment variable that plans an injected kill: `<point>:<n>`. */
 export const KILL_AT_ENV = 'SLUICE_KILL_AT';
@@ -41,9 +42,13 @@ export function isKillDue(point: string): boolean {
   return seen === plan.occurrence;
 }
 
-/** Writes `KILL_POINT <point>:<n>` to stderr and SIGKILLs this process. */
+/**
+ * Writes `KILL_POINT <point>:<n>` to stderr and SIGKILLs this process. The line is written to
+ * file descriptor 2 directly: a worker thread's `process.stderr` goes through the main thread,
+ * and the SIGKILL would often come first.
+ */
 export function killNow(point: string): never {
-  process.stderr.write(`${KILL_POINT_MARKER} ${point}:${seen}\n`);
+  writeSync(2, `${KILL_POINT_MARKER} ${point}:${seen}\n`);
   process.kill(process.pid, 'SIGKILL');
   throw new Error('unreachable: SIGKILL was sent');
 }
