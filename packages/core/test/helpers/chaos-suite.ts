@@ -31,7 +31,8 @@ export interface ChaosSuite {
 }
 
 /**
- * Registers the hooks of a SIGKILL suite: bundles `job` before all tests, a fresh `testLife` per
+ * Registers the hooks of a SIGKILL suite: bundles `job` (importing `@sluice/core` from its
+ * `dist/`, not bundled) before all tests, a fresh `testLife` per
  * test, aborted (and every child killed) after each; after all, the bundle and `workDirs` are removed.
  */
 export function useChaosSuite(job: URL): ChaosSuite {
@@ -40,7 +41,8 @@ export function useChaosSuite(job: URL): ChaosSuite {
   let script = '';
   let testLife = new AbortController();
   beforeAll(async () => {
-    script = await bundleJob(job);
+    // The job's task threads import the bundle and core's thread entry: one shared copy of core.
+    script = await bundleJob(job, { link: ['@sluice/core'] });
   });
   beforeEach(() => {
     testLife = new AbortController();

@@ -5,11 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { open, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { FunctionSnapshotContext } from '../../src/index.js';
-import { LocalCheckpointStorage } from '../../src/index.js';
-// Not in the public barrel yet: imported from their modules inside the package.
-import { TwoPhaseCommitSink } from '../../src/api/two-phase-commit-sink.js';
-import { Types } from '../../src/types/types.js';
+import type { FunctionSnapshotContext } from '@sluice/core';
+import { LocalCheckpointStorage, TwoPhaseCommitSink, Types } from '@sluice/core';
 import { killPoint } from './kill-points.js';
 
 /** Where a {@link FileTransactionSink} writes, and its variants. */

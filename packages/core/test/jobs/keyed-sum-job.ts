@@ -29,8 +29,8 @@ import type {
   Source,
   SourceContext,
   ValueState,
-} from '../../src/index.js';
-import { StreamExecutionEnvironment, Types, WatermarkStrategies } from '../../src/index.js';
+} from '@sluice/core';
+import { StreamExecutionEnvironment, Types, WatermarkStrategies } from '@sluice/core';
 import { FileTransactionSink, KillableCheckpointStorage } from './file-transaction-sink.js';
 import { killPoint } from './kill-points.js';
 

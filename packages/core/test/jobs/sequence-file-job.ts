@@ -19,13 +19,17 @@
  * - `SLUICE_PAUSE_EVERY`: the sequence source yields to the event loop every that many records
  * - `SLUICE_INPUT_FILE`: read the numbers from the lines of this file instead of generating them
  * - `SLUICE_ASYNC=1`: the map returns promises and the sink writes each record after an await
- * - `SLUICE_KILL_AT`: `<point>:<n>`, see `kill-points.ts`
+ * - `SLUICE_TASK_THREADS`: task threads (default 1); with n > 1 the operators come from
+ *   {@link pipeline} through `env.addPipeline` (this module, imported by every thread) and the
+ *   chained subtasks are dealt out (subtask i on thread i mod n)
+ * - `SLUICE_KILL_AT`: `<point>:<n>`, see `kill-points.ts` (counted per thread)
  */
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { isMainThread } from 'node:worker_threads';
 import type {
   CheckpointedFunction,
   CheckpointListener,
@@ -37,10 +41,8 @@ import type {
   Sink,
   Source,
   SourceContext,
-} from '../../src/index.js';
-import { CheckpointingMode, StreamExecutionEnvironment } from '../../src/index.js';
-// Not in the public barrel yet: imported from its module inside the package.
-import { Types } from '../../src/types/types.js';
+} from '@sluice/core';
+import { CheckpointingMode, StreamExecutionEnvironment, Types } from '@sluice/core';
 import { FileTransactionSink, KillableCheckpointStorage } from './file-transaction-sink.js';
 import { killPoint } from './kill-points.js';
 
@@ -61,6 +63,7 @@ const asyncSteps = process.env['SLUICE_ASYNC'] === '1';
 const sinkMode = env('SLUICE_SINK_MODE', 'exactly-once');
 const pauseEvery = Number(env('SLUICE_PAUSE_EVERY', '10'));
 const inputFile = process.env['SLUICE_INPUT_FILE'] || undefined;
+const taskThreads = Number(env('SLUICE_TASK_THREADS', '1'));
 const pendingDir = join(jobDir, 'pending');
 const committedDir = join(jobDir, 'committed');
 
@@ -212,15 +215,12 @@ function toText(value: number): string | Promise<string> {
   return asyncSteps ? Promise.resolve(String(value)) : String(value);
 }
 
-async function main(): Promise<void> {
-  mkdirSync(pendingDir, { recursive: true });
-  mkdirSync(committedDir, { recursive: true });
-  const environment = StreamExecutionEnvironment.create();
-  environment.setParallelism(parallelism);
-  environment.enableCheckpointing(intervalMs, CheckpointingMode.EXACTLY_ONCE);
-  environment
-    .getCheckpointConfig()
-    .setCheckpointStorage(new KillableCheckpointStorage({ directory: join(jobDir, 'checkpoints') }));
+/**
+ * Declares the job's operators: source → map → sink, chained, or with a rebalance edge before a
+ * map and sink of `SLUICE_SINK_PARALLELISM`. With `SLUICE_TASK_THREADS` > 1 every task thread
+ * imports this module and calls it (settings come from process.env, which threads inherit).
+ */
+export function pipeline(environment: StreamExecutionEnvironment): void {
   const sink: Sink<string> =
     sinkMode === 'direct'
       ? new DirectFileSink()
@@ -234,7 +234,7 @@ async function main(): Promise<void> {
   const source = inputFile === undefined ? new SequenceSource() : new FileLinesSource(inputFile);
   const numbers = environment.addSource(source, { name: 'seq' }).uid('seq');
   if (sinkParallelism === undefined) {
-    // source → map → sink chained in one task per subtask.
+    // source → map → sink chained in one task per subtask (dealt out over the task threads).
     numbers
       .map(toText)
       .uid('map')
@@ -242,7 +242,8 @@ async function main(): Promise<void> {
       .uid('sink');
   } else {
     // A network edge with barrier alignment, and a sink whose parallelism may change between runs
-    // (its two-phase-commit state is then redistributed by even split).
+    // (its two-phase-commit state is then redistributed by even split). The exchange keeps every
+    // subtask on the calling thread, whatever SLUICE_TASK_THREADS says.
     numbers
       .rebalance()
       .map(toText)
@@ -252,17 +253,37 @@ async function main(): Promise<void> {
       .uid('sink')
       .setParallelism(sinkParallelism);
   }
+}
+
+async function main(): Promise<void> {
+  mkdirSync(pendingDir, { recursive: true });
+  mkdirSync(committedDir, { recursive: true });
+  const environment = StreamExecutionEnvironment.create();
+  environment.setParallelism(parallelism);
+  environment.enableCheckpointing(intervalMs, CheckpointingMode.EXACTLY_ONCE);
+  environment
+    .getCheckpointConfig()
+    .setCheckpointStorage(new KillableCheckpointStorage({ directory: join(jobDir, 'checkpoints') }));
+  if (taskThreads > 1) {
+    environment.setTaskThreads(taskThreads);
+    await environment.addPipeline(new URL(import.meta.url), { exportName: 'pipeline' });
+  } else {
+    pipeline(environment);
+  }
   await environment.execute(jobName);
 }
 
-main().then(
-  () => {
-    process.stdout.write('JOB_FINISHED\n');
-    process.exit(0);
-  },
-  (error: unknown) => {
-    process.stderr.write(`JOB_FAILED ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    if (error instanceof Error && error.cause !== undefined) process.stderr.write(`CAUSE ${String(error.cause)}\n`);
-    process.exit(1);
-  },
-);
+// Task threads import this module for its pipeline: only the calling thread runs the job.
+if (isMainThread) {
+  main().then(
+    () => {
+      process.stdout.write('JOB_FINISHED\n');
+      process.exit(0);
+    },
+    (error: unknown) => {
+      process.stderr.write(`JOB_FAILED ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      if (error instanceof Error && error.cause !== undefined) process.stderr.write(`CAUSE ${String(error.cause)}\n`);
+      process.exit(1);
+    },
+  );
+}
