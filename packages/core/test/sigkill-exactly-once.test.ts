@@ -2,7 +2,8 @@
  * The product's promise: a job with a replayable source and a two-phase-commit file sink, SIGKILLed
  * at seeded random moments and at injected points (inside snapshots, between the metadata write
  * and the notification, inside commit and recovery), restarted until it finishes, writes every
- * input exactly once.
+ * input exactly once. The same scenarios run on two task threads (`SLUICE_TASK_THREADS=2`: subtask 1
+ * of the chained job on a worker thread, its kill points firing there).
  *
  * `SLUICE_CHAOS_RUNS=<kills>` turns the seeded part into a soak of about that many kills;
  * `SLUICE_CHAOS_SEED=<n>` replays the scenarios from seed n.
@@ -22,7 +23,7 @@ import {
   describeReport,
   isExactlyOnce,
 } from './jobs/exactly-once-checker.js';
-import { KILL_POINTS } from './jobs/kill-points.js';
+import { KILL_POINTS, type KillPoint } from './jobs/kill-points.js';
 import { useChaosSuite } from './helpers/chaos-suite.js';
 
 const COUNT = 5000;
@@ -30,7 +31,11 @@ const PARALLELISM = 2;
 const INTERVAL_MS = 40;
 const KILLS_PER_SCENARIO = 4;
 const CI_SEEDED_SCENARIOS = 10;
+const CI_THREAD_SEEDED_SCENARIOS = 3;
 const MIN_CI_KILLS = 30;
+const MIN_CI_THREAD_KILLS = 10;
+/** Seeds of the task-thread scenarios start here (past the one-thread seeds of a soak). */
+const THREAD_SEED_OFFSET = 100_000;
 const RUN_TIMEOUT_MS = 60_000;
 
 const verbose = process.env['SLUICE_CHAOS_VERBOSE'] === '1';
@@ -39,10 +44,14 @@ const firstSeed = Number(process.env['SLUICE_CHAOS_SEED'] ?? '1');
 // A scenario ends early when the job finishes before a planned kill: provision 10% more for a soak.
 const seededScenarios =
   soakKills > 0 ? Math.ceil((soakKills * 1.1) / KILLS_PER_SCENARIO) : CI_SEEDED_SCENARIOS;
+// A soak adds a quarter as many task-thread scenarios.
+const threadSeededScenarios =
+  soakKills > 0 ? Math.ceil(seededScenarios / 4) : CI_THREAD_SEEDED_SCENARIOS;
 
 const suite = useChaosSuite(new URL('./jobs/sequence-file-job.ts', import.meta.url));
 const { workDirs } = suite;
 let totalKills = 0;
+let threadKills = 0;
 
 interface ScenarioOutcome {
   readonly dir: string;
@@ -67,6 +76,8 @@ async function runScenario(options: {
   async?: boolean;
   /** Checkpoint interval, ms. */
   intervalMs?: number;
+  /** Task threads (default 1); with 2, subtask 1 of the chained job runs on a worker thread. */
+  taskThreads?: number;
 }): Promise<ScenarioOutcome> {
   const dir = await mkdtemp(join(tmpdir(), 'sluice-sigkill-'));
   workDirs.push(dir);
@@ -90,6 +101,7 @@ async function runScenario(options: {
         SLUICE_SINK_PARALLELISM:
           options.sinkParallelism === undefined ? '' : String(options.sinkParallelism(run)),
         SLUICE_INPUT_FILE: inputFile,
+        SLUICE_TASK_THREADS: String(options.taskThreads ?? 1),
       }),
       ...(options.sinkParallelism === undefined
         ? {}
@@ -115,30 +127,38 @@ async function expectExactlyOnce(outcome: ScenarioOutcome, label: string): Promi
   expect(committed.filter((name) => !name.endsWith('.txt'))).toEqual([]);
 }
 
-describe('SIGKILL + restart of a two-phase-commit file sink job: every input exactly once', () => {
-  it('survives a kill at every injected point in turn (snapshot, metadata, notify, commit, recovery)', async () => {
-    const plan: KillPlanStep[] = KILL_POINTS.map((point) => ({
-      kind: 'point',
-      point,
-      occurrence: point === 'sink.invoke' || point === 'source.emit' ? 500 : 2,
-    }));
-    const outcome = await runScenario({ label: 'every kill point', plan });
-    totalKills += outcome.kills;
-    await expectExactlyOnce(outcome, 'every kill point');
-    expect(outcome.kills, outcome.log.join('\n')).toBeGreaterThanOrEqual(plan.length - 2);
-  });
+/**
+ * A kill at every injected point in turn: the 500th record for the per-record points, else the
+ * 2nd pass. A process counts passes per thread: with task threads each subtask recovers its own
+ * transactions, so the recovery point dies at its 1st pass (a 2nd would not come).
+ */
+function everyPointPlan(taskThreads = 1): KillPlanStep[] {
+  const occurrence = (point: KillPoint): number => {
+    if (point === 'sink.invoke' || point === 'source.emit') return 500;
+    return point === 'sink.recover-commit' && taskThreads > 1 ? 1 : 2;
+  };
+  return KILL_POINTS.map((point) => ({ kind: 'point', point, occurrence: occurrence(point) }));
+}
 
-  for (let scenario = 0; scenario < seededScenarios; scenario += 1) {
-    const seed = firstSeed + scenario;
-    // Odd seeds read a file of lines (byte offset in state), even seeds generate the sequence;
-    // every third seed has an async map and sink; every fourth checkpoints every 10 ms.
-    const source = seed % 2 === 1 ? 'file-lines' : 'sequence';
-    const async = seed % 3 === 0;
-    const intervalMs = seed % 4 === 0 ? 10 : INTERVAL_MS;
-    const shape = `${source} source${async ? ', async steps' : ''}, checkpoints every ${intervalMs} ms`;
-    it(`seed ${seed}: ${KILLS_PER_SCENARIO} seeded kills (random times and injected points), ${shape}`, async () => {
+/**
+ * The seeded scenario of `seed`: odd seeds read a file of lines (byte offset in state), even
+ * seeds generate the sequence; every third seed has an async map and sink; every fourth
+ * checkpoints every 10 ms. Its kills are drawn from the seed: random times and injected points.
+ */
+function seededScenario(seed: number): {
+  shape: string;
+  setup: Pick<Parameters<typeof runScenario>[0], 'source' | 'async' | 'intervalMs'>;
+  plan: () => KillPlanStep[];
+} {
+  const source = seed % 2 === 1 ? 'file-lines' : 'sequence';
+  const async = seed % 3 === 0;
+  const intervalMs = seed % 4 === 0 ? 10 : INTERVAL_MS;
+  return {
+    shape: `${source} source${async ? ', async steps' : ''}, checkpoints every ${intervalMs} ms`,
+    setup: { source, async, intervalMs },
+    plan: () => {
       const random = seededRandom(seed);
-      const plan = Array.from({ length: KILLS_PER_SCENARIO }, (_, run) =>
+      return Array.from({ length: KILLS_PER_SCENARIO }, (_, run) =>
         drawKill(random, {
           timerWindowMs: [100, 1000],
           maxOccurrence: 3,
@@ -149,8 +169,26 @@ describe('SIGKILL + restart of a two-phase-commit file sink job: every input exa
               : KILL_POINTS,
         }),
       );
+    },
+  };
+}
+
+describe('SIGKILL + restart of a two-phase-commit file sink job: every input exactly once', () => {
+  it('survives a kill at every injected point in turn (snapshot, metadata, notify, commit, recovery)', async () => {
+    const plan = everyPointPlan();
+    const outcome = await runScenario({ label: 'every kill point', plan });
+    totalKills += outcome.kills;
+    await expectExactlyOnce(outcome, 'every kill point');
+    expect(outcome.kills, outcome.log.join('\n')).toBeGreaterThanOrEqual(plan.length - 2);
+  });
+
+  for (let scenario = 0; scenario < seededScenarios; scenario += 1) {
+    const seed = firstSeed + scenario;
+    const { shape, setup, plan: drawPlan } = seededScenario(seed);
+    it(`seed ${seed}: ${KILLS_PER_SCENARIO} seeded kills (random times and injected points), ${shape}`, async () => {
+      const plan = drawPlan();
       const label = `seed ${seed}, ${shape} (plan: ${plan.map(describeKill).join(', ')})`;
-      const outcome = await runScenario({ label, plan, source, async, intervalMs });
+      const outcome = await runScenario({ label, plan, ...setup });
       totalKills += outcome.kills;
       await expectExactlyOnce(outcome, label);
     });
@@ -176,6 +214,45 @@ describe('SIGKILL + restart of a two-phase-commit file sink job: every input exa
   it(`killed the job at least ${MIN_CI_KILLS} times in total`, () => {
     process.stdout.write(`SIGKILL suite: ${totalKills} kills of the exactly-once job\n`);
     expect(totalKills).toBeGreaterThanOrEqual(soakKills > 0 ? soakKills : MIN_CI_KILLS);
+  });
+});
+
+describe('the same job on 2 task threads (subtask 1 on a worker thread): every input exactly once', () => {
+  it('survives a kill at every injected point in turn, on either thread', async () => {
+    const plan = everyPointPlan(2);
+    const label = 'task threads, every kill point';
+    const outcome = await runScenario({ label, plan, taskThreads: 2 });
+    threadKills += outcome.kills;
+    await expectExactlyOnce(outcome, label);
+    expect(outcome.kills, outcome.log.join('\n')).toBeGreaterThanOrEqual(plan.length - 2);
+  });
+
+  for (let scenario = 0; scenario < threadSeededScenarios; scenario += 1) {
+    const seed = firstSeed + THREAD_SEED_OFFSET + scenario;
+    const { shape, setup, plan: drawPlan } = seededScenario(seed);
+    it(`seed ${seed}: ${KILLS_PER_SCENARIO} seeded kills on task threads, ${shape}`, async () => {
+      const plan = drawPlan();
+      const label = `task threads, seed ${seed}, ${shape} (plan: ${plan.map(describeKill).join(', ')})`;
+      const outcome = await runScenario({ label, plan, ...setup, taskThreads: 2 });
+      threadKills += outcome.kills;
+      await expectExactlyOnce(outcome, label);
+    });
+  }
+
+  it('survives kills with the sink behind a rebalance edge (one exchanged group: all on the calling thread)', async () => {
+    const random = seededRandom(firstSeed + THREAD_SEED_OFFSET + 1000);
+    const plan = Array.from({ length: 2 }, () =>
+      drawKill(random, { timerWindowMs: [100, 1000], maxOccurrence: 3, points: KILL_POINTS }),
+    );
+    const label = `task threads, rebalanced sink (plan: ${plan.map(describeKill).join(', ')})`;
+    const outcome = await runScenario({ label, plan, taskThreads: 2, sinkParallelism: () => 2 });
+    threadKills += outcome.kills;
+    await expectExactlyOnce(outcome, label);
+  });
+
+  it(`killed the job on task threads at least ${MIN_CI_THREAD_KILLS} times`, () => {
+    process.stdout.write(`SIGKILL suite: ${threadKills} kills of the exactly-once job on task threads\n`);
+    expect(threadKills).toBeGreaterThanOrEqual(MIN_CI_THREAD_KILLS);
   });
 });
 
