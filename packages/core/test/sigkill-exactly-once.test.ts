@@ -30,8 +30,8 @@ const COUNT = 5000;
 const PARALLELISM = 2;
 const INTERVAL_MS = 40;
 const KILLS_PER_SCENARIO = 4;
-const CI_SEEDED_SCENARIOS = 10;
-const CI_THREAD_SEEDED_SCENARIOS = 3;
+const CI_SEEDED_SCENARIOS = 8;
+const CI_THREAD_SEEDED_SCENARIOS = 2;
 const MIN_CI_KILLS = 30;
 const MIN_CI_THREAD_KILLS = 10;
 /** Seeds of the task-thread scenarios start here (past the one-thread seeds of a soak). */
