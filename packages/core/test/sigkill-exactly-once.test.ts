@@ -3,7 +3,7 @@
  * at seeded random moments and at injected points (inside snapshots, between the metadata write
  * and the notification, inside commit and recovery), restarted until it finishes, writes every
  * input exactly once. The same scenarios run on two task threads (`SLUICE_TASK_THREADS=2`: subtask 1
- * of the chained job on a worker thread, its kill points firing there).
+ * of each chain on a worker thread, its kill points firing there, a rebalance edge across threads).
  *
  * `SLUICE_CHAOS_RUNS=<kills>` turns the seeded part into a soak of about that many kills;
  * `SLUICE_CHAOS_SEED=<n>` replays the scenarios from seed n.
@@ -229,23 +229,40 @@ describe('the same job on 2 task threads (subtask 1 on a worker thread): every i
 
   for (let scenario = 0; scenario < threadSeededScenarios; scenario += 1) {
     const seed = firstSeed + THREAD_SEED_OFFSET + scenario;
-    const { shape, setup, plan: drawPlan } = seededScenario(seed);
+    const { shape: chainShape, setup, plan: drawPlan } = seededScenario(seed);
+    // Every other one puts map and sink (parallelism 3) behind a rebalance edge: records and
+    // barriers then cross threads both ways.
+    const rebalanced = scenario % 2 === 1;
+    const shape = rebalanced ? `${chainShape}, sink of 3 behind a rebalance edge` : chainShape;
     it(`seed ${seed}: ${KILLS_PER_SCENARIO} seeded kills on task threads, ${shape}`, async () => {
       const plan = drawPlan();
       const label = `task threads, seed ${seed}, ${shape} (plan: ${plan.map(describeKill).join(', ')})`;
-      const outcome = await runScenario({ label, plan, ...setup, taskThreads: 2 });
+      const outcome = await runScenario({
+        label,
+        plan,
+        ...setup,
+        taskThreads: 2,
+        ...(rebalanced ? { sinkParallelism: () => 3 } : {}),
+      });
       threadKills += outcome.kills;
       await expectExactlyOnce(outcome, label);
     });
   }
 
-  it('survives kills with the sink behind a rebalance edge (one exchanged group: all on the calling thread)', async () => {
+  it('survives kills with the sink behind a rebalance edge across threads, rescaled on every restore', async () => {
     const random = seededRandom(firstSeed + THREAD_SEED_OFFSET + 1000);
-    const plan = Array.from({ length: 2 }, () =>
+    const plan = Array.from({ length: KILLS_PER_SCENARIO }, () =>
       drawKill(random, { timerWindowMs: [100, 1000], maxOccurrence: 3, points: KILL_POINTS }),
     );
-    const label = `task threads, rebalanced sink (plan: ${plan.map(describeKill).join(', ')})`;
-    const outcome = await runScenario({ label, plan, taskThreads: 2, sinkParallelism: () => 2 });
+    const parallelisms = [2, 3, 1, 3, 2];
+    const label = `task threads, rescaling sink (plan: ${plan.map(describeKill).join(', ')})`;
+    const outcome = await runScenario({
+      label,
+      plan,
+      async: true,
+      taskThreads: 2,
+      sinkParallelism: (run) => parallelisms[run % parallelisms.length] ?? 2,
+    });
     threadKills += outcome.kills;
     await expectExactlyOnce(outcome, label);
   });

@@ -20,8 +20,8 @@
  * - `SLUICE_INPUT_FILE`: read the numbers from the lines of this file instead of generating them
  * - `SLUICE_ASYNC=1`: the map returns promises and the sink writes each record after an await
  * - `SLUICE_TASK_THREADS`: task threads (default 1); with n > 1 the operators come from
- *   {@link pipeline} through `env.addPipeline` (this module, imported by every thread) and the
- *   chained subtasks are dealt out (subtask i on thread i mod n)
+ *   {@link pipeline} through `env.addPipeline` (this module, imported by every thread) and
+ *   subtask i of every chain runs on thread i mod n
  * - `SLUICE_KILL_AT`: `<point>:<n>`, see `kill-points.ts` (counted per thread)
  */
 import { randomUUID } from 'node:crypto';
@@ -242,8 +242,8 @@ export function pipeline(environment: StreamExecutionEnvironment): void {
       .uid('sink');
   } else {
     // A network edge with barrier alignment, and a sink whose parallelism may change between runs
-    // (its two-phase-commit state is then redistributed by even split). The exchange keeps every
-    // subtask on the calling thread, whatever SLUICE_TASK_THREADS says.
+    // (its two-phase-commit state is then redistributed by even split). On task threads the
+    // edge's channels between subtasks on different threads are message ports.
     numbers
       .rebalance()
       .map(toText)
