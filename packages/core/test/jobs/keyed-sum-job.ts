@@ -9,7 +9,10 @@
  *
  * Environment: `SLUICE_JOB_DIR`, `SLUICE_JOB_NAME`, `SLUICE_SEQ_COUNT`, `SLUICE_KEYS`,
  * `SLUICE_WINDOW_MS`, `SLUICE_PARALLELISM` (keyed operator and sink; may change between runs:
- * rescale), `SLUICE_CHECKPOINT_INTERVAL_MS`, `SLUICE_PAUSE_EVERY`, `SLUICE_KILL_AT` (see kill-points.ts).
+ * rescale), `SLUICE_CHECKPOINT_INTERVAL_MS`, `SLUICE_PAUSE_EVERY`, `SLUICE_TASK_THREADS` (default 1;
+ * with n > 1 the operators come from {@link pipeline} through `env.addPipeline`, subtask i of every
+ * chain on thread i mod n, so the keyBy exchange crosses threads), `SLUICE_KILL_AT` (see
+ * kill-points.ts; counted per thread).
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,20 +35,17 @@ import type {
 } from '@sluice/core';
 import { StreamExecutionEnvironment, Types, WatermarkStrategies } from '@sluice/core';
 import { FileTransactionSink, KillableCheckpointStorage } from './file-transaction-sink.js';
+import { declarePipeline, runJobMain, setting } from './job-main.js';
 import { killPoint } from './kill-points.js';
 
-function env(name: string, fallback: string): string {
-  return process.env[name] || fallback;
-}
-
-const jobDir = env('SLUICE_JOB_DIR', '');
-const jobName = env('SLUICE_JOB_NAME', 'keyed-sum-job');
-const count = Number(env('SLUICE_SEQ_COUNT', '3000'));
-const keys = Number(env('SLUICE_KEYS', '11'));
-const windowMs = Number(env('SLUICE_WINDOW_MS', '50'));
-const parallelism = Number(env('SLUICE_PARALLELISM', '2'));
-const intervalMs = Number(env('SLUICE_CHECKPOINT_INTERVAL_MS', '40'));
-const pauseEvery = Number(env('SLUICE_PAUSE_EVERY', '4'));
+const jobDir = setting('SLUICE_JOB_DIR');
+const jobName = setting('SLUICE_JOB_NAME', 'keyed-sum-job');
+const count = Number(setting('SLUICE_SEQ_COUNT', '3000'));
+const keys = Number(setting('SLUICE_KEYS', '11'));
+const windowMs = Number(setting('SLUICE_WINDOW_MS', '50'));
+const parallelism = Number(setting('SLUICE_PARALLELISM', '2'));
+const intervalMs = Number(setting('SLUICE_CHECKPOINT_INTERVAL_MS', '40'));
+const pauseEvery = Number(setting('SLUICE_PAUSE_EVERY', '4'));
 const pendingDir = join(jobDir, 'pending');
 const committedDir = join(jobDir, 'committed');
 
@@ -114,14 +114,12 @@ class RunningSumWithWindows implements KeyedProcessFunction<string, number, stri
   }
 }
 
-async function main(): Promise<void> {
-  mkdirSync(pendingDir, { recursive: true });
-  mkdirSync(committedDir, { recursive: true });
-  const environment = StreamExecutionEnvironment.create({ parallelism, autoWatermarkInterval: 10 });
-  environment.enableCheckpointing(intervalMs);
-  environment
-    .getCheckpointConfig()
-    .setCheckpointStorage(new KillableCheckpointStorage({ directory: join(jobDir, 'checkpoints') }));
+/**
+ * Declares the job's operators: source (parallelism 2) → timestamps and watermarks → keyBy →
+ * running sums and window timers → sink (the environment's parallelism, `SLUICE_PARALLELISM`).
+ * With `SLUICE_TASK_THREADS` > 1 every task thread imports this module and calls it.
+ */
+export function pipeline(environment: StreamExecutionEnvironment): void {
   environment
     .addSource(new SequenceSource(), { name: 'seq' })
     .uid('seq')
@@ -133,16 +131,18 @@ async function main(): Promise<void> {
     .uid('running-sum')
     .addSink(new FileTransactionSink({ pendingDir, committedDir }))
     .uid('sink');
+}
+
+async function main(): Promise<void> {
+  mkdirSync(pendingDir, { recursive: true });
+  mkdirSync(committedDir, { recursive: true });
+  const environment = StreamExecutionEnvironment.create({ parallelism, autoWatermarkInterval: 10 });
+  environment.enableCheckpointing(intervalMs);
+  environment
+    .getCheckpointConfig()
+    .setCheckpointStorage(new KillableCheckpointStorage({ directory: join(jobDir, 'checkpoints') }));
+  await declarePipeline(environment, { module: new URL(import.meta.url), pipeline });
   await environment.execute(jobName);
 }
 
-main().then(
-  () => {
-    process.stdout.write('JOB_FINISHED\n');
-    process.exit(0);
-  },
-  (error: unknown) => {
-    process.stderr.write(`JOB_FAILED ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runJobMain(main);

@@ -29,7 +29,6 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { isMainThread } from 'node:worker_threads';
 import type {
   CheckpointedFunction,
   CheckpointListener,
@@ -44,26 +43,20 @@ import type {
 } from '@sluice/core';
 import { CheckpointingMode, StreamExecutionEnvironment, Types } from '@sluice/core';
 import { FileTransactionSink, KillableCheckpointStorage } from './file-transaction-sink.js';
+import { declarePipeline, runJobMain, setting } from './job-main.js';
 import { killPoint } from './kill-points.js';
 
-function env(name: string, fallback?: string): string {
-  const value = process.env[name] ?? fallback;
-  if (value === undefined) throw new Error(`${name} is not set`);
-  return value;
-}
-
-const jobDir = env('SLUICE_JOB_DIR');
-const jobName = env('SLUICE_JOB_NAME', 'sequence-file-job');
-const count = Number(env('SLUICE_SEQ_COUNT', '2000'));
-const parallelism = Number(env('SLUICE_PARALLELISM', '2'));
+const jobDir = setting('SLUICE_JOB_DIR');
+const jobName = setting('SLUICE_JOB_NAME', 'sequence-file-job');
+const count = Number(setting('SLUICE_SEQ_COUNT', '2000'));
+const parallelism = Number(setting('SLUICE_PARALLELISM', '2'));
 const sinkParallelism =
   process.env['SLUICE_SINK_PARALLELISM'] ? Number(process.env['SLUICE_SINK_PARALLELISM']) : undefined;
-const intervalMs = Number(env('SLUICE_CHECKPOINT_INTERVAL_MS', '50'));
+const intervalMs = Number(setting('SLUICE_CHECKPOINT_INTERVAL_MS', '50'));
 const asyncSteps = process.env['SLUICE_ASYNC'] === '1';
-const sinkMode = env('SLUICE_SINK_MODE', 'exactly-once');
-const pauseEvery = Number(env('SLUICE_PAUSE_EVERY', '10'));
+const sinkMode = setting('SLUICE_SINK_MODE', 'exactly-once');
+const pauseEvery = Number(setting('SLUICE_PAUSE_EVERY', '10'));
 const inputFile = process.env['SLUICE_INPUT_FILE'] || undefined;
-const taskThreads = Number(env('SLUICE_TASK_THREADS', '1'));
 const pendingDir = join(jobDir, 'pending');
 const committedDir = join(jobDir, 'committed');
 
@@ -264,26 +257,9 @@ async function main(): Promise<void> {
   environment
     .getCheckpointConfig()
     .setCheckpointStorage(new KillableCheckpointStorage({ directory: join(jobDir, 'checkpoints') }));
-  if (taskThreads > 1) {
-    environment.setTaskThreads(taskThreads);
-    await environment.addPipeline(new URL(import.meta.url), { exportName: 'pipeline' });
-  } else {
-    pipeline(environment);
-  }
+  await declarePipeline(environment, { module: new URL(import.meta.url), pipeline });
   await environment.execute(jobName);
 }
 
-// Task threads import this module for its pipeline: only the calling thread runs the job.
-if (isMainThread) {
-  main().then(
-    () => {
-      process.stdout.write('JOB_FINISHED\n');
-      process.exit(0);
-    },
-    (error: unknown) => {
-      process.stderr.write(`JOB_FAILED ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-      if (error instanceof Error && error.cause !== undefined) process.stderr.write(`CAUSE ${String(error.cause)}\n`);
-      process.exit(1);
-    },
-  );
-}
+runJobMain(main);
+
