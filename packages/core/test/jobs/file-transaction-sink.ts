@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { open, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import type { FunctionSnapshotContext } from '@sluice/core';
 import { LocalCheckpointStorage, TwoPhaseCommitSink, Types } from '@sluice/core';
 import { killPoint } from './kill-points.js';
@@ -27,7 +28,8 @@ export interface FileTransactionSinkOptions {
 /**
  * Exactly-once file sink: a transaction is `pending/<id>.tmp`, filled at preCommit (then
  * fsynced) and committed by renaming it to `committed/<id>.txt`. A commit whose temp file is gone
- * but whose target exists was already done (idempotent).
+ * but whose target exists was already done (idempotent). An id is
+ * `<subtask>-<pid>-t<thread id>-<random>-<n>` (thread id 0: the calling thread; else a task thread).
  */
 export class FileTransactionSink extends TwoPhaseCommitSink<string, string> {
   private readonly buffers = new Map<string, string[]>();
@@ -41,7 +43,7 @@ export class FileTransactionSink extends TwoPhaseCommitSink<string, string> {
 
   protected async beginTransaction(): Promise<string> {
     // The runtime context is there: TwoPhaseCommitSink begins transactions from open() on.
-    this.nonce ??= `${this.getRuntimeContext().subtaskIndex}-${process.pid}-${randomUUID().slice(0, 8)}`;
+    this.nonce ??= `${this.getRuntimeContext().subtaskIndex}-${process.pid}-t${threadId}-${randomUUID().slice(0, 8)}`;
     const id = `${this.nonce}-${this.counter++}`;
     await writeFile(join(this.options.pendingDir, `${id}.tmp`), '');
     this.buffers.set(id, []);
