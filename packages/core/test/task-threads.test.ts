@@ -162,6 +162,21 @@ describe('task threads', () => {
     expect(result.metrics['keyed.numRestarts']).toBe(1);
   });
 
+  it('fails the job with a clear error when a record that cannot be cloned would cross threads', async () => {
+    const dir = await workDir();
+    const env = environment(dir);
+    await env.addPipeline(pipeline, {
+      exportName: 'keyedPipeline',
+      args: { count: 1_000, keys: 7, out: join(dir, 'out.txt'), unclonable: true },
+    });
+    const error: unknown = await env.execute('unclonable').then(
+      () => undefined,
+      (reason: unknown) => reason,
+    );
+    expect(error).toMatchObject({ code: CoreErrorCode.SERDE_SERIALIZE_FAILED });
+    expect((error as Error).message).toMatch(/channel auto-map-1\[\d\] → sum\[\d\] cannot be sent/);
+  });
+
   it("fails the job with the worker thread's error: message, code and subtask kept", async () => {
     const dir = await workDir();
     const env = environment(dir);

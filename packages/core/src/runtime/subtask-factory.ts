@@ -70,7 +70,7 @@ export function buildSubtasks(options: BuildSubtasksOptions): Subtask[] {
     if (port === undefined) return new BoundedChannel<unknown>({ capacity });
     if (options.include(upstream, u)) {
       const label = `${upstream.operators.at(-1)?.uid}[${u}] → ${consumer.operators[0]?.uid}[${d}]`;
-      return new SendingChannel<unknown>(port, { capacity, place: { label } });
+      return new SendingChannel<unknown>(port, { capacity, place: { label, onFailure: (error) => host.fail(error) } });
     }
     return new ReceivingChannel<unknown>(port, { capacity });
   };

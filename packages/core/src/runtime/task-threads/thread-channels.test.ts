@@ -6,15 +6,17 @@ import type { StreamEvent } from '../stream-event.js';
 import { ReceivingChannel, SendingChannel } from './thread-channels.js';
 
 const open: MessagePort[] = [];
+const failures: Error[] = [];
 afterEach(() => {
   for (const port of open.splice(0)) port.close();
+  failures.length = 0;
 });
 
 function pair(capacity: number): { sending: SendingChannel<unknown>; receiving: ReceivingChannel<unknown> } {
   const { port1, port2 } = new MessageChannel();
   open.push(port1, port2);
   return {
-    sending: new SendingChannel<unknown>(port1, { capacity, place: { label: 'map[0] → sink[1]' } }),
+    sending: new SendingChannel<unknown>(port1, { capacity, place: { label: 'map[0] → sink[1]', onFailure: (error) => failures.push(error) } }),
     receiving: new ReceivingChannel<unknown>(port2, { capacity }),
   };
 }
@@ -73,13 +75,14 @@ describe('channels between task threads', () => {
     expect(sending.backPressuredTimeMs).toBeGreaterThan(0);
   });
 
-  it('names the channel and says what to do when a record cannot be cloned', () => {
+  it('reports a record that cannot be cloned, naming the channel and what to do, without throwing', () => {
     const { sending } = pair(8);
-    expect(() => sending.push(records([{ callback: () => 1 }]))).toThrow(
+    expect(sending.push(records([{ callback: () => 1 }]))).toBeUndefined();
+    expect(failures).toEqual([
       expect.objectContaining({
         code: CoreErrorCode.SERDE_SERIALIZE_FAILED,
         message: expect.stringContaining('map[0] → sink[1]') as unknown,
       }),
-    );
+    ]);
   });
 });

@@ -58,10 +58,15 @@ interface WireRecords {
 
 type WireEvent = WireRecords | Exclude<StreamEvent<unknown>, RecordBatchEvent<unknown>>;
 
-/** Where a channel between two threads runs, for error messages. */
+/** Where a channel between two threads runs, and whom it tells when a record cannot cross. */
 export interface ChannelPlace {
   /** `<upstream uid>[<u>] → <consumer uid>[<d>]`. */
   readonly label: string;
+  /**
+   * Receives the `SERDE_SERIALIZE_FAILED` error of a batch that cannot be cloned (the batch is
+   * dropped: the job fails). Not thrown, because batches are also sent from a microtask.
+   */
+  readonly onFailure: (error: Error) => void;
 }
 
 /** The producer's end: posts events to the consumer's thread. */
@@ -97,12 +102,15 @@ export class SendingChannel<TRecord> extends BoundedChannel<TRecord> {
     try {
       this.port.postMessage(wire, transfer);
     } catch (error) {
-      throw new SerdeError(
-        `A record on the channel ${this.place.label} cannot be sent to the consumer's task thread ` +
-          `(${(error as Error).message}). Records that cross task threads are structured-cloned: make them plain ` +
-          'data (no functions, no class instances with methods you need), or run on one task thread.',
-        { code: CoreErrorCode.SERDE_SERIALIZE_FAILED, cause: error },
+      this.place.onFailure(
+        new SerdeError(
+          `A record on the channel ${this.place.label} cannot be sent to the consumer's task thread ` +
+            `(${(error as Error).message}). Records that cross task threads are structured-cloned: make them plain ` +
+            'data (no functions, no class instances with methods you need), or run on one task thread.',
+          { code: CoreErrorCode.SERDE_SERIALIZE_FAILED, cause: error },
+        ),
       );
+      return undefined;
     }
     this.inFlight += event.values.length;
     return this.pressure();
