@@ -2,7 +2,9 @@
  * One measured run of a connector scenario in its own Node process (started by connectors.ts):
  * Sluice or the raw kafkajs loop, scenario A (Kafka → parse → filter/map → Kafka, exactly-once)
  * B (Kafka → parse → keyBy user → running count and sum per user → Kafka, exactly-once)
- * or C (Kafka → row files on local disk or HDFS, exactly-once), 1 s checkpoints / commits.
+ * or C (Kafka → row files on local disk or HDFS, exactly-once), 1 s checkpoints / commits. The
+ * Sluice job's operators are declared in connectors-pipeline.ts (a pipeline module, so that it
+ * can run on task threads).
  *
  *   node dist/connectors-job.js '<JSON JobSpec>'
  *
@@ -10,13 +12,8 @@
  * JSON RunReport line at the end.
  */
 import { mkdir, open } from 'node:fs/promises';
-import type {
-  Collector,
-  KeyedProcessContext,
-  KeyedProcessFunction,
-  KeyedRuntimeContext,
-  ValueState,
-} from '@sluice/core';
+import type * as Pipeline from './connectors-pipeline.js';
+import type { PipelineArgs } from './connectors-pipeline.js';
 import { JobRecorder, runJob } from './job-report.js';
 import { aggregateOutput, parseForAggregate, transform } from './workload.js';
 
@@ -39,125 +36,100 @@ export interface JobSpec {
    */
   latencyFromId?: number;
   webhdfs?: { url: string; user: string };
+  /**
+   * Task threads of the Sluice job: with 2, subtask i of every operator runs on thread i (B's
+   * keyBy then hands records between the threads).
+   * @defaultValue 2
+   */
+  threads?: number;
 }
 
 const spec = JSON.parse(process.argv[2] ?? '{}') as JobSpec;
 const totalInput = spec.endOffsets.reduce((a, b) => a + b, 0);
 const recorder = new JobRecorder(totalInput);
-/** Called once the Sluice job's map has seen the whole input (see runSluice). */
-let onAllInputSeen = (): void => {};
-const count = (): void => {
-  recorder.count();
-  if (recorder.seen === totalInput) queueMicrotask(onAllInputSeen);
-};
+/** Counts one input record of the raw loop (the Sluice job counts in its map's metrics). */
+const count = (): void => recorder.count();
 
 async function runSluice(): Promise<void> {
   // Imported here, so the raw kafkajs loop never loads (or depends on the build state of) Sluice.
-  const { SimpleStringSchema, StreamExecutionEnvironment, Types } = await import('@sluice/core');
-
-  /** Running count and sum of cents per user in two ValueStates; emits the user's new totals. */
-  class RunningTotal implements KeyedProcessFunction<string, string, string> {
-    private count: ValueState<number> | undefined;
-    private cents: ValueState<number> | undefined;
-    open(context: KeyedRuntimeContext): void {
-      this.count = context.getState({ name: 'count', type: Types.number(), defaultValue: 0 });
-      this.cents = context.getState({ name: 'cents', type: Types.number(), defaultValue: 0 });
-    }
-    processElement(line: string, ctx: KeyedProcessContext<string>, out: Collector<string>): void {
-      const count = (this.count?.value() ?? 0) + 1;
-      const cents = (this.cents?.value() ?? 0) + Number(line.slice(line.indexOf('\t') + 1));
-      this.count?.update(count);
-      this.cents?.update(cents);
-      out.collect(aggregateOutput(ctx.getCurrentKey(), count, cents));
-    }
-  }
-  const { benchFileSystem, rowFileSink } = await import('./file-output.js');
-  const { DeliveryGuarantee, KafkaSink, KafkaSource, StartingOffsets } =
-    await import('@sluice/kafka');
-  const env = StreamExecutionEnvironment.create({ parallelism: 2, onWarning: () => {} });
+  const { StreamExecutionEnvironment } = await import('@sluice/core');
+  const pipeline = new URL('./connectors-pipeline.js', import.meta.url);
+  const { COUNT_GROUP } = (await import(pipeline.href)) as typeof Pipeline;
+  const threads = spec.threads ?? 2;
+  const env = StreamExecutionEnvironment.create({
+    parallelism: 2,
+    taskThreads: threads,
+    onWarning: () => {},
+  });
   env.enableCheckpointing(1000);
   env
     .getCheckpointConfig()
     .setCheckpointStorage(spec.checkpointDir)
     .setRestore(spec.restore ? 'latest' : 'none');
-  const source = KafkaSource.builder<string>()
-    .setBootstrapServers(spec.bootstrap)
-    .setTopics(spec.input)
-    .setGroupId(spec.groupId)
-    .setValueOnlyDeserializer(new SimpleStringSchema())
-    .setStartingOffsets(StartingOffsets.earliest())
-    .build();
-  const input = env.addSource(source).uid('input');
-  const records =
-    spec.scenario === 'B'
-      ? input
-          .map((text: string) => {
-            count();
-            const parsed = parseForAggregate(text);
-            return parsed === undefined ? '' : `${parsed.user}\t${parsed.cents}`;
-          })
-          .filter((line: string) => line !== '')
-          .keyBy((line: string) => line.slice(0, line.indexOf('\t')), Types.string())
-          .process(new RunningTotal())
-          .uid('aggregate')
-      : input
-          .map((text: string) => {
-            count();
-            return transform(text);
-          })
-          .filter((text: string) => text !== '');
-  if (spec.scenario === 'A' || spec.scenario === 'B') {
-    records
-      .addSink(
-        KafkaSink.builder<string>()
-          .setBootstrapServers(spec.bootstrap)
-          .setTopic(spec.output)
-          .setValueSerializer(new SimpleStringSchema())
-          .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-          .setTransactionalIdPrefix(spec.groupId)
-          .setTransactionTimeoutMs(900_000)
-          .build(),
-      )
-      .uid('output');
-  } else {
-    records
-      .addSink(
-        rowFileSink(
-          spec.output,
-          benchFileSystem(spec.scenario === 'C-hdfs' ? spec.webhdfs : undefined),
-        ),
-      )
-      .uid('output');
-  }
+  const args: PipelineArgs = {
+    scenario: spec.scenario,
+    bootstrap: spec.bootstrap,
+    input: spec.input,
+    output: spec.output,
+    groupId: spec.groupId,
+    ...(spec.webhdfs === undefined ? {} : { webhdfs: spec.webhdfs }),
+  };
+  await env.addPipeline(pipeline, { args, exportName: 'connectorsPipeline' });
   const handle = await env.executeAsync(`bench-${spec.scenario}`);
   // The source is unbounded: once every partition's last record was emitted, stop with a final
-  // checkpoint (which commits the output), as Flink's bounded source does. Checked every 50 ms
-  // and right after the map saw the last input record (the raw loop, too, notices its end in
-  // the batch that holds the last record, not on a timer).
+  // checkpoint (which commits the output), as Flink's bounded source does. Checked every 20 ms
+  // on the metrics: the calling thread's own subtasks' metrics are current, a task thread's are
+  // up to 100 ms old (it sends them every 100 ms), so on task threads the stop comes up to
+  // ~100 ms later than the last record (the raw loop notices its end in the batch that holds
+  // the last record).
   const offsetKey = /\.KafkaConsumer\.topic\..+\.partition\.(\d+)\.currentOffsets$/;
+  const countKey = new RegExp(`^(.+)\\.${COUNT_GROUP}\\.(records|firstRecordAt|sampledAt)$`);
   let stopping = false;
   const checkEnd = (): void => {
     const metrics = handle.metrics();
     recorder.observe(metrics);
     let done = 0;
+    const counts = new Map<string, Record<string, number>>();
     for (const [name, value] of Object.entries(metrics)) {
+      const counted = countKey.exec(name);
+      if (counted !== null && typeof value === 'number') {
+        const subtask = counted[1] as string;
+        counts.set(subtask, { ...counts.get(subtask), [counted[2] as string]: value });
+        continue;
+      }
       const match = offsetKey.exec(name);
       if (match === null) continue;
       const end = spec.endOffsets[Number(match[1])] ?? 0;
       if (typeof value === 'number' && value >= end - 1) done += 1;
+    }
+    for (const [subtask, c] of counts) {
+      // Gauge times are ms since the epoch; the recorder's clock is this thread's performance.now().
+      if (
+        c['records'] === undefined ||
+        c['sampledAt'] === undefined ||
+        c['firstRecordAt'] === undefined
+      )
+        continue;
+      const at = (epochMs: number): number => epochMs - performance.timeOrigin;
+      recorder.sample(subtask, {
+        records: c['records'],
+        sampledAt: at(c['sampledAt']),
+        firstRecordAt: at(c['firstRecordAt']),
+      });
     }
     if (!stopping && done === spec.endOffsets.length) {
       stopping = true;
       void handle.cancel({ withCheckpoint: true });
     }
   };
-  onAllInputSeen = checkEnd;
-  const watch = setInterval(checkEnd, 50);
+  const watch = setInterval(checkEnd, 20);
   try {
     await handle.result;
   } finally {
     clearInterval(watch);
   }
+  // The last metrics (a task thread sends its last ones when it stops).
+  checkEnd();
 }
 
 /** The "no framework" loop: one kafkajs consumer, eachBatch → transactional sendBatch / file append. */

@@ -75,8 +75,14 @@ const RECORDS: Record<number, number> = Number.isFinite(recordsArg)
   : quick
     ? { 100: 10_000 }
     : { 100: 300_000, 1024: 100_000 };
-const IMPLS = ['sluice', 'raw', 'flink'] as const;
+/**
+ * `sluice` runs its 2 parallel subtasks on 2 task threads (how a user runs on 2 cores);
+ * `sluice-1t` on one thread, for what the threads cost and gain.
+ */
+const IMPLS = ['sluice', 'sluice-1t', 'raw', 'flink'] as const;
 type Impl = (typeof IMPLS)[number];
+/** The Node job implementations (connectors-job.js). */
+type NodeImpl = Exclude<Impl, 'flink'>;
 /**
  * The implementations in the order round `round` runs them: rotated every round, so that none
  * always runs first on a scenario (first after the previous scenario's jobs, on a broker and
@@ -89,6 +95,7 @@ const SCENARIOS = ['A', 'B', 'C', 'C-hdfs'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 const IMPL_NAMES: Record<Impl, string> = {
   sluice: 'Sluice',
+  'sluice-1t': 'Sluice, 1 thread',
   raw: 'raw kafkajs loop',
   flink: 'Apache Flink 2.2.1',
 };
@@ -220,13 +227,14 @@ type JobRun<I extends Impl = Impl> = Cell<I> & { p: Prepared; input?: Input };
 
 function nodeJob(
   ctx: Context,
-  job: JobRun<'sluice' | 'raw'> & { latencyFromId?: number },
+  job: JobRun<NodeImpl> & { latencyFromId?: number },
   restore = false,
 ): [string, string[]] {
   const { impl, scenario, size, p } = job;
   const input = job.input ?? ctx.inputs.get(size)!;
   const spec: JobSpec = {
-    impl,
+    impl: impl === 'raw' ? 'raw' : 'sluice',
+    ...(impl === 'raw' ? {} : { threads: impl === 'sluice-1t' ? 1 : 2 }),
     scenario,
     bootstrap: ctx.server.bootstrapServers,
     input: input.topic,
@@ -238,7 +246,8 @@ function nodeJob(
     ...(job.latencyFromId === undefined ? {} : { latencyFromId: job.latencyFromId }),
     ...(scenario === 'C-hdfs' ? { webhdfs: webhdfsOf(ctx.hdfs) } : {}),
   };
-  // SLUICE_BENCH_CPU_PROF=1 profiles the Sluice jobs; `raw` or `sluice,raw` names the implementations.
+  // SLUICE_BENCH_CPU_PROF=1 profiles the Sluice jobs; `raw` or `sluice,raw` names the implementations
+  // (a job on task threads writes one profile per thread).
   const profiled = process.env['SLUICE_BENCH_CPU_PROF'] ?? '';
   const extra = (profiled === '1' ? ['sluice'] : profiled.split(',')).includes(impl)
     ? ['--cpu-prof', `--cpu-prof-dir=${join(benchRoot, 'dist', 'profiles', impl)}`]
@@ -923,6 +932,8 @@ async function main(): Promise<void> {
             if (!wanted(scenario, impl)) continue;
             // Flink's file sink writes to local disk only here (hdfs:// would need Hadoop in bench/flink).
             if (impl === 'flink' && scenario === 'C-hdfs') continue;
+            // The smoke run leaves the one-thread line out.
+            if (impl === 'sluice-1t' && quick) continue;
             // The smoke run keeps Flink (≈ 20 s of JVM and MiniCluster start per job) to A.
             if (quick && impl === 'flink' && scenario !== 'A') continue;
             try {
@@ -946,7 +957,7 @@ async function main(): Promise<void> {
       }
     }
     for (const scenario of ['A', 'C'] as const) {
-      for (const impl of IMPLS) {
+      for (const impl of ['sluice', 'raw', 'flink'] as const) {
         if (!wanted('latency', impl) || (quick && impl === 'flink')) continue;
         await attempt(`latency ${scenario} ${impl}`, async () => {
           const row = await latency(ctx, { scenario, impl });
@@ -1045,7 +1056,7 @@ function report(c: Collected): string {
   lines.push(
     `Workload: ${SIZES.map((s) => `${(RECORDS[s] ?? 0).toLocaleString('en-US')} JSON records of ${s} B`).join(' and ')} in a topic with ${PARTITIONS} partitions; ` +
       'every job parses each record, drops ids divisible by 10, replaces `amount` by `cents`, upper-cases `country` and re-encodes the JSON. ' +
-      'Parallelism 2 (Sluice: two subtasks on one event loop; Flink: two task slots in a MiniCluster), exactly-once, checkpoints every 1 s to local disk. ' +
+      'Parallelism 2 (Sluice: `taskThreads: 2`, subtask i of every operator on thread i, the calling thread and one worker thread, so that B\'s keyBy hands records between the threads; the "Sluice, 1 thread" line runs the same job with both subtasks on one event loop; Flink: two task slots in a MiniCluster), exactly-once, checkpoints every 1 s to local disk. ' +
       `${REPEATS} run${REPEATS > 1 ? 's' : ''} per cell, each in a fresh process; the output of every run is checked (read_committed count / lines in finished files).`,
   );
   lines.push('');
@@ -1062,15 +1073,15 @@ function report(c: Collected): string {
     "- **C-hdfs**: C on the testkit's HDFS (MiniDFSCluster, one DataNode, same machine): Sluice `FileSink` over WebHDFS (`WebHdfsFileSystem`); the raw loop appends each batch to one file per partition with the same WebHDFS client and flushes (WebHDFS APPEND) + commits offsets every second. Flink is not run on HDFS (its `hdfs://` file system needs Hadoop's client jars in bench/flink); its C row on local disk is the nearest figure. Ceiling: `hdfs dfs -put` of the same bytes (FsShell, Java RPC client), without FsShell's JVM start (rate = 3 copies / (put of 4 copies − put of 1 copy, one FsShell call each), so the JVM start cancels), as input records/s.",
   );
   lines.push(
-    "- Throughput = records after the first fifth of the input (warm-up) / time from that point to the end of the job (output committed). Startup = process start → first record in the map. CPU = user + system seconds of the job process over the whole run (JVM: `getProcessCpuTime`), per million input records. Peak RSS = `maxRSS` / `VmHWM`; both Node jobs (Sluice and the raw loop) run with `--max-semi-space-size=4`, the setting docs/operations.md recommends for every Sluice job (Node 20's default young generation is 4 × larger), Flink with `-Xmx1g`. Checkpoint duration: Sluice's `lastCheckpointDuration` metric, Flink's `checkpointDuration` from its CheckpointCoordinator's \"Completed checkpoint\" log lines (both trigger → completed, i.e. including the sinks' pre-commit), the raw loops' commit (`sendOffsets` + `commit` / fsync + `commitOffsets`).",
+    "- Throughput = records after the first fifth of the input (warm-up) / time from that point to the end of the job (output committed). Startup = process start → first record in the map (Sluice: the map counts its records in gauges, read through the job's metrics; the first record's time is exact, the warm-up mark is interpolated between the counts' samples, taken every 20 ms, every 100 ms on a task thread). CPU = user + system seconds of the job process over the whole run (JVM: `getProcessCpuTime`), per million input records. Peak RSS = `maxRSS` / `VmHWM`; both Node jobs (Sluice and the raw loop) run with `--max-semi-space-size=4`, the setting docs/operations.md recommends for every Sluice job (Node 20's default young generation is 4 × larger), Flink with `-Xmx1g`. Checkpoint duration: Sluice's `lastCheckpointDuration` metric, Flink's `checkpointDuration` from its CheckpointCoordinator's \"Completed checkpoint\" log lines (both trigger → completed, i.e. including the sinks' pre-commit), the raw loops' commit (`sendOffsets` + `commit` / fsync + `commitOffsets`).",
   );
   lines.push('');
   lines.push('### Throughput (median of runs, spread = (max − min) / median)');
   lines.push('');
   lines.push(
-    '| Scenario | Record | Sluice | raw kafkajs | Flink | Sluice / raw | Sluice / Flink | Kafka tools consume / produce |',
+    '| Scenario | Record | Sluice (2 task threads) | raw kafkajs | Flink | Sluice / raw | Sluice / Flink | Sluice on 1 thread (2 threads / 1) | Kafka tools consume / produce |',
   );
-  lines.push('| --- | --- | --- | --- | --- | --- | --- | --- |');
+  lines.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   const measured = (scenario: Scenario, size: number): boolean =>
     IMPLS.some((impl) => (c.results.get(key(scenario, size, impl)) ?? []).length > 0);
   for (const scenario of SCENARIOS) {
@@ -1079,6 +1090,7 @@ function report(c: Collected): string {
       const s = stat(c, { scenario, size, impl: 'sluice' }, steadyRate);
       const r = stat(c, { scenario, size, impl: 'raw' }, steadyRate);
       const f = stat(c, { scenario, size, impl: 'flink' }, steadyRate);
+      const one = stat(c, { scenario, size, impl: 'sluice-1t' }, steadyRate);
       const ceil = c.ceilings.get(size) ?? [];
       const cell = (x: { median: number; spread: number; n: number }): string =>
         x.n === 0
@@ -1086,6 +1098,7 @@ function report(c: Collected): string {
           : `${fmtRate(x.median)} ± ${x.spread.toFixed(0)} % (${((x.median * size) / 2 ** 20).toFixed(1)} MB/s)`;
       lines.push(
         `| ${scenario} | ${size} B | ${cell(s)} | ${cell(r)} | ${cell(f)} | **${ratio(s.median, r.median)}** | **${ratio(s.median, f.median)}** | ` +
+          `${one.n === 0 ? 'not run' : `${fmtRate(one.median)} ± ${one.spread.toFixed(0)} % (${ratio(s.median, one.median)})`} | ` +
           (scenario === 'C-hdfs'
             ? `hdfs dfs -put ${fmtRate(median(c.puts.get(size) ?? []))} |`
             : `${fmtRate(median(ceil.map((x) => x.consume)))} / ${fmtRate(median(ceil.map((x) => x.produce)))} |`),
@@ -1109,6 +1122,7 @@ function report(c: Collected): string {
         rss: stat(c, { scenario, size, impl: 'sluice' }, (r) => r.peakRssBytes).median,
       };
       for (const impl of IMPLS) {
+        if ((c.results.get(key(scenario, size, impl)) ?? []).length === 0) continue;
         const startup = stat(c, { scenario, size, impl: impl }, (r) => r.startupMs).median;
         const cpuPerM = stat(
           c,
@@ -1188,7 +1202,12 @@ async function charts(
   ceilings: Map<number, Ceiling[]>,
 ): Promise<void> {
   await mkdir(dir, { recursive: true });
-  const colors: Record<Impl, string> = { sluice: '#2b7bba', raw: '#9bbf3b', flink: '#e6772e' };
+  const colors: Record<Impl, string> = {
+    sluice: '#2b7bba',
+    'sluice-1t': '#9cc7e6',
+    raw: '#9bbf3b',
+    flink: '#e6772e',
+  };
   const med = (cell: Cell, pick: (r: RunReport) => number): number =>
     median((results.get(key(cell.scenario, cell.size, cell.impl)) ?? []).map(pick));
   const groups = SCENARIOS.flatMap((scenario) => SIZES.map((size) => ({ scenario, size })));

@@ -2,6 +2,11 @@
  * The measuring side of a benchmark job process (connectors-job, files-job): counts records,
  * prints `progress <records>` every 100 ms (the driver kills on it in the recovery scenario),
  * collects checkpoint durations and prints one JSON {@link RunReport} line at the end.
+ *
+ * Records are counted either in this thread ({@link JobRecorder.count}, once per record) or from
+ * samples of counts kept elsewhere ({@link JobRecorder.sample}: a Sluice job's map on task threads,
+ * read through its metrics). Both give the same figures: first-record time, the moment the count
+ * reached the end of the warm-up fifth, and the moment it reached the whole input.
  */
 import { latencySummary } from './bench-lib.js';
 import type { RunReport } from './bench-lib.js';
@@ -19,6 +24,8 @@ export class JobRecorder {
   private readonly total: number;
   private lastCheckpoint = -1;
   private readonly progress: NodeJS.Timeout;
+  /** Sampled counts by counter (e.g. subtask): its first record's time and (time, count) points. */
+  private readonly sampled = new Map<string, { firstAt: number; points: [number, number][] }>();
 
   /** @param totalInput input records of the whole run; the first fifth is the warm-up. */
   constructor(totalInput: number) {
@@ -38,6 +45,68 @@ export class JobRecorder {
     if (this.counted === 1) this.firstAt = performance.now();
     else if (this.counted === this.warmAt) this.warmMark = performance.now();
     if (this.counted === this.total) this.lastAt = performance.now();
+  }
+
+  /**
+   * Takes a sample of a count kept elsewhere, instead of {@link count}: `records` counted by
+   * `counter` when it was read at `sampledAt`, its first record at `firstRecordAt` (both ms on this
+   * thread's `performance.now()` clock). The warm-up mark and the last record's time are then
+   * interpolated between samples (linearly per counter), the first record's time is exact.
+   */
+  sample(
+    counter: string,
+    {
+      records,
+      sampledAt,
+      firstRecordAt,
+    }: { records: number; sampledAt: number; firstRecordAt: number },
+  ): void {
+    const history = this.sampled.get(counter) ?? { firstAt: firstRecordAt, points: [] };
+    this.sampled.set(counter, history);
+    const last = history.points.at(-1);
+    if (records === 0 || (last !== undefined && last[0] >= sampledAt)) return;
+    history.points.push([sampledAt, records]);
+    let counted = 0;
+    let firstAt = Number.POSITIVE_INFINITY;
+    for (const h of this.sampled.values()) {
+      counted += h.points.at(-1)?.[1] ?? 0;
+      firstAt = Math.min(firstAt, h.firstAt);
+    }
+    this.counted = counted;
+    this.firstAt = firstAt;
+  }
+
+  /** When the sampled counts' sum reached `n` (each counter's count linear between its samples). */
+  private timeOfCount(n: number): number {
+    const histories = [...this.sampled.values()].map((h) => [[h.firstAt, 1], ...h.points]);
+    const countAt = (points: number[][], t: number): number => {
+      let before: number[] | undefined;
+      for (const point of points) {
+        const [at = 0, count = 0] = point;
+        if (at >= t) {
+          if (before === undefined) return at === t ? count : 0;
+          const [at0 = 0, count0 = 0] = before;
+          return count0 + ((count - count0) * (t - at0)) / (at - at0);
+        }
+        before = point;
+      }
+      return before?.[1] ?? 0;
+    };
+    const total = (t: number): number => histories.reduce((sum, h) => sum + countAt(h, t), 0);
+    const times = [...new Set(histories.flatMap((h) => h.map(([at = 0]) => at)))].sort(
+      (a, b) => a - b,
+    );
+    let previous: number | undefined;
+    for (const t of times) {
+      const reached = total(t);
+      if (reached >= n) {
+        if (previous === undefined) return t;
+        const start = total(previous);
+        return previous + ((n - start) * (t - previous)) / (reached - start);
+      }
+      previous = t;
+    }
+    return times.at(-1) ?? 0;
   }
 
   /**
@@ -61,6 +130,11 @@ export class JobRecorder {
   finish(): void {
     const end = performance.now();
     clearInterval(this.progress);
+    if (this.sampled.size > 0) {
+      // Only now: a later sample of one counter can move the moment the sum crossed a mark.
+      if (this.counted >= this.warmAt) this.warmMark = this.timeOfCount(this.warmAt);
+      if (this.counted === this.total) this.lastAt = this.timeOfCount(this.total);
+    }
     const cpu = process.cpuUsage();
     const warm = this.warmMark === 0 ? this.firstAt : this.warmMark;
     const report: RunReport = {
