@@ -76,8 +76,13 @@ export function renderSvg(chart: BarChart): string {
       parts.push(
         `<rect x="${x}" y="${y(value)}" width="${barW - 2}" height="${top + plotH - y(value)}" fill="${chart.series[s]?.color ?? '#888'}"/>`,
       );
+      // Narrow bars (4 or more series) get their value written upwards, so that labels do not overlap.
+      const lx = x + barW / 2 - 1;
+      const ly = y(value) - 4;
       parts.push(
-        `<text x="${x + barW / 2 - 1}" y="${y(value) - 4}" font-size="10" text-anchor="middle" font-family="DejaVu Sans, sans-serif">${short(value)}</text>`,
+        barW < 28
+          ? `<text x="${lx + 3}" y="${ly}" font-size="10" text-anchor="start" font-family="DejaVu Sans, sans-serif" transform="rotate(-90 ${lx + 3} ${ly})">${short(value)}</text>`
+          : `<text x="${lx}" y="${ly}" font-size="10" text-anchor="middle" font-family="DejaVu Sans, sans-serif">${short(value)}</text>`,
       );
     });
     const ceiling = chart.ceiling?.values[g];
@@ -97,9 +102,15 @@ export function renderSvg(chart: BarChart): string {
   const legend = [...chart.series.map((s) => ({ name: s.name, color: s.color, dashed: false }))];
   if (chart.ceiling !== undefined)
     legend.push({ name: chart.ceiling.name, color: '#222', dashed: true });
+  // Left to right, in a second row when the first is full.
   let lx = left;
-  const ly = height - 30;
+  let ly = height - 40;
   for (const item of legend) {
+    const itemW = 40 + item.name.length * 7;
+    if (lx > left && lx + itemW > width - right) {
+      lx = left;
+      ly += 20;
+    }
     if (item.dashed)
       parts.push(
         `<line x1="${lx}" x2="${lx + 24}" y1="${ly - 4}" y2="${ly - 4}" stroke="${item.color}" stroke-width="2" stroke-dasharray="6 4"/>`,
@@ -108,7 +119,7 @@ export function renderSvg(chart: BarChart): string {
     parts.push(
       `<text x="${lx + 28}" y="${ly - 2}" font-size="12" font-family="DejaVu Sans, sans-serif">${escape(item.name)}</text>`,
     );
-    lx += 40 + item.name.length * 7;
+    lx += itemW;
   }
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">${parts.join('')}</svg>`;
 }
