@@ -17,7 +17,7 @@ import type { KeyedSection } from './keyed-state-backend.js';
 import { createRestartPolicy } from './restart-policy.js';
 import type { RestartPolicy } from './restart-policy.js';
 import type { FailureRecord } from '../api/restart-strategy.js';
-import type { JobSpec, OperatorNode } from './job-graph.js';
+import type { Chain, JobSpec, OperatorNode } from './job-graph.js';
 import { LocalCheckpointStorage } from './local-checkpoint-storage.js';
 import { MetricRegistry } from './metric-registry.js';
 import type { MetricValue } from './metric-registry.js';
@@ -27,6 +27,7 @@ import type { RunnableSubtask, SubtaskAck, SubtaskHost } from './subtask.js';
 import { buildSubtasks, functionsOf } from './subtask-factory.js';
 import type { AssignedState, TaskSettings } from './subtask-factory.js';
 import { crossThreadChannels, placeSubtasks } from './task-threads/placement.js';
+import type { Placement } from './task-threads/placement.js';
 import { ThreadLinks } from './task-threads/thread-channels.js';
 import { TaskThreadPool } from './task-threads/task-thread-pool.js';
 
@@ -105,6 +106,8 @@ class JobRun implements SubtaskHost {
   private threads: TaskThreadPool | undefined;
   /** The ports of the current attempt's cross-thread channels. */
   private links: ThreadLinks | undefined;
+  /** The thread of every subtask of the current attempt, when the job runs on task threads. */
+  private threadOf: ReadonlyMap<string, number> | undefined;
   private coordinator: CheckpointCoordinator | undefined;
   private restored: CompletedCheckpoint | undefined;
   private ended = false;
@@ -227,45 +230,89 @@ class JobRun implements SubtaskHost {
     const threaded = spec.taskThreads !== undefined && placement !== undefined && placement.threadCount > 1;
     const links = threaded ? new ThreadLinks(crossThreadChannels(chains, placement)) : undefined;
     this.links = links;
-    const pristine = this.attempt > 0 ? this.pristine : undefined;
-    const local = buildSubtasks({
-      settings,
-      chains,
-      restored,
-      host: this,
-      registry: this.registry,
-      include: (chain, index) => (placement?.threadOf.get(`${chain.id}/${index}`) ?? 0) === 0,
-      functionFor:
-        pristine === undefined ? functionsOf((node) => node.function) : (node) => copyFunction(pristine.get(node.id) as object),
-      ...(links === undefined ? {} : { ports: links.portsOf(0) }),
-    });
-    let remote: readonly RunnableSubtask[] = [];
-    if (spec.taskThreads !== undefined && placement !== undefined && links !== undefined) {
-      const threads = await TaskThreadPool.start({
-        spec: spec.taskThreads,
-        settings,
-        nodes: spec.nodes,
-        restored,
-        placement,
-        links,
-        host: this,
-        onWarning: spec.onWarning,
-      }).catch((error: unknown) => {
-        this.closeLinks();
-        throw error;
-      });
-      this.threads = threads;
-      this.registry.setRemoteSamples(() => threads.samples());
-      remote = threads.subtasks;
+    this.threadOf = placement?.threadOf;
+    // Task threads start (and import the pipeline modules) while this thread builds its subtasks.
+    const starting =
+      links === undefined || spec.taskThreads === undefined || placement === undefined
+        ? undefined
+        : TaskThreadPool.start({
+            spec: spec.taskThreads,
+            settings,
+            nodes: spec.nodes,
+            restored,
+            placement,
+            links,
+            host: this,
+            onWarning: spec.onWarning,
+          });
+    starting?.catch(() => undefined);
+    try {
+      const subtasks = await this.buildLocalAndJoin({ settings, chains, restored, placement, links, starting });
+      this.subtasks = subtasks.sort(byChainAndIndex);
+    } catch (error) {
+      this.closeLinks();
+      throw error;
     }
-    this.subtasks = [...local, ...remote].sort(byChainAndIndex);
     this.sources = this.subtasks.filter((subtask) => subtask.isSource);
   }
 
-  private async initialize(restoredIds: ReadonlyMap<string, number>): Promise<void> {
+  /** Builds this thread's subtasks, then waits for the task threads'; returns them all. */
+  private async buildLocalAndJoin(options: {
+    settings: TaskSettings;
+    chains: Chain[];
+    restored: AssignedState;
+    placement: Placement | undefined;
+    links: ThreadLinks | undefined;
+    starting: Promise<TaskThreadPool> | undefined;
+  }): Promise<RunnableSubtask[]> {
+    const { settings, chains, restored, placement, links, starting } = options;
+    const pristine = this.attempt > 0 ? this.pristine : undefined;
+    let local: RunnableSubtask[];
     try {
-      for (const subtask of this.subtasks) await subtask.initializeState(restoredIds);
-      for (const subtask of [...this.subtasks].reverse()) await subtask.open();
+      local = buildSubtasks({
+        settings,
+        chains,
+        restored,
+        host: this,
+        registry: this.registry,
+        include: (chain, index) => (placement?.threadOf.get(`${chain.id}/${index}`) ?? 0) === 0,
+        functionFor:
+          pristine === undefined ? functionsOf((node) => node.function) : (node) => copyFunction(pristine.get(node.id) as object),
+        ...(links === undefined ? {} : { ports: links.portsOf(0) }),
+      });
+    } catch (error) {
+      await starting?.then((pool) => pool.terminate(), () => undefined);
+      throw error;
+    }
+    if (starting === undefined) return local;
+    const threads = await starting;
+    this.threads = threads;
+    this.registry.setRemoteSamples(() => threads.samples());
+    return [...local, ...threads.subtasks];
+  }
+
+  /**
+   * Initializes the state of every subtask, then opens them (tail first). The subtasks of one
+   * thread go one after another, the threads side by side.
+   */
+  private async initialize(restoredIds: ReadonlyMap<string, number>): Promise<void> {
+    const byThread = new Map<number, RunnableSubtask[]>();
+    for (const subtask of this.subtasks) {
+      const thread = this.threadOf?.get(subtask.key) ?? 0;
+      byThread.set(thread, [...(byThread.get(thread) ?? []), subtask]);
+    }
+    const eachThread = async (step: (subtasks: RunnableSubtask[]) => Promise<void>): Promise<void> => {
+      const results = await Promise.allSettled([...byThread.values()].map(step));
+      const failed = results.find((result) => result.status === 'rejected');
+      if (failed !== undefined) throw failed.reason;
+    };
+    try {
+      await eachThread(async (subtasks) => {
+        for (const subtask of subtasks) await subtask.initializeState(restoredIds);
+      });
+      await eachThread(async (subtasks) => {
+        for (const subtask of [...subtasks].reverse()) await subtask.open();
+      });
     } catch (error) {
       this.stopping = true;
       for (const subtask of this.subtasks) await subtask.close();
