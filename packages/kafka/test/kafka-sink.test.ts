@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { frameRequest, installFastProduceEncoding } from '../src/internal/kafkajs-produce-encoding.js';
 import { groupMessagesPerPartition } from '../src/internal/kafkajs-send-grouping.js';
 import { DeliveryGuarantee } from '../src/sink/kafka-sink.js';
 import { KafkaSink } from '../src/sink/kafka-sink.js';
@@ -43,6 +44,10 @@ describe('KafkaSink on a real broker', () => {
   it("sends through the package's linear per-partition grouping, not kafkajs's quadratic one", () => {
     // The sink's modules loaded kafkajs (through internal/kafkajs.ts) before this file's helpers did.
     expect(createRequire(import.meta.url)('kafkajs/src/producer/groupMessagesPerPartition.js')).toBe(groupMessagesPerPartition);
+  });
+
+  it("frames requests with the package's encoder (and so encodes Produce requests with it: every send in this file goes through it)", () => {
+    expect(createRequire(import.meta.url)('kafkajs/src/protocol/request.js')).toBe(frameRequest);
   });
 
   it('a worker thread (a task thread of a job) that loads @sluice/kafka sends through the linear grouping too', async () => {
@@ -155,5 +160,10 @@ describe('KafkaSink on a real broker', () => {
     await sink.open!(sinkRuntime(0, 1));
     await expect(Promise.resolve().then(() => sink.invoke('x', sinkContext))).rejects.toMatchObject({ code: 'KAFKA_UNKNOWN_TOPIC' });
     await sink.close!();
+  });
+
+  it("after the sends above, kafkajs still encodes Produce requests with the package's encoder", () => {
+    // kafkajs's Produce v4–v7 modules, loaded by those sends, took v3's module as it was then.
+    expect(installFastProduceEncoding()).toEqual({ produce: true, frame: true });
   });
 });

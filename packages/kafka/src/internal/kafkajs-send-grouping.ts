@@ -17,8 +17,7 @@
  *
  * Internal: not exported from the package.
  */
-import { createRequire } from 'node:module';
-import { installedKafkaJsVersion, SUPPORTED_KAFKAJS_VERSION } from '../sink/transactions/kafkajs-internals.js';
+import { replaceKafkaJsModule } from './kafkajs-module-replacement.js';
 
 /** What kafkajs passes to its grouping function (src/producer/sendMessages.js). */
 export interface SendGroupingInput<TMessage, TPartitionMetadata> {
@@ -42,9 +41,6 @@ export function groupMessagesPerPartition<TMessage, TPartitionMetadata>(
   return byPartition;
 }
 
-const GROUPING_MODULE = 'kafkajs/src/producer/groupMessagesPerPartition.js';
-const SEND_MODULE = 'kafkajs/src/producer/sendMessages.js';
-
 /**
  * Makes kafkajs's producer use {@link groupMessagesPerPartition}. Returns whether kafkajs will use
  * it: false when another kafkajs version is installed, its producer module was already loaded, or
@@ -52,23 +48,11 @@ const SEND_MODULE = 'kafkajs/src/producer/sendMessages.js';
  * from loading; the version check at first use of the transaction internals reports a mismatch).
  */
 export function installLinearSendGrouping(): boolean {
-  const require = createRequire(import.meta.url);
-  let grouping: string;
-  try {
-    if (installedKafkaJsVersion() !== SUPPORTED_KAFKAJS_VERSION) return false;
-    grouping = require.resolve(GROUPING_MODULE);
-    if (require.cache[grouping]?.exports === groupMessagesPerPartition) return true;
-    if (require.cache[require.resolve(SEND_MODULE)] !== undefined) return false;
-    // Loading the original (a module with no side effects) creates its cache entry; kafkajs's
-    // producer then gets what the entry exports.
-    require(grouping);
-  } catch {
-    return false;
-  }
-  const entry = require.cache[grouping];
-  if (entry === undefined) return false;
-  entry.exports = groupMessagesPerPartition;
-  return true;
+  return replaceKafkaJsModule({
+    module: 'kafkajs/src/producer/groupMessagesPerPartition.js',
+    capturedBy: ['kafkajs/src/producer/sendMessages.js'],
+    replace: () => groupMessagesPerPartition,
+  });
 }
 
 installLinearSendGrouping();
