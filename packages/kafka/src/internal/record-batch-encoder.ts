@@ -16,8 +16,12 @@
 import { createRequire } from 'node:module';
 import type { IHeaders, Message } from 'kafkajs';
 
-/** kafkajs's CRC-32C (Castagnoli) of a buffer, as an unsigned 32-bit number. */
-const crc32c = createRequire(import.meta.url)('kafkajs/src/protocol/recordBatch/crc32C/index.js') as (bytes: Buffer) => number;
+/**
+ * CRC-32C (Castagnoli) from `crc-32` (SheetJS, pure JavaScript, slicing by 16): 3.5 × as fast as
+ * kafkajs's byte-at-a-time table on this machine (≈ 700 against ≈ 200 MiB/s), which was a tenth of
+ * the CPU of a Kafka → Kafka job with 1 KB records. Signed result; `>>> 0` makes it unsigned.
+ */
+const CRC32C = createRequire(import.meta.url)('crc-32/crc32c') as { buf(bytes: Uint8Array, seed?: number): number };
 
 /** What one partition's batch needs besides its messages. */
 export interface RecordBatchInput {
@@ -197,6 +201,6 @@ export function encodeRecordBatch(input: RecordBatchInput): Buffer | undefined {
       writer.bytes(value, headerLengths[header++]!);
     }
   }
-  buffer.writeUInt32BE(crc32c(buffer.subarray(CRC_START)), 17);
+  buffer.writeUInt32BE(CRC32C.buf(buffer.subarray(CRC_START)) >>> 0, 17);
   return buffer;
 }
