@@ -39,7 +39,7 @@ export interface JobSpec {
   /**
    * Task threads of the Sluice job: with 2, subtask i of every operator runs on thread i (B's
    * keyBy then hands records between the threads).
-   * @defaultValue 2
+   * @defaultValue 1
    */
   threads?: number;
 }
@@ -55,7 +55,7 @@ async function runSluice(): Promise<void> {
   const { StreamExecutionEnvironment } = await import('@sluice/core');
   const pipeline = new URL('./connectors-pipeline.js', import.meta.url);
   const { COUNT_GROUP } = (await import(pipeline.href)) as typeof Pipeline;
-  const threads = spec.threads ?? 2;
+  const threads = spec.threads ?? 1;
   const env = StreamExecutionEnvironment.create({
     parallelism: 2,
     taskThreads: threads,

@@ -76,10 +76,10 @@ const RECORDS: Record<number, number> = Number.isFinite(recordsArg)
     ? { 100: 10_000 }
     : { 100: 300_000, 1024: 100_000 };
 /**
- * `sluice` runs its 2 parallel subtasks on 2 task threads (how a user runs on 2 cores);
- * `sluice-1t` on one thread, for what the threads cost and gain.
+ * `sluice` runs its 2 parallel subtasks on one thread (the default of a Sluice job);
+ * `sluice-2t` on 2 task threads (`taskThreads: 2`), for what the second thread costs and gains.
  */
-const IMPLS = ['sluice', 'sluice-1t', 'raw', 'flink'] as const;
+const IMPLS = ['sluice', 'sluice-2t', 'raw', 'flink'] as const;
 type Impl = (typeof IMPLS)[number];
 /** The Node job implementations (connectors-job.js). */
 type NodeImpl = Exclude<Impl, 'flink'>;
@@ -95,7 +95,7 @@ const SCENARIOS = ['A', 'B', 'C', 'C-hdfs'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 const IMPL_NAMES: Record<Impl, string> = {
   sluice: 'Sluice',
-  'sluice-1t': 'Sluice, 1 thread',
+  'sluice-2t': 'Sluice, 2 task threads',
   raw: 'raw kafkajs loop',
   flink: 'Apache Flink 2.2.1',
 };
@@ -234,7 +234,7 @@ function nodeJob(
   const input = job.input ?? ctx.inputs.get(size)!;
   const spec: JobSpec = {
     impl: impl === 'raw' ? 'raw' : 'sluice',
-    ...(impl === 'raw' ? {} : { threads: impl === 'sluice-1t' ? 1 : 2 }),
+    ...(impl === 'raw' ? {} : { threads: impl === 'sluice-2t' ? 2 : 1 }),
     scenario,
     bootstrap: ctx.server.bootstrapServers,
     input: input.topic,
@@ -932,8 +932,8 @@ async function main(): Promise<void> {
             if (!wanted(scenario, impl)) continue;
             // Flink's file sink writes to local disk only here (hdfs:// would need Hadoop in bench/flink).
             if (impl === 'flink' && scenario === 'C-hdfs') continue;
-            // The smoke run leaves the one-thread line out.
-            if (impl === 'sluice-1t' && quick) continue;
+            // The smoke run leaves the 2-thread line out (task threads have their own tests).
+            if (impl === 'sluice-2t' && quick) continue;
             // The smoke run keeps Flink (≈ 20 s of JVM and MiniCluster start per job) to A.
             if (quick && impl === 'flink' && scenario !== 'A') continue;
             try {
@@ -1056,7 +1056,7 @@ function report(c: Collected): string {
   lines.push(
     `Workload: ${SIZES.map((s) => `${(RECORDS[s] ?? 0).toLocaleString('en-US')} JSON records of ${s} B`).join(' and ')} in a topic with ${PARTITIONS} partitions; ` +
       'every job parses each record, drops ids divisible by 10, replaces `amount` by `cents`, upper-cases `country` and re-encodes the JSON. ' +
-      'Parallelism 2 (Sluice: `taskThreads: 2`, subtask i of every operator on thread i, the calling thread and one worker thread, so that B\'s keyBy hands records between the threads; the "Sluice, 1 thread" line runs the same job with both subtasks on one event loop; Flink: two task slots in a MiniCluster), exactly-once, checkpoints every 1 s to local disk. ' +
+      'Parallelism 2 (Sluice: both subtasks of every operator on one event loop, the default; the "Sluice, 2 task threads" line runs the same job with `taskThreads: 2`, subtask i of every operator on thread i, the calling thread and one worker thread, so that B\'s keyBy hands records between the threads; Flink: two task slots in a MiniCluster), exactly-once, checkpoints every 1 s to local disk. ' +
       `${REPEATS} run${REPEATS > 1 ? 's' : ''} per cell, each in a fresh process; the output of every run is checked (read_committed count / lines in finished files).`,
   );
   lines.push('');
@@ -1079,7 +1079,7 @@ function report(c: Collected): string {
   lines.push('### Throughput (median of runs, spread = (max − min) / median)');
   lines.push('');
   lines.push(
-    '| Scenario | Record | Sluice (2 task threads) | raw kafkajs | Flink | Sluice / raw | Sluice / Flink | Sluice on 1 thread (2 threads / 1) | Kafka tools consume / produce |',
+    '| Scenario | Record | Sluice (1 thread, the default) | raw kafkajs | Flink | Sluice / raw | Sluice / Flink | Sluice on 2 task threads (2 threads / 1) | Kafka tools consume / produce |',
   );
   lines.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   const measured = (scenario: Scenario, size: number): boolean =>
@@ -1090,7 +1090,7 @@ function report(c: Collected): string {
       const s = stat(c, { scenario, size, impl: 'sluice' }, steadyRate);
       const r = stat(c, { scenario, size, impl: 'raw' }, steadyRate);
       const f = stat(c, { scenario, size, impl: 'flink' }, steadyRate);
-      const one = stat(c, { scenario, size, impl: 'sluice-1t' }, steadyRate);
+      const two = stat(c, { scenario, size, impl: 'sluice-2t' }, steadyRate);
       const ceil = c.ceilings.get(size) ?? [];
       const cell = (x: { median: number; spread: number; n: number }): string =>
         x.n === 0
@@ -1098,7 +1098,7 @@ function report(c: Collected): string {
           : `${fmtRate(x.median)} ± ${x.spread.toFixed(0)} % (${((x.median * size) / 2 ** 20).toFixed(1)} MB/s)`;
       lines.push(
         `| ${scenario} | ${size} B | ${cell(s)} | ${cell(r)} | ${cell(f)} | **${ratio(s.median, r.median)}** | **${ratio(s.median, f.median)}** | ` +
-          `${one.n === 0 ? 'not run' : `${fmtRate(one.median)} ± ${one.spread.toFixed(0)} % (${ratio(s.median, one.median)})`} | ` +
+          `${two.n === 0 ? 'not run' : `${fmtRate(two.median)} ± ${two.spread.toFixed(0)} % (${ratio(two.median, s.median)})`} | ` +
           (scenario === 'C-hdfs'
             ? `hdfs dfs -put ${fmtRate(median(c.puts.get(size) ?? []))} |`
             : `${fmtRate(median(ceil.map((x) => x.consume)))} / ${fmtRate(median(ceil.map((x) => x.produce)))} |`),
@@ -1204,7 +1204,7 @@ async function charts(
   await mkdir(dir, { recursive: true });
   const colors: Record<Impl, string> = {
     sluice: '#2b7bba',
-    'sluice-1t': '#9cc7e6',
+    'sluice-2t': '#9cc7e6',
     raw: '#9bbf3b',
     flink: '#e6772e',
   };
