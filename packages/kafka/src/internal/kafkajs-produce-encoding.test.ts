@@ -127,6 +127,21 @@ describe('frameRequest', () => {
   });
 });
 
+describe('a Produce request through both replacements', () => {
+  it.each([
+    ['a client id that fits in the room in front of the payload', 'sluice-job-7'],
+    ['a client id too long for that room (the payload is copied)', 'c'.repeat(300)],
+  ])('is framed as kafkajs frames it: %s', async (_name, clientId) => {
+    const originalFrame = kafkaJsOriginal<typeof frameRequest>('kafkajs/src/protocol/request.js');
+    const ours = require('kafkajs/src/protocol/requests/produce/v3/request.js') as ProduceV3;
+    const args = request([[{ key: 'k', value: 'v', timestamp: String(NOW) }], [{ value: Buffer.alloc(5000, 3) }]]);
+    vi.spyOn(Date, 'now').mockReturnValue(NOW);
+    const framed = await frameRequest({ correlationId: 5, clientId, request: ours(args) as never });
+    const expected = await originalFrame({ correlationId: 5, clientId, request: originalProduceV3(args) as never });
+    expect(framed.buffer).toEqual(expected.buffer);
+  });
+});
+
 describe('installFastProduceEncoding', () => {
   it('is in place once the module loaded, and installing again changes nothing', () => {
     expect(require('kafkajs/src/protocol/request.js')).toBe(frameRequest);

@@ -7,11 +7,11 @@
  * module replaces two kafkajs modules (see `kafkajs-module-replacement.ts`):
  *
  * - `src/protocol/requests/produce/v3/request.js` (Produce v3, which v4–v7 reuse): an uncompressed
- *   request is encoded by {@link encodeRecordBatch} per partition, straight into one buffer of the
- *   exact size. Compressed requests, and batches holding something the fast encoder does not take,
- *   use kafkajs's encoder as before.
+ *   request is sized first (batches by {@link planRecordBatch}) and written into one buffer of
+ *   the exact size, with room in front for its frame. Compressed requests, and batches holding
+ *   something the fast encoder does not take, use kafkajs's encoder as before.
  * - `src/protocol/request.js`: the frame (size, API key and version, correlation id, client id) is
- *   written around the payload in one buffer of the exact size.
+ *   written into that room in front of a Produce payload, and around a copy of other payloads.
  *
  * The bytes sent are kafkajs's (tests compare them), except for the batch timestamps described in
  * `record-batch-encoder.ts`.
@@ -21,7 +21,8 @@
 import { createRequire } from 'node:module';
 import type { Message } from 'kafkajs';
 import { replaceKafkaJsModule } from './kafkajs-module-replacement.js';
-import { encodeRecordBatch } from './record-batch-encoder.js';
+import { planRecordBatch } from './record-batch-encoder.js';
+import type { RecordBatchPlan } from './record-batch-encoder.js';
 
 const require = createRequire(import.meta.url);
 
@@ -68,10 +69,12 @@ function asEncoder(bytes: Buffer): Encoder {
   return encoder;
 }
 
-/** Writes sequential fields into a buffer of a known size. */
+/** Writes sequential fields into a buffer of a known size, from `offset`. */
 class FieldWriter {
-  private offset = 0;
-  constructor(readonly buffer: Buffer) {}
+  constructor(
+    readonly buffer: Buffer,
+    public offset = 0,
+  ) {}
   int16(value: number): this {
     this.offset = this.buffer.writeInt16BE(value, this.offset);
     return this;
@@ -96,20 +99,30 @@ class FieldWriter {
 const stringSize = (value: string | null | undefined): number => 2 + (value == null ? 0 : Buffer.byteLength(value));
 
 /**
- * The Produce v3 payload of an uncompressed request, or undefined when a batch needs kafkajs's own
- * encoder.
+ * Room left in front of a Produce payload for its frame ({@link frameRequest}): the frame's fixed
+ * fields and a client id of up to 242 bytes, so that the frame is written in place instead of
+ * copying the payload.
  */
-export function encodeProduceRequest(args: ProduceRequestArgs, now = Date.now()): Buffer | undefined {
+const FRAME_HEADROOM = 256;
+
+/** Full buffers of payloads encoded with room in front, by the encoder kafkajs is given. */
+const withHeadroom = new WeakMap<Encoder, Buffer>();
+
+/**
+ * The Produce v3 payload of an uncompressed request, after `headroom` unwritten bytes, or undefined
+ * when a batch needs kafkajs's own encoder. Every batch is written straight into this one buffer.
+ */
+export function encodeProduceRequest(args: ProduceRequestArgs, now = Date.now(), headroom = 0): Buffer | undefined {
   const transactionalId = args.transactionalId ?? null;
   const producerId = args.producerId == null ? -1n : loadLong().fromValue(args.producerId).value;
   const producerEpoch = args.producerEpoch ?? 0;
-  const topics: { topic: string; batches: { partition: number; batch: Buffer }[] }[] = [];
+  const topics: { topic: string; batches: { partition: number; batch: RecordBatchPlan }[] }[] = [];
   let size = stringSize(transactionalId) + 2 + 4 + 4;
   for (const { topic, partitions } of args.topicData) {
-    const batches: { partition: number; batch: Buffer }[] = [];
+    const batches: { partition: number; batch: RecordBatchPlan }[] = [];
     size += stringSize(topic) + 4;
     for (const { partition, firstSequence, messages } of partitions) {
-      const batch = encodeRecordBatch({
+      const batch = planRecordBatch({
         messages,
         transactional: transactionalId !== null,
         producerId,
@@ -119,15 +132,19 @@ export function encodeProduceRequest(args: ProduceRequestArgs, now = Date.now())
       });
       if (batch === undefined) return undefined;
       batches.push({ partition, batch });
-      size += 4 + 4 + batch.length;
+      size += 4 + 4 + batch.size;
     }
     topics.push({ topic, batches });
   }
-  const writer = new FieldWriter(Buffer.allocUnsafe(size));
+  const writer = new FieldWriter(Buffer.allocUnsafe(headroom + size), headroom);
   writer.string(transactionalId).int16(args.acks).int32(args.timeout).int32(topics.length);
   for (const { topic, batches } of topics) {
     writer.string(topic).int32(batches.length);
-    for (const { partition, batch } of batches) writer.int32(partition).int32(batch.length).bytes(batch);
+    for (const { partition, batch } of batches) {
+      writer.int32(partition).int32(batch.size);
+      batch.writeTo(writer.buffer, writer.offset);
+      writer.offset += batch.size;
+    }
   }
   return writer.buffer;
 }
@@ -140,20 +157,31 @@ function fastProduceRequest(original: ProduceRequestFactory): ProduceRequestFact
     return {
       ...request,
       encode: async () => {
-        const payload = encodeProduceRequest(args);
-        return payload === undefined ? request.encode() : asEncoder(payload);
+        const buffer = encodeProduceRequest(args, Date.now(), FRAME_HEADROOM);
+        if (buffer === undefined) return request.encode();
+        const encoder = asEncoder(buffer.subarray(FRAME_HEADROOM));
+        withHeadroom.set(encoder, buffer);
+        return encoder;
       },
     };
   };
 }
 
-/** The request frame: int32 size, then API key, API version, correlation id, client id, payload. */
+/**
+ * The request frame: int32 size, then API key, API version, correlation id, client id, payload.
+ * Written in place in front of a payload encoded with room for it, else around a copy.
+ */
 export async function frameRequest({ correlationId, clientId, request }: Parameters<CreateRequest>[0]): Promise<Encoder> {
-  const payload = (await request.encode()).buffer;
-  const size = 2 + 2 + 4 + stringSize(clientId) + payload.length;
-  const writer = new FieldWriter(Buffer.allocUnsafe(4 + size));
-  writer.int32(size).int16(request.apiKey).int16(request.apiVersion).int32(correlationId).string(clientId).bytes(payload);
-  return asEncoder(writer.buffer);
+  const encoded = await request.encode();
+  const payload = encoded.buffer;
+  const headerSize = 4 + 2 + 2 + 4 + stringSize(clientId);
+  const full = withHeadroom.get(encoded);
+  const inPlace = full !== undefined && full.length - payload.length >= headerSize;
+  const frame = inPlace ? full.subarray(full.length - payload.length - headerSize) : Buffer.allocUnsafe(headerSize + payload.length);
+  const writer = new FieldWriter(frame);
+  writer.int32(headerSize - 4 + payload.length).int16(request.apiKey).int16(request.apiVersion).int32(correlationId).string(clientId);
+  if (!inPlace) writer.bytes(payload);
+  return asEncoder(frame);
 }
 
 /** Installs both replacements; returns whether kafkajs will use each. */

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type { Message } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { encodeRecordBatch } from './record-batch-encoder.js';
+import { planRecordBatch } from './record-batch-encoder.js';
 import type { DecodedRecord, RecordBatchContext, RecordDecoderInput } from './kafkajs-record-decoding.js';
 import { fastRecordDecoder, installFastRecordDecoding } from './kafkajs-record-decoding.js';
 
@@ -33,7 +33,10 @@ function decodeAll(batch: Buffer, context: RecordBatchContext, decode: typeof or
 }
 
 function batchOf(messages: Message[]): Buffer {
-  return encodeRecordBatch({ messages, transactional: false, producerId: -1n, producerEpoch: 0, firstSequence: 0, now: 1_764_000_000_000 })!;
+  const plan = planRecordBatch({ messages, transactional: false, producerId: -1n, producerEpoch: 0, firstSequence: 0, now: 1_764_000_000_000 })!;
+  const batch = Buffer.alloc(plan.size);
+  plan.writeTo(batch, 0);
+  return batch;
 }
 
 const context = (overrides: Partial<RecordBatchContext> = {}): RecordBatchContext => ({

@@ -1,6 +1,6 @@
 /**
- * Encodes the messages of one partition as a Kafka record batch (magic 2, uncompressed) into one
- * buffer of the exact size, in one pass over the messages after sizing them.
+ * Encodes the messages of one partition as a Kafka record batch (magic 2, uncompressed): sized
+ * first ({@link planRecordBatch}), then written in one pass straight into the request's buffer.
  *
  * kafkajs 2.2.4 encodes every record into an `Encoder` of its own (a zero-filled 512-byte buffer,
  * grown and copied for larger values, and a new `Buffer` for every varint), then copies the records
@@ -114,13 +114,80 @@ class BatchWriter {
   }
 }
 
+/** What sizing a batch found, kept for writing it. */
+interface BatchLayout {
+  /** Bytes of the whole batch, from the base offset to the last record. */
+  readonly size: number;
+  /** Each record's time (its timestamp or the batch's `now`). */
+  readonly times: readonly number[];
+  readonly first: number;
+  readonly max: number;
+  readonly keyLengths: readonly number[];
+  readonly valueLengths: readonly number[];
+  readonly bodySizes: readonly number[];
+  readonly headers: readonly (readonly [string, Bytes][])[];
+  /** Key and value length of every header of every record, in order. */
+  readonly headerLengths: readonly number[];
+}
+
+/** A record batch sized and ready to be written: {@link planRecordBatch}. */
+export class RecordBatchPlan {
+  constructor(
+    private readonly input: RecordBatchInput,
+    private readonly layout: BatchLayout,
+  ) {}
+
+  /** Bytes of the whole batch, from the base offset to the last record. */
+  get size(): number {
+    return this.layout.size;
+  }
+
+  /** Writes the batch into `buffer` at `at` (`size` bytes). */
+  writeTo(buffer: Buffer, at: number): void {
+    const { input } = this;
+    const { size, times, first, max, keyLengths, valueLengths, bodySizes, headers, headerLengths } = this.layout;
+    const count = input.messages.length;
+    buffer.writeBigInt64BE(0n, at); // base offset (the broker assigns offsets)
+    buffer.writeInt32BE(size - 12, at + 8); // length of what follows
+    buffer.writeInt32BE(0, at + 12); // partition leader epoch
+    buffer.writeInt8(MAGIC, at + 16);
+    buffer.writeInt16BE(input.transactional ? TRANSACTIONAL_ATTRIBUTE : 0, at + CRC_START);
+    buffer.writeInt32BE(count - 1, at + 23); // last offset delta
+    buffer.writeBigInt64BE(BigInt(first), at + 27);
+    buffer.writeBigInt64BE(BigInt(max), at + 35);
+    buffer.writeBigInt64BE(input.producerId, at + 43);
+    buffer.writeInt16BE(input.producerEpoch, at + 51);
+    buffer.writeInt32BE(input.firstSequence, at + 53);
+    buffer.writeInt32BE(count, at + 57);
+    const writer = new BatchWriter(buffer);
+    writer.offset = at + BATCH_HEADER_BYTES;
+    let header = 0;
+    for (let i = 0; i < count; i++) {
+      const message = input.messages[i]!;
+      writer.varint(bodySizes[i]!);
+      buffer[writer.offset++] = 0; // record attributes
+      writer.unsignedVarint(zigZag64(times[i]! - first));
+      writer.varint(i);
+      writer.bytes(message.key as Bytes, keyLengths[i]!);
+      writer.bytes(message.value as Bytes, valueLengths[i]!);
+      const pairs = headers[i]!;
+      writer.varint(pairs.length);
+      for (const [key, value] of pairs) {
+        writer.bytes(key, headerLengths[header++]!);
+        writer.bytes(value, headerLengths[header++]!);
+      }
+    }
+    buffer.writeUInt32BE(CRC32C.buf(buffer.subarray(at + CRC_START, at + size)) >>> 0, at + 17);
+  }
+}
+
 /**
- * The record batch of `input.messages`, or undefined when a message has something this encoder
+ * Sizes the record batch of `input.messages`; undefined when a message has something this encoder
  * does not take (a key, value or header value that is neither a Buffer, a string nor null; a
  * timestamp that is not an integer of at most 53 bits): the caller then uses kafkajs's own encoder,
  * which writes it or fails as it always did.
  */
-export function encodeRecordBatch(input: RecordBatchInput): Buffer | undefined {
+export function planRecordBatch(input: RecordBatchInput): RecordBatchPlan | undefined {
   const { messages, now } = input;
   const count = messages.length;
   // A record's time: its timestamp, or `now` when it has none (or a falsy one, as in kafkajs).
@@ -138,7 +205,6 @@ export function encodeRecordBatch(input: RecordBatchInput): Buffer | undefined {
   }
   if (first === Infinity) first = max = now;
 
-  // Sizes first, so that the batch is written into one buffer of the right size.
   const keyLengths = new Array<number>(count);
   const valueLengths = new Array<number>(count);
   const bodySizes = new Array<number>(count);
@@ -169,38 +235,5 @@ export function encodeRecordBatch(input: RecordBatchInput): Buffer | undefined {
     headers[i] = pairs;
     total += varintSize(size) + size;
   }
-
-  const buffer = Buffer.allocUnsafe(total);
-  buffer.writeBigInt64BE(0n, 0); // base offset (the broker assigns offsets)
-  buffer.writeInt32BE(total - 12, 8); // length of what follows
-  buffer.writeInt32BE(0, 12); // partition leader epoch
-  buffer.writeInt8(MAGIC, 16);
-  buffer.writeInt16BE(input.transactional ? TRANSACTIONAL_ATTRIBUTE : 0, CRC_START);
-  buffer.writeInt32BE(count - 1, 23); // last offset delta
-  buffer.writeBigInt64BE(BigInt(first), 27);
-  buffer.writeBigInt64BE(BigInt(max), 35);
-  buffer.writeBigInt64BE(input.producerId, 43);
-  buffer.writeInt16BE(input.producerEpoch, 51);
-  buffer.writeInt32BE(input.firstSequence, 53);
-  buffer.writeInt32BE(count, 57);
-  const writer = new BatchWriter(buffer);
-  writer.offset = BATCH_HEADER_BYTES;
-  let header = 0;
-  for (let i = 0; i < count; i++) {
-    const message = messages[i]!;
-    writer.varint(bodySizes[i]!);
-    buffer[writer.offset++] = 0; // record attributes
-    writer.unsignedVarint(zigZag64(times[i]! - first));
-    writer.varint(i);
-    writer.bytes(message.key as Bytes, keyLengths[i]!);
-    writer.bytes(message.value as Bytes, valueLengths[i]!);
-    const pairs = headers[i]!;
-    writer.varint(pairs.length);
-    for (const [key, value] of pairs) {
-      writer.bytes(key, headerLengths[header++]!);
-      writer.bytes(value, headerLengths[header++]!);
-    }
-  }
-  buffer.writeUInt32BE(CRC32C.buf(buffer.subarray(CRC_START)) >>> 0, 17);
-  return buffer;
+  return new RecordBatchPlan(input, { size: total, times, first, max, keyLengths, valueLengths, bodySizes, headers, headerLengths });
 }
