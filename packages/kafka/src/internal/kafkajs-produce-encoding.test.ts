@@ -2,21 +2,10 @@ import { createRequire } from 'node:module';
 import type { Message } from 'kafkajs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ProduceRequestArgs } from './kafkajs-produce-encoding.js';
+import { kafkaJsOriginal } from '../../test/fixtures/kafkajs-original.js';
 import { encodeProduceRequest, frameRequest, installFastProduceEncoding } from './kafkajs-produce-encoding.js';
 
 const require = createRequire(import.meta.url);
-
-/** A fresh copy of a kafkajs module as kafkajs ships it (the cached one may be our replacement). */
-function kafkaJsOriginal<T>(module: string): T {
-  const file = require.resolve(module);
-  const cached = require.cache[file];
-  delete require.cache[file];
-  try {
-    return require(file) as T;
-  } finally {
-    if (cached !== undefined) require.cache[file] = cached;
-  }
-}
 
 interface Encoded {
   readonly buffer: Buffer;

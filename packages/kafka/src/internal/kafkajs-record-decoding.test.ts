@@ -1,28 +1,16 @@
 import { createRequire } from 'node:module';
 import type { Message } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
+import { kafkaJsOriginal } from '../../test/fixtures/kafkajs-original.js';
 import { planRecordBatch } from './record-batch-encoder.js';
 import type { DecodedRecord, RecordBatchContext, RecordDecoderInput } from './kafkajs-record-decoding.js';
 import { fastRecordDecoder, installFastRecordDecoding } from './kafkajs-record-decoding.js';
 
 const require = createRequire(import.meta.url);
-const RECORD_DECODER = 'kafkajs/src/protocol/recordBatch/record/v0/decoder.js';
-
-/** A fresh copy of kafkajs's record decoder as kafkajs ships it (the cached one is our replacement). */
-function kafkaJsRecordDecoder(): (decoder: RecordDecoderInput, context: RecordBatchContext) => DecodedRecord {
-  const file = require.resolve(RECORD_DECODER);
-  const cached = require.cache[file];
-  delete require.cache[file];
-  try {
-    return require(file) as (decoder: RecordDecoderInput, context: RecordBatchContext) => DecodedRecord;
-  } finally {
-    if (cached !== undefined) require.cache[file] = cached;
-  }
-}
 
 type DecoderClass = new (buffer: Buffer) => RecordDecoderInput & { readVarIntBytes(): Buffer };
 const Decoder = require('kafkajs/src/protocol/decoder.js') as DecoderClass;
-const original = kafkaJsRecordDecoder();
+const original = kafkaJsOriginal<Parameters<typeof fastRecordDecoder>[0]>('kafkajs/src/protocol/recordBatch/record/v0/decoder.js');
 const fast = fastRecordDecoder(original);
 
 /** Decodes every record of an encoded batch with `decode`, as kafkajs's batch decoder calls it. */
