@@ -498,10 +498,15 @@ export class Subtask implements RunnableSubtask {
   private async readInputs(): Promise<void> {
     const inputs = this.inputs;
     const count = inputs.length;
-    const ended: boolean[] = inputs.map(() => false);
-    const blocked: boolean[] = inputs.map(() => false);
-    const watermarks: number[] = inputs.map(() => -Infinity);
-    const idle: boolean[] = inputs.map(() => false);
+    // Per-input flags (1 = set) and watermarks in typed arrays, not in `inputs.map(...)` arrays: those
+    // come out packed or holey depending on whether this line ran in optimized code, so the two
+    // subtasks of an operator could hold arrays of different maps, and the loop's optimized code
+    // (the whole record path inlined), specialized on one, was thrown away and compiled again
+    // (about 30 ms of CPU) when a barrier or the end of input reached the other.
+    const ended = new Uint8Array(count);
+    const blocked = new Uint8Array(count);
+    const watermarks = new Float64Array(count).fill(-Infinity);
+    const idle = new Uint8Array(count);
     let open = count;
     let withData = count;
     let aligning: { checkpointId: number; timestamp: number; seen: Set<number>; startedAt: number } | undefined;
@@ -509,14 +514,14 @@ export class Subtask implements RunnableSubtask {
 
     const alignmentDone = (): boolean => {
       if (aligning === undefined) return false;
-      for (let c = 0; c < count; c += 1) if (!ended[c] && !aligning.seen.has(c)) return false;
+      for (let c = 0; c < count; c += 1) if (ended[c] === 0 && !aligning.seen.has(c)) return false;
       return true;
     };
     const completeAlignment = async (): Promise<void> => {
       const barrier = aligning as { checkpointId: number; timestamp: number; startedAt: number };
       this.host.alignmentDone?.({ checkpointId: barrier.checkpointId, durationMs: performance.now() - barrier.startedAt });
       aligning = undefined;
-      blocked.fill(false);
+      blocked.fill(0);
       await this.exec(() => this.checkpoint(barrier));
     };
 
@@ -526,7 +531,7 @@ export class Subtask implements RunnableSubtask {
         let channel = -1;
         for (let k = 0; k < count; k += 1) {
           const c = cursor + k < count ? cursor + k : cursor + k - count;
-          if (blocked[c] || ended[c]) continue;
+          if (blocked[c] === 1 || ended[c] === 1) continue;
           event = (inputs[c] as BoundedChannel<unknown>).poll();
           if (event !== undefined) {
             channel = c;
@@ -537,15 +542,15 @@ export class Subtask implements RunnableSubtask {
         if (event === undefined) {
           const waits: Promise<void>[] = [];
           for (let c = 0; c < count; c += 1) {
-            if (!blocked[c] && !ended[c]) waits.push((inputs[c] as BoundedChannel<unknown>).whenAvailable());
+            if (blocked[c] === 0 && ended[c] === 0) waits.push((inputs[c] as BoundedChannel<unknown>).whenAvailable());
           }
           await (waits.length === 1 ? waits[0] : Promise.race(waits));
           continue;
         }
         switch (event.kind) {
           case 'records': {
-            if (idle[channel]) {
-              idle[channel] = false;
+            if (idle[channel] === 1) {
+              idle[channel] = 0;
               this.updateIdle(idle, ended);
             }
             // The head takes the batch's records while they go through synchronously; a record goes in
@@ -572,18 +577,18 @@ export class Subtask implements RunnableSubtask {
             }
             if (aligning !== undefined && event.checkpointId < aligning.checkpointId) break;
             if (aligning === undefined || event.checkpointId > aligning.checkpointId) {
-              blocked.fill(false);
+              blocked.fill(0);
               const startedAt = performance.now();
               aligning = { checkpointId: event.checkpointId, timestamp: event.timestamp, seen: new Set(), startedAt };
             }
             aligning.seen.add(channel);
-            if (this.alignment === 'exactly-once') blocked[channel] = true;
+            if (this.alignment === 'exactly-once') blocked[channel] = 1;
             if (alignmentDone()) await completeAlignment();
             break;
           }
           case 'watermark': {
-            if (idle[channel]) {
-              idle[channel] = false;
+            if (idle[channel] === 1) {
+              idle[channel] = 0;
               this.updateIdle(idle, ended);
             }
             watermarks[channel] = Math.max(watermarks[channel] as number, event.watermark);
@@ -591,7 +596,7 @@ export class Subtask implements RunnableSubtask {
             break;
           }
           case 'status': {
-            idle[channel] = event.idle;
+            idle[channel] = event.idle ? 1 : 0;
             this.updateIdle(idle, ended);
             if (event.idle) await this.advanceWatermark(watermarks, { ended, idle });
             break;
@@ -602,7 +607,7 @@ export class Subtask implements RunnableSubtask {
             break;
           }
           case 'end': {
-            ended[channel] = true;
+            ended[channel] = 1;
             open -= 1;
             if (alignmentDone()) await completeAlignment();
             if (open > 0) await this.advanceWatermark(watermarks, { ended, idle });
@@ -621,13 +626,13 @@ export class Subtask implements RunnableSubtask {
    * never decreases.
    */
   private async advanceWatermark(
-    watermarks: readonly number[],
-    inputs: { ended: readonly boolean[]; idle: readonly boolean[] },
+    watermarks: Float64Array,
+    inputs: { ended: Uint8Array; idle: Uint8Array },
   ): Promise<void> {
     let min = Infinity;
     let active = 0;
     for (let c = 0; c < watermarks.length; c += 1) {
-      if (inputs.ended[c] || inputs.idle[c]) continue;
+      if (inputs.ended[c] === 1 || inputs.idle[c] === 1) continue;
       active += 1;
       min = Math.min(min, watermarks[c] as number);
     }
@@ -638,13 +643,13 @@ export class Subtask implements RunnableSubtask {
   private outputIdle = false;
 
   /** Forwards idleness downstream when every open input is idle, and activity when one is not. */
-  private updateIdle(idle: readonly boolean[], ended: readonly boolean[]): void {
+  private updateIdle(idle: Uint8Array, ended: Uint8Array): void {
     let open = 0;
     let idleCount = 0;
     for (let c = 0; c < idle.length; c += 1) {
-      if (ended[c]) continue;
+      if (ended[c] === 1) continue;
       open += 1;
-      if (idle[c]) idleCount += 1;
+      if (idle[c] === 1) idleCount += 1;
     }
     this.setOutputIdle(open > 0 && idleCount === open);
   }
