@@ -46,7 +46,7 @@ export interface JobSpec {
 
 const spec = JSON.parse(process.argv[2] ?? '{}') as JobSpec;
 const totalInput = spec.endOffsets.reduce((a, b) => a + b, 0);
-const recorder = new JobRecorder(totalInput);
+const recorder = new JobRecorder(totalInput, `${spec.impl} ${spec.scenario} ${spec.threads ?? 1}t ${totalInput} records`);
 /** Counts one input record of the raw loop (the Sluice job counts in its map's metrics). */
 const count = (): void => recorder.count();
 

@@ -252,7 +252,9 @@ function nodeJob(
   const extra = (profiled === '1' ? ['sluice'] : profiled.split(',')).includes(impl)
     ? ['--cpu-prof', `--cpu-prof-dir=${join(benchRoot, 'dist', 'profiles', impl)}`]
     : [];
-  return [process.execPath, [...JOB_NODE_FLAGS, ...extra, join(here, 'connectors-job.js'), JSON.stringify(spec)]];
+  // SLUICE_BENCH_NODE_FLAGS adds Node flags to the Sluice and raw jobs (experiments: heap sizes, tracing).
+  const flags = (process.env['SLUICE_BENCH_NODE_FLAGS'] ?? '').split(' ').filter((flag) => flag !== '');
+  return [process.execPath, [...JOB_NODE_FLAGS, ...flags, ...extra, join(here, 'connectors-job.js'), JSON.stringify(spec)]];
 }
 
 function flinkJob(ctx: Context, job: JobRun, restorePath = ''): [string, string[]] {

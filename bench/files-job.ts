@@ -29,7 +29,7 @@ export interface FilesJobSpec {
 
 const PARALLELISM = 2;
 const spec = JSON.parse(process.argv[2] ?? '{}') as FilesJobSpec;
-const recorder = new JobRecorder(spec.records * PARALLELISM);
+const recorder = new JobRecorder(spec.records * PARALLELISM, `${spec.impl} files ${spec.size} B`);
 const fileSystem = benchFileSystem(spec.webhdfs);
 
 async function runSluice(): Promise<void> {

@@ -9,6 +9,7 @@
  * reached the end of the warm-up fifth, and the moment it reached the whole input.
  */
 import { latencySummary } from './bench-lib.js';
+import { startHeapSampler } from './heap-sampler.js';
 import type { RunReport } from './bench-lib.js';
 
 export class JobRecorder {
@@ -26,9 +27,15 @@ export class JobRecorder {
   private readonly progress: NodeJS.Timeout;
   /** Sampled counts by counter (e.g. subtask): its first record's time and (time, count) points. */
   private readonly sampled = new Map<string, { firstAt: number; points: [number, number][] }>();
+  /** Writes the heap summary (a no-op unless `SLUICE_BENCH_HEAP_LOG` is set; see heap-sampler.ts). */
+  private readonly heapLog: () => void;
 
-  /** @param totalInput input records of the whole run; the first fifth is the warm-up. */
-  constructor(totalInput: number) {
+  /**
+   * @param totalInput input records of the whole run; the first fifth is the warm-up.
+   * @param label names the run in the heap summary
+   */
+  constructor(totalInput: number, label: string) {
+    this.heapLog = startHeapSampler(label);
     this.total = totalInput;
     this.warmAt = Math.max(1, Math.floor(totalInput / 5));
     this.progress = setInterval(() => process.stdout.write(`progress ${this.counted}\n`), 100);
@@ -149,6 +156,7 @@ export class JobRecorder {
       ...(this.lastAt === 0 ? {} : { tailMs: end - this.lastAt }),
       ...(this.latencyMs.length === 0 ? {} : { latency: latencySummary(this.latencyMs) }),
     };
+    this.heapLog();
     process.stdout.write(`progress ${this.counted}\n${JSON.stringify(report)}\n`);
   }
 }
