@@ -10,12 +10,19 @@
  * Internal: not exported from the package.
  */
 import { createRequire } from 'node:module';
-import { installedKafkaJsVersion, SUPPORTED_KAFKAJS_VERSION } from '../sink/transactions/kafkajs-internals.js';
+import { installedKafkaJsVersion, SUPPORTED_KAFKAJS_VERSION } from './kafkajs-version.js';
 
 const require = createRequire(import.meta.url);
 
 /** Exports that are replacements made here (so that replacing twice is a no-op). */
 const replacements = new WeakSet<object>();
+/** The modules replaced in this process. */
+const replaced = new Set<string>();
+
+/** The kafkajs modules replaced so far (`module` of each {@link KafkaJsModuleReplacement}). */
+export function replacedKafkaJsModules(): readonly string[] {
+  return [...replaced];
+}
 
 /** One replacement of a kafkajs module. */
 export interface KafkaJsModuleReplacement<T extends object> {
@@ -26,8 +33,11 @@ export interface KafkaJsModuleReplacement<T extends object> {
    * already loaded, the replacement would not reach it and is skipped.
    */
   readonly capturedBy: readonly string[];
-  /** The new exports, given the original ones. */
-  readonly replace: (original: T) => T;
+  /**
+   * The new exports, given the original ones and `load`, which loads another of kafkajs's modules
+   * (the replacement's own dependencies, e.g. `kafkajs/src/protocol/decoder.js`).
+   */
+  readonly replace: (original: T, load: (module: string) => unknown) => T;
 }
 
 /** Installs `replacement`; returns whether kafkajs will use it. */
@@ -48,8 +58,14 @@ export function replaceKafkaJsModule<T extends object>(replacement: KafkaJsModul
   }
   const entry = require.cache[file];
   if (entry === undefined) return false;
-  const replaced = replacement.replace(entry.exports as T);
-  replacements.add(replaced);
-  entry.exports = replaced;
+  let exports: T;
+  try {
+    exports = replacement.replace(entry.exports as T, (module) => require(module) as unknown);
+  } catch {
+    return false;
+  }
+  replacements.add(exports);
+  entry.exports = exports;
+  replaced.add(replacement.module);
   return true;
 }

@@ -50,7 +50,7 @@ type RecordDecoder = (decoder: RecordDecoderInput, batchContext?: RecordBatchCon
 const LOG_APPEND_TIME = 1;
 
 /** Reads varints at an offset; `exact` turns false when a value went beyond 2^53. */
-class VarintReader {
+export class VarintReader {
   offset = 0;
   exact = true;
   constructor(readonly buffer: Buffer) {}

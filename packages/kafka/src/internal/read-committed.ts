@@ -22,6 +22,8 @@
  * never hands out but still counts for the consumer's position) and the aborted list is emptied
  * so kafkajs's own filter does nothing.
  */
+import { isFetchedRecordBatches } from './kafkajs-fetch-decoding.js';
+import type { FetchedRecordBatches } from './kafkajs-fetch-decoding.js';
 
 /** One entry of a fetch response's aborted-transactions list (Int64s as strings). */
 export interface AbortedTransaction {
@@ -75,16 +77,30 @@ export function markAbortedMessages(messages: readonly FetchedMessage[], aborted
 }
 
 interface FetchResponse {
-  responses?: { partitions?: { abortedTransactions?: AbortedTransaction[] | null; messages?: FetchedMessage[] }[] }[];
+  responses?: {
+    partitions?: { abortedTransactions?: AbortedTransaction[] | null; messages?: FetchedMessage[] | FetchedRecordBatches }[];
+  }[];
 }
 
-/** Applies {@link markAbortedMessages} to a decoded fetch response, then empties its aborted lists. */
+/**
+ * Applies {@link markAbortedMessages} to a decoded fetch response, then empties its aborted lists.
+ * Records that the Kafka source's fetcher took over undecoded (`FetchedRecordBatches` of
+ * kafkajs-fetch-decoding.ts) are filtered batch by batch, as the Java consumer does; other
+ * undecoded records are decoded first, as kafkajs would have.
+ */
 export function filterFetchResponse(response: unknown): void {
   for (const topic of (response as FetchResponse | null)?.responses ?? []) {
     for (const partition of topic.partitions ?? []) {
       const aborted = partition.abortedTransactions;
       if (aborted == null || aborted.length === 0) continue;
-      markAbortedMessages(partition.messages ?? [], aborted);
+      const { messages } = partition;
+      if (isFetchedRecordBatches(messages) && messages.decodedLazily) {
+        messages.markAborted(aborted);
+      } else {
+        const decoded = isFetchedRecordBatches(messages) ? messages.toMessages() : (messages ?? []);
+        markAbortedMessages(decoded, aborted);
+        partition.messages = decoded;
+      }
       partition.abortedTransactions = [];
     }
   }

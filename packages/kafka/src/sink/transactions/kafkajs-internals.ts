@@ -26,13 +26,12 @@
  * `assertKafkaJsInternals` checks the exact version and the presence of each of these before use,
  * and fails with `KAFKA_CLIENT_UNSUPPORTED` otherwise.
  */
-import { createRequire } from 'node:module';
 import type { Consumer, ConsumerConfig, Kafka, Producer, ProducerConfig } from 'kafkajs';
 import { KafkaError, KafkaErrorCode } from '../../errors.js';
+import { installedKafkaJsVersion, SUPPORTED_KAFKAJS_VERSION } from '../../internal/kafkajs-version.js';
 import { filterFetchResponse } from '../../internal/read-committed.js';
 
-/** The only kafkajs version whose internals were checked. */
-export const SUPPORTED_KAFKAJS_VERSION = '2.2.4';
+export { installedKafkaJsVersion, SUPPORTED_KAFKAJS_VERSION };
 
 const CREATE_CLUSTER_DESCRIPTION = 'private:Kafka:createCluster';
 /** FindCoordinator key type of transaction coordinators. */
@@ -165,12 +164,6 @@ function unsupported(detail: string): KafkaError {
       `Install kafkajs@${SUPPORTED_KAFKAJS_VERSION} (the version @sluice/kafka pins), and make sure only one copy is installed.`,
     { code: KafkaErrorCode.KAFKA_CLIENT_UNSUPPORTED },
   );
-}
-
-/** The installed kafkajs version. */
-export function installedKafkaJsVersion(): string {
-  const require = createRequire(import.meta.url);
-  return (require('kafkajs/package.json') as { version: string }).version;
 }
 
 function checkVersion(): void {

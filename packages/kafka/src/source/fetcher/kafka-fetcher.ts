@@ -11,10 +11,12 @@
  * the user's `groupId`, which has no members, exactly as Java's `assign()` + `commitAsync` does.
  */
 import { randomBytes } from 'node:crypto';
-import type { Consumer, Kafka, PartitionAssigner } from 'kafkajs';
+import type { Batch as KafkaJsBatch, Consumer, Kafka, PartitionAssigner } from 'kafkajs';
 import { kafkajs } from '../../internal/kafkajs.js';
 import { wrapKafkaJsError } from '../../errors.js';
 import { filterFetchResponse } from '../../internal/read-committed.js';
+import { isFetchedRecordBatches, isLazyBatch } from '../../internal/kafkajs-fetch-decoding.js';
+import type { FetchedRecordBatches, LazyBatch } from '../../internal/kafkajs-fetch-decoding.js';
 import { createInstrumentedConsumer } from '../../sink/transactions/kafkajs-internals.js';
 import type { InternalFetchRequest } from '../../sink/transactions/kafkajs-internals.js';
 import type { TopicPartition } from '../../internal/topic-partition.js';
@@ -22,9 +24,9 @@ import type { KafkaConsumerRecord } from '../kafka-deserialization-schema.js';
 import { FetchSizer } from './fetch-sizer.js';
 
 /**
- * What the fetcher hands the source for each batch. Records are converted one at a time when read
- * ({@link FetchedBatch.record}), so a batch of thousands of small records is not held twice (as
- * kafkajs messages and as converted records) while it is processed.
+ * What the fetcher hands the source for each batch. Records are decoded (or converted from
+ * kafkajs's messages) one at a time when read ({@link FetchedBatch.record}), so that a batch of
+ * thousands of small records is not held as objects while it is processed.
  */
 export interface FetchedBatch {
   readonly topic: string;
@@ -109,6 +111,27 @@ function headersOf(headers: Record<string, unknown> | undefined): Readonly<Recor
   return out;
 }
 
+/** The source's view of a kafkajs batch: a {@link LazyBatch}, or kafkajs's own with decoded messages. */
+function fetchedBatchOf(batch: KafkaJsBatch | LazyBatch): FetchedBatch {
+  const { topic, partition } = batch;
+  const highWatermark = Number(batch.highWatermark);
+  if (isLazyBatch(batch)) return { topic, partition, size: batch.size, record: (index) => batch.record(index), highWatermark };
+  const { messages } = batch;
+  const record = (index: number): KafkaConsumerRecord => {
+    const m = messages[index]!;
+    return {
+      key: m.key ?? null,
+      value: m.value ?? null,
+      topic,
+      partition,
+      offset: Number(m.offset),
+      timestamp: Number(m.timestamp),
+      headers: headersOf(m.headers),
+    };
+  };
+  return { topic, partition, size: messages.length, record, highWatermark };
+}
+
 /** `request` with the byte limits the sizer gives for the next fetch. */
 function withLimits(request: InternalFetchRequest, sizer: FetchSizer): InternalFetchRequest {
   const { fetchBytes, partitionBytes } = sizer.limits();
@@ -122,22 +145,34 @@ function withLimits(request: InternalFetchRequest, sizer: FetchSizer): InternalF
   };
 }
 
-/** The decoded fetch response, as far as the sizer reads it. */
+/** The decoded fetch response, as far as the fetcher reads it. */
 interface DecodedFetchResponse {
   readonly responses?: readonly {
     readonly partitions?: readonly {
-      readonly messages?: readonly { readonly key?: Uint8Array | null; readonly value?: Uint8Array | null }[];
+      readonly messages?:
+        | readonly { readonly key?: Uint8Array | null; readonly value?: Uint8Array | null }[]
+        | FetchedRecordBatches;
     }[];
   }[];
 }
 
-/** Tells the sizer how many records of how many key + value bytes a fetch returned. */
-function observeResponse(response: unknown, sizer: FetchSizer): void {
+/**
+ * Takes the fetched records over undecoded (kafkajs-fetch-decoding.ts: kafkajs then builds a
+ * `LazyBatch`), and tells the sizer how many records of how many bytes the fetch returned.
+ */
+function takeOverRecords(response: unknown, sizer: FetchSizer): void {
   let records = 0;
   let bytes = 0;
   for (const topic of (response as DecodedFetchResponse | null)?.responses ?? []) {
     for (const partition of topic.partitions ?? []) {
-      for (const message of partition.messages ?? []) {
+      const { messages } = partition;
+      if (isFetchedRecordBatches(messages)) {
+        messages.decodeLazily();
+        records += messages.recordCount;
+        bytes += messages.recordBytes;
+        continue;
+      }
+      for (const message of messages ?? []) {
         records += 1;
         bytes += (message.key?.byteLength ?? 0) + (message.value?.byteLength ?? 0);
       }
@@ -174,10 +209,10 @@ export class KafkaFetcher {
     const consumer = createInstrumentedConsumer(options.kafka, consumerConfig, {
       request: (request) => withLimits(request, sizer),
       response: (response) => {
+        takeOverRecords(response, sizer);
         // read_committed: kafkajs's own aborted-record filter leaks records of interleaved aborted
         // transactions (see internal/read-committed.ts); this filters them correctly first.
         if (options.readCommitted) filterFetchResponse(response);
-        observeResponse(response, sizer);
       },
       signal: this.fetches.signal,
     });
@@ -207,23 +242,10 @@ export class KafkaFetcher {
         eachBatchAutoResolve: true,
         partitionsConsumedConcurrently: 1,
         eachBatch: async ({ batch, heartbeat, isRunning, isStale }) => {
-          const { topic, partition, messages } = batch;
-          const record = (index: number): KafkaConsumerRecord => {
-            const m = messages[index]!;
-            return {
-              key: m.key ?? null,
-              value: m.value ?? null,
-              topic,
-              partition,
-              offset: Number(m.offset),
-              timestamp: Number(m.timestamp),
-              headers: headersOf(m.headers),
-            };
-          };
-          await options.onBatch(
-            { topic, partition, size: messages.length, record, highWatermark: Number(batch.highWatermark) },
-            { isRunning: () => !this.stopping && isRunning() && !isStale(), heartbeat },
-          );
+          await options.onBatch(fetchedBatchOf(batch), {
+            isRunning: () => !this.stopping && isRunning() && !isStale(),
+            heartbeat,
+          });
         },
       });
     } catch (error) {
