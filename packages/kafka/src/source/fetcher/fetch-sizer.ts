@@ -1,10 +1,11 @@
 /**
  * How many bytes each fetch of one source consumer asks for.
  *
- * kafkajs holds a whole fetch in memory before the first record is handed out (the Java consumer
- * decodes lazily): the response bytes about twice for a while (the socket chunks and the buffer
- * they are joined into) and ≈ 320 bytes of objects per record (the message, its value view, its
- * offset and timestamp strings). A fixed byte limit is therefore either too small for large
+ * A fetch is held in memory until its last record is processed: the response bytes about twice
+ * for a while (the socket chunks and the buffer they are joined into) and, where kafkajs decodes
+ * the whole fetch first (when the lazy decoding of internal/kafkajs-fetch-decoding.ts cannot
+ * apply), ≈ 320 bytes of objects per record (the message, its value view, its offset and timestamp
+ * strings). A fixed byte limit is therefore either too small for large
  * records (a 1 KB topic written in 500 KB batches needs one broker round trip per batch) or too
  * large for small ones (1 MiB of 100-byte records is ≈ 10,000 objects per partition, most of them
  * surviving a young-generation GC). The sizer keeps the memory a fetch takes about constant
@@ -13,7 +14,14 @@
  * `max.partition.fetch.bytes` per partition.
  */
 
-/** Heap bytes kafkajs 2.2.4 allocates per decoded record besides the record's bytes (measured). */
+/**
+ * Heap bytes kafkajs 2.2.4 allocates per decoded record besides the record's bytes (measured).
+ * The source's consumers decode lazily (internal/kafkajs-fetch-decoding.ts), where a record costs
+ * 8 bytes until it is read, but the sizer keeps this figure: with 8, fetches of 1 KB records grow
+ * from ≈ 1.1 to ≈ 1.3 MB, and a fetch's bytes held until the fetch is processed (often promoted
+ * with it) is what the peak RSS of a job with large records is made of (docs/benchmarks.md,
+ * session 8).
+ */
 export const DECODED_RECORD_OVERHEAD_BYTES = 320;
 
 /** How many times a fetch's bytes are held while kafkajs reads and decodes it (chunks, then one buffer). */
