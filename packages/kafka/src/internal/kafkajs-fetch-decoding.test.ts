@@ -191,6 +191,15 @@ describe('lazy record-set decoding', () => {
     expect(Object.getOwnPropertyDescriptor(record!.headers, '__proto__')?.value).toEqual([Buffer.from('p')]);
   });
 
+  it('fails with the batch`s place when its records do not fill it (a corrupt batch)', async () => {
+    const bytes = batch({ baseOffset: 40, messages: values(0, 3) });
+    bytes.writeInt32BE(2, 57); // says 2 records, holds 3
+    const records = (await decodeWith(lazyDecode, recordSet([bytes]))) as FetchedRecordBatches;
+    expect(() => new LazyBatch('t', '40', { partition: 5, highWatermark: '43', messages: records })).toThrow(
+      expect.objectContaining({ code: 'KAFKA_PROTOCOL', topic: 't', partition: 5, offset: 40 }),
+    );
+  });
+
   it('uses the broker`s time for log-append-time batches', async () => {
     const records = (await decodeWith(lazyDecode, recordSet([batch({ baseOffset: 0, messages: values(0, 2), logAppendTime: 1_800_000_000_000 })]))) as FetchedRecordBatches;
     const lazy = new LazyBatch('t', '0', { partition: 0, highWatermark: '2', messages: records });

@@ -25,6 +25,7 @@
  *
  * Internal: not exported from the package.
  */
+import { KafkaError, KafkaErrorCode } from '../errors.js';
 import type { KafkaConsumerRecord } from '../source/kafka-deserialization-schema.js';
 import { replaceKafkaJsModule } from './kafkajs-module-replacement.js';
 import type { AbortedTransaction, FetchedMessage } from './read-committed.js';
@@ -368,6 +369,7 @@ export class LazyBatch {
       for (let i = 0; i < batch.recordCount; i++) {
         const length = reader.signed();
         const position = reader.offset;
+        if (length <= 0 || position + length > batch.records.length) throw corruptBatch(topic, this.partition, batch);
         reader.offset += 1; // attributes
         reader.signed(); // timestamp delta
         const offset = batch.baseOffset + reader.signed();
@@ -385,6 +387,7 @@ export class LazyBatch {
         lastHandedOut = offset;
         size += 1;
       }
+      if (reader.offset !== batch.records.length) throw corruptBatch(topic, this.partition, batch);
     }
     this.rawCount = total;
     this.size = size;
@@ -481,6 +484,15 @@ export class LazyBatch {
     if (this.isEmptyIncludingFiltered()) return '0';
     return String(BigInt(this.highWatermark) - 1n - BigInt(this.firstOffset()!));
   }
+}
+
+/** The error for a record batch whose records do not fill it exactly (kafkajs checks no CRC either). */
+function corruptBatch(topic: string, partition: number, batch: RecordBatchView): KafkaError {
+  return new KafkaError(
+    `The record batch at offset ${batch.baseOffset} of ${topic}/${partition} is corrupt: its ${batch.recordCount} record(s) ` +
+      `do not fill its ${batch.records.length} bytes. Check the topic with kafka-dump-log.sh; the source cannot go past it.`,
+    { code: KafkaErrorCode.KAFKA_PROTOCOL, topic, partition, offset: batch.baseOffset },
+  );
 }
 
 /** The headers of a record without headers: one shared, frozen object. */
