@@ -112,6 +112,23 @@ describe('KafkaSink on a real broker', () => {
     for (const record of read) expect([record.key, record.partition]).toEqual([record.key, javaPartition.get(record.key!)]);
   });
 
+  it.each([
+    ['600 records of 10 KB: batches stay under the broker`s 1 MiB record-batch limit', 600, 10 * 1024],
+    ['6,000 records of 100 B: many batches, each behind the one before', 6000, 100],
+  ])('keeps one partition in order: %s', async (_name, count, size) => {
+    // Several kafkajs sends in flight at once reached the broker out of order (a send can overtake
+    // an earlier one before the socket), and 500 records of 2 KB or more made a batch the broker refused.
+    const topic = await createTopic(admin, { partitions: 1 });
+    const values = Array.from({ length: count }, (_, i) => `${String(i).padStart(6, '0')}${'v'.repeat(size)}`);
+    const sink = base(topic).setRetries(0).build();
+    await sink.open!(sinkRuntime(0, 1));
+    await writeAll(sink, values);
+    await sink.snapshotState({ checkpointId: 1, checkpointTimestamp: 0 });
+    await sink.close!();
+    const read = await readAll(kafka, { topic, isolation: 'read_uncommitted', expected: values.length });
+    expect(read.map((r) => r.value.slice(0, 6))).toEqual(values.map((v) => v.slice(0, 6)));
+  });
+
   it('logFailuresOnly=false rethrows the first async send error on the next snapshot; true only logs and counts (checklist 18)', async () => {
     const topic = await createTopic(admin);
     const huge = 'x'.repeat(2 * 1024 * 1024);
