@@ -28,7 +28,9 @@
 import { KafkaError, KafkaErrorCode } from '../errors.js';
 import type { KafkaConsumerRecord } from '../source/kafka-deserialization-schema.js';
 import { replaceKafkaJsModule } from './kafkajs-module-replacement.js';
-import type { AbortedTransaction, FetchedMessage } from './read-committed.js';
+import { AbortedTransactions } from './aborted-transactions.js';
+import type { AbortedTransaction } from './aborted-transactions.js';
+import type { FetchedMessage } from './read-committed.js';
 import { VarintReader } from './kafkajs-record-decoding.js';
 
 /** Byte positions in a v2 record batch (the Kafka protocol's `RecordBatch`). */
@@ -197,18 +199,13 @@ export class FetchedRecordBatches {
    */
   markAborted(abortedTransactions: readonly AbortedTransaction[]): number {
     if (abortedTransactions.length === 0) return 0;
-    const queue = abortedTransactions
-      .map((t) => ({ producerId: BigInt(t.producerId), firstOffset: BigInt(t.firstOffset) }))
-      .sort((a, b) => (a.firstOffset < b.firstOffset ? -1 : a.firstOffset > b.firstOffset ? 1 : 0));
-    const active = new Set<bigint>();
-    let next = 0;
+    const aborted = new AbortedTransactions(abortedTransactions);
     let marked = 0;
     for (const batch of this.batches) {
-      const lastOffset = BigInt(batch.baseOffset + batch.bytes.readInt32BE(BATCH.lastOffsetDelta));
-      while (next < queue.length && queue[next]!.firstOffset <= lastOffset) active.add(queue[next++]!.producerId);
+      aborted.reach(BigInt(batch.baseOffset + batch.bytes.readInt32BE(BATCH.lastOffsetDelta)));
       if (batch.control) {
-        if (isAbortMarker(batch)) active.delete(batch.producerId);
-      } else if (batch.transactional && active.has(batch.producerId) && !batch.aborted) {
+        if (isAbortMarker(batch)) aborted.end(batch.producerId);
+      } else if (batch.transactional && aborted.aborts(batch.producerId) && !batch.aborted) {
         batch.aborted = true;
         marked += 1;
       }

@@ -22,14 +22,12 @@
  * never hands out but still counts for the consumer's position) and the aborted list is emptied
  * so kafkajs's own filter does nothing.
  */
+import { AbortedTransactions } from './aborted-transactions.js';
+import type { AbortedTransaction } from './aborted-transactions.js';
 import { isFetchedRecordBatches } from './kafkajs-fetch-decoding.js';
 import type { FetchedRecordBatches } from './kafkajs-fetch-decoding.js';
 
-/** One entry of a fetch response's aborted-transactions list (Int64s as strings). */
-export interface AbortedTransaction {
-  readonly producerId: string | number | bigint;
-  readonly firstOffset: string | number | bigint;
-}
+export type { AbortedTransaction };
 
 /** The fields of a decoded kafkajs message this filter reads or sets. */
 export interface FetchedMessage {
@@ -51,24 +49,15 @@ function isAbortMarker(message: FetchedMessage): boolean {
  */
 export function markAbortedMessages(messages: readonly FetchedMessage[], abortedTransactions: readonly AbortedTransaction[]): number {
   if (abortedTransactions.length === 0) return 0;
-  const queue = [...abortedTransactions]
-    .map((t) => ({ producerId: String(t.producerId), firstOffset: BigInt(t.firstOffset) }))
-    .sort((a, b) => (a.firstOffset < b.firstOffset ? -1 : a.firstOffset > b.firstOffset ? 1 : 0));
-  const active = new Set<string>();
-  let next = 0;
+  const aborted = new AbortedTransactions(abortedTransactions);
   let marked = 0;
   for (const message of messages) {
-    const offset = BigInt(message.offset);
-    while (next < queue.length && queue[next]!.firstOffset <= offset) {
-      active.add(queue[next]!.producerId);
-      next += 1;
-    }
+    aborted.reach(BigInt(message.offset));
     const context = message.batchContext;
     if (context === undefined) continue;
-    const producerId = String(context.producerId);
     if (isAbortMarker(message)) {
-      active.delete(producerId);
-    } else if (context.inTransaction && active.has(producerId) && message.isControlRecord !== true) {
+      aborted.end(context.producerId);
+    } else if (context.inTransaction && aborted.aborts(context.producerId) && message.isControlRecord !== true) {
       message.isControlRecord = true;
       marked += 1;
     }
