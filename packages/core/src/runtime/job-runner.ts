@@ -104,7 +104,7 @@ class JobRun implements SubtaskHost {
   private finishedSources = new Set<RunnableSubtask>();
   /** The task threads of the current attempt, when the job runs on several threads. */
   private threads: TaskThreadPool | undefined;
-  /** The ports of the current attempt's cross-thread channels. */
+  /** The current attempt's channels between threads. */
   private links: ThreadLinks | undefined;
   /** The thread of every subtask of the current attempt, when the job runs on task threads. */
   private threadOf: ReadonlyMap<string, number> | undefined;
@@ -228,7 +228,7 @@ class JobRun implements SubtaskHost {
     };
     const placement = spec.taskThreads === undefined ? undefined : placeSubtasks(chains, spec.taskThreads.count);
     const threaded = spec.taskThreads !== undefined && placement !== undefined && placement.threadCount > 1;
-    const links = threaded ? new ThreadLinks(crossThreadChannels(chains, placement)) : undefined;
+    const links = threaded ? new ThreadLinks(crossThreadChannels(chains, placement), spec.channelCapacity) : undefined;
     this.links = links;
     this.threadOf = placement?.threadOf;
     // Task threads start (and import the pipeline modules) while this thread builds its subtasks.
@@ -278,7 +278,7 @@ class JobRun implements SubtaskHost {
         include: (chain, index) => (placement?.threadOf.get(`${chain.id}/${index}`) ?? 0) === 0,
         functionFor:
           pristine === undefined ? functionsOf((node) => node.function) : (node) => copyFunction(pristine.get(node.id) as object),
-        ...(links === undefined ? {} : { ports: links.portsOf(0) }),
+        ...(links === undefined ? {} : { threadChannels: links.endsOf(0) }),
       });
     } catch (error) {
       await starting?.then((pool) => pool.terminate(), () => undefined);

@@ -3,7 +3,6 @@
  * metrics) for the job runner, which builds every subtask, and for a task thread, which builds
  * only the subtasks placed on it.
  */
-import type { MessagePort } from 'node:worker_threads';
 import type { RuntimeContext } from '../api/functions.js';
 import { BoundedChannel } from './bounded-channel.js';
 import { copyFunction } from './function-copy.js';
@@ -18,6 +17,7 @@ import { BroadcastOutput, KeyGroupOutput, NetworkOutput, Subtask } from './subta
 import type { AlignmentMode, SubtaskHost } from './subtask.js';
 import { channelId } from './task-threads/placement.js';
 import { ReceivingChannel, SendingChannel } from './task-threads/thread-channels.js';
+import type { ThreadChannelEnd } from './task-threads/thread-channels.js';
 
 /** What every subtask of one job attempt shares (all of it structured-cloneable, for task threads). */
 export interface TaskSettings {
@@ -53,26 +53,26 @@ export interface BuildSubtasksOptions {
    * This thread's ends of the channels to and from subtasks on other threads, by channel id
    * (`placement.ts`). @defaultValue none: every subtask is built here
    */
-  readonly ports?: ReadonlyMap<string, MessagePort>;
+  readonly threadChannels?: ReadonlyMap<string, ThreadChannelEnd>;
 }
 
 /**
  * Builds the included subtasks, in chain order (sources first). A channel between two included
  * subtasks is a {@link BoundedChannel}; one to or from a subtask on another thread is this end of
- * its port ({@link SendingChannel}, {@link ReceivingChannel}).
+ * its shared ring and port ({@link SendingChannel}, {@link ReceivingChannel}).
  */
 export function buildSubtasks(options: BuildSubtasksOptions): Subtask[] {
   const { settings, chains, restored, host, registry } = options;
   const channel = (link: { consumer: Chain; upstream: Chain; u: number; d: number }): BoundedChannel<unknown> => {
     const { consumer, upstream, u, d } = link;
     const capacity = settings.channelCapacity;
-    const port = options.ports?.get(channelId({ consumer: consumer.id, upstream: upstream.id, u, d }));
-    if (port === undefined) return new BoundedChannel<unknown>({ capacity });
+    const end = options.threadChannels?.get(channelId({ consumer: consumer.id, upstream: upstream.id, u, d }));
+    if (end === undefined) return new BoundedChannel<unknown>({ capacity });
     if (options.include(upstream, u)) {
       const label = `${upstream.operators.at(-1)?.uid}[${u}] → ${consumer.operators[0]?.uid}[${d}]`;
-      return new SendingChannel<unknown>(port, { capacity, place: { label, onFailure: (error) => host.fail(error) } });
+      return new SendingChannel<unknown>(end.port, { capacity, ring: end.ring, place: { label, onFailure: (error) => host.fail(error) } });
     }
-    return new ReceivingChannel<unknown>(port, { capacity });
+    return new ReceivingChannel<unknown>(end.port, { ring: end.ring });
   };
   // channels.get(`${consumer}/${upstream}`)[u][d]: upstream subtask u → consumer subtask d
   const channels = new Map<string, BoundedChannel<unknown>[][]>();

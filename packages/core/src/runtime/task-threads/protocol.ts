@@ -2,12 +2,12 @@
  * Messages between the job runner and its task threads. Everything here is structured-cloneable:
  * state bytes, checkpoint ids, subtask keys, metric samples and errors as {@link ErrorData}.
  */
-import type { MessagePort } from 'node:worker_threads';
 import type { MetricSample } from '../../metrics/metric-sample.js';
 import type { OperatorNode, TaskThreadsSpec } from '../job-graph.js';
 import type { AssignedState, TaskSettings } from '../subtask-factory.js';
 import type { PipelineRef } from './pipeline-module.js';
 import type { ErrorData } from './thread-errors.js';
+import type { ThreadChannelEnd } from './thread-channels.js';
 
 /** The `workerData` a task thread starts with. */
 export interface TaskThreadInit {
@@ -21,8 +21,8 @@ export interface TaskThreadInit {
   /** Keys (`<chain>/<index>`) of the subtasks this thread runs. */
   readonly subtasks: readonly string[];
   readonly restored: AssignedState;
-  /** This thread's ends of its cross-thread channels, by channel id (transferred). */
-  readonly ports: Map<string, MessagePort>;
+  /** This thread's ends of its cross-thread channels, by channel id (ports transferred, rings shared). */
+  readonly channels: Map<string, ThreadChannelEnd>;
   /** How often the thread sends its metrics, ms. */
   readonly metricsIntervalMs: number;
 }

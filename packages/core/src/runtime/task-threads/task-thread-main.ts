@@ -67,7 +67,7 @@ async function build(): Promise<{ subtasks: Map<string, Subtask>; registry: Metr
     registry,
     include: (chain, index) => keys.has(`${chain.id}/${index}`),
     functionFor: functionsOf((node) => node.function),
-    ports: init.ports,
+    threadChannels: init.channels,
   });
   return { subtasks: new Map(built.map((subtask) => [subtask.key, subtask])), registry };
 }

@@ -26,7 +26,7 @@ export interface TaskThreadPoolOptions {
   readonly nodes: readonly OperatorNode[];
   readonly restored: AssignedState;
   readonly placement: Placement;
-  /** The ports of the cross-thread channels; each thread's ends are transferred to it. */
+  /** The cross-thread channels; each thread's ends are sent to it. */
   readonly links: ThreadLinks;
   readonly host: SubtaskHost;
   readonly onWarning: (warning: Error) => void;
@@ -60,7 +60,7 @@ export class TaskThreadPool {
             fingerprint,
             subtasks,
             restored: options.restored,
-            ports: options.links.portsOf(thread),
+            channels: options.links.endsOf(thread),
             metricsIntervalMs: METRICS_INTERVAL_MS,
           },
           options,
@@ -105,7 +105,7 @@ class TaskThread {
   ) {
     this.worker = new Worker(new URL('./task-thread-main.js', import.meta.url), {
       workerData: init,
-      transferList: [...init.ports.values()],
+      transferList: [...init.channels.values()].map((end) => end.port),
     });
     let settleBuilt!: { resolve: () => void; reject: (error: Error) => void };
     this.built = new Promise<void>((resolve, reject) => {

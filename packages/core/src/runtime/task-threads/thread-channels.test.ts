@@ -1,9 +1,8 @@
-import { MessageChannel } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CoreErrorCode } from '../../errors.js';
 import type { StreamEvent } from '../stream-event.js';
-import { ReceivingChannel, SendingChannel } from './thread-channels.js';
+import { ReceivingChannel, SendingChannel, ThreadLinks } from './thread-channels.js';
 
 const open: MessagePort[] = [];
 const failures: Error[] = [];
@@ -12,12 +11,17 @@ afterEach(() => {
   failures.length = 0;
 });
 
+/** Both ends of one channel from thread 0 to thread 1, as a job attempt makes them. */
 function pair(capacity: number): { sending: SendingChannel<unknown>; receiving: ReceivingChannel<unknown> } {
-  const { port1, port2 } = new MessageChannel();
-  open.push(port1, port2);
+  const links = new ThreadLinks([{ id: 'c', producerThread: 0, consumerThread: 1 }], capacity);
+  const producer = links.endsOf(0).get('c');
+  const consumer = links.endsOf(1).get('c');
+  if (producer === undefined || consumer === undefined) throw new Error('ThreadLinks made no ends for channel c');
+  open.push(producer.port, consumer.port);
+  const place = { label: 'map[0] → sink[1]', onFailure: (error: Error) => failures.push(error) };
   return {
-    sending: new SendingChannel<unknown>(port1, { capacity, place: { label: 'map[0] → sink[1]', onFailure: (error) => failures.push(error) } }),
-    receiving: new ReceivingChannel<unknown>(port2, { capacity }),
+    sending: new SendingChannel<unknown>(producer.port, { capacity, ring: producer.ring, place }),
+    receiving: new ReceivingChannel<unknown>(consumer.port, { ring: consumer.ring }),
   };
 }
 
@@ -34,19 +38,45 @@ const records = (values: unknown[], extra: Partial<Record<'timestamps' | 'keys' 
   ({ kind: 'records', values, timestamps: undefined, keys: undefined, keyValues: undefined, ...extra }) as StreamEvent<unknown>;
 
 describe('channels between task threads', () => {
-  it('delivers record batches and control events in order; number batches arrive as typed arrays', async () => {
+  it('delivers record batches and control events in order, numbers through shared memory and other records on the port', async () => {
     const { sending, receiving } = pair(100);
     void sending.push(records([1, 2.5, -0], { keys: [3, 4, 5], keyValues: [1, 2, 3], timestamps: [10, 11, 12] }));
     void sending.push({ kind: 'barrier', checkpointId: 7, timestamp: 99 });
     void sending.push(records(['a', { b: [1] }, null], { timestamps: [1, undefined, 3] }));
+    void sending.push({ kind: 'watermark', watermark: -Infinity });
+    void sending.push(records([4], { keys: [{ keyGroup: 9, keyBytes: 'k' }], keyValues: ['k'] }));
+    void sending.push({ kind: 'status', idle: true });
+    void sending.push({ kind: 'endOfData' });
     void sending.push({ kind: 'end' });
-    const [numbers, barrier, mixed, end] = await receive(receiving, 4);
-    expect(numbers).toMatchObject({ kind: 'records', values: new Float64Array([1, 2.5, -0]), keys: new Int32Array([3, 4, 5]) });
-    expect(Object.is((numbers as unknown as { values: Float64Array }).values[2], -0)).toBe(true);
-    expect(numbers).toMatchObject({ keyValues: new Float64Array([1, 2, 3]), timestamps: new Float64Array([10, 11, 12]) });
-    expect(barrier).toEqual({ kind: 'barrier', checkpointId: 7, timestamp: 99 });
-    expect(mixed).toMatchObject({ values: ['a', { b: [1] }, null], timestamps: [1, undefined, 3] });
-    expect(end).toEqual({ kind: 'end' });
+    const events = await receive(receiving, 8);
+    expect(events).toEqual([
+      { kind: 'records', values: [1, 2.5, -0], keys: [3, 4, 5], keyValues: [1, 2, 3], timestamps: [10, 11, 12] },
+      { kind: 'barrier', checkpointId: 7, timestamp: 99 },
+      { kind: 'records', values: ['a', { b: [1] }, null], timestamps: [1, undefined, 3], keys: undefined, keyValues: undefined },
+      { kind: 'watermark', watermark: -Infinity },
+      { kind: 'records', values: [4], keys: [{ keyGroup: 9, keyBytes: 'k' }], keyValues: ['k'], timestamps: undefined },
+      { kind: 'status', idle: true },
+      { kind: 'endOfData' },
+      { kind: 'end' },
+    ]);
+    expect(Object.is((events[0] as { values: readonly unknown[] }).values[2], -0)).toBe(true);
+    expect(Array.isArray((events[0] as { values: unknown }).values)).toBe(true);
+  });
+
+  it('accepts events while the ring is full and delivers them in order once the consumer catches up', async () => {
+    // Capacity 8: slots of 2 records, 8 slots.
+    const { sending, receiving } = pair(8);
+    const sent: StreamEvent<unknown>[] = [];
+    for (let i = 0; i < 30; i += 1) {
+      const event: StreamEvent<unknown> = i % 3 === 0 ? { kind: 'barrier', checkpointId: i, timestamp: i } : records([i, i + 0.5]);
+      sent.push(event);
+      void sending.push(event);
+    }
+    expect(sending.pressure()).toBeInstanceOf(Promise);
+    const received = await receive(receiving, sent.length);
+    expect(received).toEqual(sent.map((event) => (event.kind === 'records' ? { ...event } : event)));
+    await sending.pressure();
+    expect(sending.pressure()).toBeUndefined();
   });
 
   it('keeps Buffer records Buffers', async () => {

@@ -1,62 +1,75 @@
 /**
- * Channels between subtasks on different task threads: one `MessagePort` per producer × consumer
- * subtask pair. The producer's end ({@link SendingChannel}) posts each event in order; the
- * consumer's end ({@link ReceivingChannel}) is an ordinary {@link BoundedChannel} the consumer
- * polls. Back-pressure is credit-based: the producer may have `capacity` records in flight and
- * waits for the consumer to return credits as it polls them.
+ * Channels between subtasks on different task threads. Each producer × consumer subtask pair has
+ * a ring of slots in shared memory (`shared-ring.ts`) and a `MessagePort`. Batches of numbers
+ * (values, key groups, keys, timestamps) and control events are copied into the ring: no message
+ * per batch, and a thread that keeps finding work is never woken by a system call. Other batches
+ * are structured-cloned on the port (top-level `Buffer`s stay `Buffer`s), with a marker in the
+ * ring that keeps their place in the order.
  *
- * Records cross by structured cloning (plain data; top-level `Buffer`s stay `Buffer`s). A batch
- * of numbers (values, key groups, keys, timestamps) travels as typed arrays whose memory is
- * transferred, not copied element by element.
+ * The producer's end ({@link SendingChannel}) may have `capacity` records in flight; beyond that
+ * its writes return a promise, as a local channel's do. The consumer's end
+ * ({@link ReceivingChannel}) is polled like a local {@link BoundedChannel}.
  */
 import { MessageChannel } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { CoreErrorCode, SerdeError } from '../../errors.js';
 import { BoundedChannel } from '../bounded-channel.js';
+import { batchSizeFor } from '../channel-writer.js';
 import type { KeyRoute } from '../key-groups.js';
 import type { RecordBatchEvent, StreamEvent } from '../stream-event.js';
 import type { CrossThreadChannel } from './placement.js';
+import { RingReader, RingWriter, allocateRing, newWait } from './shared-ring.js';
+import type { Wait } from './shared-ring.js';
 
-/** The ports of a job attempt's cross-thread channels: each thread's ends, by channel id. */
+/** Turns of the event loop a consumer that found its ring empty looks again before it sleeps. */
+const POLL_TURNS = 3;
+
+/** One thread's end of a channel to or from another thread. */
+export interface ThreadChannelEnd {
+  /** Carries the batches the ring cannot (transferred to the thread). */
+  readonly port: MessagePort;
+  /** The ring's shared memory (the same for both ends). */
+  readonly ring: SharedArrayBuffer;
+}
+
+/** The channels of a job attempt between task threads: each thread's ends, by channel id. */
 export class ThreadLinks {
-  private readonly ends = new Map<number, Map<string, MessagePort>>();
+  private readonly ends = new Map<number, Map<string, ThreadChannelEnd>>();
 
-  constructor(channels: readonly CrossThreadChannel[]) {
+  /** `capacity`: records a channel holds before its producer waits (the job's channel capacity). */
+  constructor(channels: readonly CrossThreadChannel[], capacity: number) {
+    const slotRecords = batchSizeFor(capacity);
+    // Room for `capacity` records in full batches, and as many again for partial batches and control events.
+    const events = 2 * Math.ceil(capacity / slotRecords);
     for (const channel of channels) {
       const { port1, port2 } = new MessageChannel();
-      this.portsOf(channel.producerThread).set(channel.id, port1);
-      this.portsOf(channel.consumerThread).set(channel.id, port2);
+      const ring = allocateRing({ events, slotRecords });
+      this.endsOf(channel.producerThread).set(channel.id, { port: port1, ring });
+      this.endsOf(channel.consumerThread).set(channel.id, { port: port2, ring });
     }
   }
 
-  /** The ends that thread `thread` uses (transferred to it when it is a task thread). */
-  portsOf(thread: number): Map<string, MessagePort> {
-    let ports = this.ends.get(thread);
-    if (ports === undefined) {
-      ports = new Map();
-      this.ends.set(thread, ports);
+  /** The ends that thread `thread` uses (sent to it when it is a task thread). */
+  endsOf(thread: number): Map<string, ThreadChannelEnd> {
+    let ends = this.ends.get(thread);
+    if (ends === undefined) {
+      ends = new Map();
+      this.ends.set(thread, ends);
     }
-    return ports;
+    return ends;
   }
 
-  /** Closes the calling thread's ends (a task thread's ends close with it). */
+  /** Closes the calling thread's ports (a task thread's ports close with it). */
   close(): void {
-    for (const port of this.ends.get(0)?.values() ?? []) port.close();
+    for (const end of this.ends.get(0)?.values() ?? []) end.port.close();
   }
 }
 
-/** A record batch as it travels: typed arrays where every element is a number. */
-interface WireRecords {
-  readonly kind: 'records';
-  readonly values: readonly unknown[] | Float64Array;
-  readonly timestamps: readonly (number | undefined)[] | Float64Array | undefined;
-  readonly keys: readonly KeyRoute[] | Int32Array | undefined;
-  readonly keyValues: readonly unknown[] | Float64Array | undefined;
+/** A record batch as it travels on the port. */
+interface WireRecords extends RecordBatchEvent<unknown> {
   /** Indices of `values` that were `Buffer`s (structured cloning makes them plain `Uint8Array`s). */
   readonly buffers: readonly number[] | undefined;
 }
-
-type WireEvent = WireRecords | Exclude<StreamEvent<unknown>, RecordBatchEvent<unknown>>;
 
 /** Where a channel between two threads runs, and whom it tells when a record cannot cross. */
 export interface ChannelPlace {
@@ -69,38 +82,53 @@ export interface ChannelPlace {
   readonly onFailure: (error: Error) => void;
 }
 
-/** The producer's end: posts events to the consumer's thread. */
+/** The producer's end: writes events into the ring (or posts them), waits while the consumer is `capacity` records behind. */
 export class SendingChannel<TRecord> extends BoundedChannel<TRecord> {
-  private inFlight = 0;
-  private waiter: (() => void) | undefined;
-  private waiting: Promise<void> | undefined;
+  private readonly ring: RingWriter;
+  /** Events pushed while the ring had no free slot, oldest first. */
+  private readonly backlog: StreamEvent<TRecord>[] = [];
+  /** Set while the producer must wait (`capacity` records in flight, or a backlog). */
+  private blocked: Wait | undefined;
+  /** Whether this end sleeps until the consumer takes an event. */
+  private sleeping = false;
   private blockedSinceMs: number | undefined;
   private blockedTotalMs = 0;
+  private readonly place: ChannelPlace;
 
   constructor(
     private readonly port: MessagePort,
-    options: { capacity: number; place: ChannelPlace },
+    options: { capacity: number; ring: SharedArrayBuffer; place: ChannelPlace },
   ) {
     super({ capacity: options.capacity });
+    this.ring = new RingWriter(options.ring);
     this.place = options.place;
-    port.on('message', (credit: number) => this.credit(credit));
   }
-
-  private readonly place: ChannelPlace;
 
   override get backPressuredTimeMs(): number {
     return this.blockedTotalMs + (this.blockedSinceMs === undefined ? 0 : performance.now() - this.blockedSinceMs);
   }
 
   override push(event: StreamEvent<TRecord>): void | Promise<void> {
-    if (event.kind !== 'records') {
-      this.port.postMessage(event);
-      return this.pressure();
-    }
-    const transfer: ArrayBuffer[] = [];
-    const wire = encodeRecords(event as RecordBatchEvent<unknown>, transfer);
+    if (this.backlog.length > 0 || !this.send(event)) this.backlog.push(event);
+    this.updatePressure();
+    return this.blocked?.promise;
+  }
+
+  override pressure(): void | Promise<void> {
+    return this.blocked?.promise;
+  }
+
+  override releaseProducer(): void {
+    this.unblock();
+  }
+
+  /** Sends `event` through the ring, or the port with a marker in the ring; false when no slot is free. */
+  private send(event: StreamEvent<TRecord>): boolean {
+    if (!this.ring.hasRoom) return false;
+    if (this.ring.write(event)) return true;
+    const batch = event as RecordBatchEvent<unknown>;
     try {
-      this.port.postMessage(wire, transfer);
+      this.port.postMessage(toWire(batch));
     } catch (error) {
       this.place.onFailure(
         new SerdeError(
@@ -110,87 +138,134 @@ export class SendingChannel<TRecord> extends BoundedChannel<TRecord> {
           { code: CoreErrorCode.SERDE_SERIALIZE_FAILED, cause: error },
         ),
       );
-      return undefined;
+      return true;
     }
-    this.inFlight += event.values.length;
-    return this.pressure();
+    this.ring.writePortMarker(batch.values.length);
+    return true;
   }
 
-  override pressure(): void | Promise<void> {
-    if (this.inFlight < this.capacity) return undefined;
-    if (this.waiting === undefined) {
-      this.blockedSinceMs = performance.now();
-      this.waiting = new Promise<void>((resolve) => {
-        this.waiter = resolve;
+  /** Blocks or unblocks the producer; while blocked, sleeps until the consumer makes progress. */
+  private updatePressure(): void {
+    for (;;) {
+      // Read before the checks: progress made after them then ends the sleep at once.
+      const consumed = this.ring.consumed;
+      while (this.backlog.length > 0 && this.send(this.backlog[0] as StreamEvent<TRecord>)) this.backlog.shift();
+      if (this.backlog.length === 0 && this.ring.recordsInFlight < this.capacity) {
+        this.unblock();
+        return;
+      }
+      if (this.blocked === undefined) {
+        this.blocked = newWait();
+        this.blockedSinceMs = performance.now();
+      }
+      if (this.sleeping) return;
+      const progress = this.ring.whenConsumed(consumed);
+      if (progress === undefined) continue;
+      this.sleeping = true;
+      void progress.then(() => {
+        this.sleeping = false;
+        this.updatePressure();
       });
+      return;
     }
-    return this.waiting;
   }
 
-  override releaseProducer(): void {
-    this.wake();
-  }
-
-  private credit(records: number): void {
-    this.inFlight -= records;
-    if (this.inFlight < this.capacity) this.wake();
-  }
-
-  private wake(): void {
-    const waiter = this.waiter;
-    this.waiter = undefined;
-    this.waiting = undefined;
+  private unblock(): void {
+    const blocked = this.blocked;
+    if (blocked === undefined) return;
+    this.blocked = undefined;
     if (this.blockedSinceMs !== undefined) {
       this.blockedTotalMs += performance.now() - this.blockedSinceMs;
       this.blockedSinceMs = undefined;
     }
-    waiter?.();
+    blocked.resolve();
   }
 }
 
-/** The consumer's end: a local channel fed from the port, returning credits as records are polled. */
+/** The consumer's end: events from the ring, and from the port where the ring says so. */
 export class ReceivingChannel<TRecord> extends BoundedChannel<TRecord> {
-  private polledRecords = 0;
-  private readonly creditEvery: number;
+  private readonly ring: RingReader;
+  /** Events that arrived on the port, oldest first: each is taken when the ring reaches its marker. */
+  private readonly posted: StreamEvent<TRecord>[] = [];
+  /** Whether the ring's next event is the oldest posted one (its marker was read). */
+  private postedDue = false;
+  /** Set while the consumer waits for a posted event. */
+  private arrival: Wait | undefined;
+  /** Set while the consumer waits until the producer publishes a slot. */
+  private published: Wait | undefined;
 
-  constructor(
-    private readonly port: MessagePort,
-    options: { capacity: number },
-  ) {
+  constructor(port: MessagePort, options: { ring: SharedArrayBuffer }) {
     // Never full locally: the producer holds at most `capacity` records in flight.
     super({ capacity: Number.MAX_SAFE_INTEGER });
-    this.creditEvery = Math.max(1, Math.floor(options.capacity / 4));
-    port.on('message', (event: WireEvent) => {
-      void super.push(event.kind === 'records' ? (decodeRecords(event) as RecordBatchEvent<TRecord>) : event);
+    this.ring = new RingReader(options.ring);
+    port.on('message', (wire: WireRecords) => {
+      this.posted.push(fromWire(wire) as RecordBatchEvent<TRecord>);
+      const arrival = this.arrival;
+      this.arrival = undefined;
+      arrival?.resolve();
     });
   }
 
+  override get size(): number {
+    return this.ring.hasEvent || (this.postedDue && this.posted.length > 0) ? 1 : 0;
+  }
+
   override poll(): StreamEvent<TRecord> | undefined {
-    const event = super.poll();
-    if (event?.kind === 'records') {
-      this.polledRecords += event.values.length;
-      if (this.polledRecords >= this.creditEvery) {
-        this.port.postMessage(this.polledRecords);
-        this.polledRecords = 0;
-      }
+    if (!this.postedDue) {
+      const event = this.ring.read();
+      if (event !== 'port') return event as StreamEvent<TRecord> | undefined;
+      this.postedDue = true;
     }
-    return event;
+    const posted = this.posted.shift();
+    if (posted === undefined) return undefined;
+    this.postedDue = false;
+    this.ring.consumedPortEvent(posted.kind === 'records' ? posted.values.length : 0);
+    return posted;
+  }
+
+  override whenAvailable(): Promise<void> {
+    if (this.postedDue) {
+      if (this.posted.length > 0) return Promise.resolve();
+      this.arrival ??= newWait();
+      return this.arrival.promise;
+    }
+    if (this.published !== undefined) return this.published.promise;
+    if (this.ring.hasEvent) return Promise.resolve();
+    this.published = newWait();
+    this.lookAgain(POLL_TURNS);
+    return this.published.promise;
+  }
+
+  /**
+   * Looks at the ring again in the next turn of the event loop, `turns` times, then sleeps until
+   * the producer publishes a slot. A thread with other work (its sources, other inputs) thus
+   * finds the producer's slots on its own, without being woken for each (a notification crosses
+   * threads through a task and a system call); an idle thread sleeps after a few short turns.
+   */
+  private lookAgain(turns: number): void {
+    setImmediate(() => {
+      if (this.ring.hasEvent) this.wake();
+      else if (turns > 1) this.lookAgain(turns - 1);
+      else {
+        const published = this.ring.whenPublished();
+        if (published === undefined) this.wake();
+        else void published.then(() => this.wake());
+      }
+    });
+  }
+
+  private wake(): void {
+    const published = this.published;
+    this.published = undefined;
+    published?.resolve();
   }
 }
 
-function encodeRecords(event: RecordBatchEvent<unknown>, transfer: ArrayBuffer[]): WireRecords {
-  const numericValues = numeric(event.values, transfer);
-  return {
-    kind: 'records',
-    values: numericValues ?? event.values,
-    timestamps: event.timestamps === undefined ? undefined : (numeric(event.timestamps, transfer) ?? event.timestamps),
-    keys: event.keys === undefined ? undefined : (keyGroups(event.keys, transfer) ?? event.keys),
-    keyValues: event.keyValues === undefined ? undefined : (numeric(event.keyValues, transfer) ?? event.keyValues),
-    buffers: numericValues === undefined ? bufferIndices(event.values) : undefined,
-  };
+function toWire(event: RecordBatchEvent<unknown>): WireRecords {
+  return { ...event, buffers: bufferIndices(event.values) };
 }
 
-function decodeRecords(wire: WireRecords): RecordBatchEvent<unknown> {
+function fromWire(wire: WireRecords): RecordBatchEvent<unknown> {
   let values = wire.values as unknown[];
   if (wire.buffers !== undefined) {
     values = [...values];
@@ -199,29 +274,7 @@ function decodeRecords(wire: WireRecords): RecordBatchEvent<unknown> {
       values[i] = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     }
   }
-  return {
-    kind: 'records',
-    values,
-    timestamps: wire.timestamps as readonly (number | undefined)[] | undefined,
-    keys: wire.keys as readonly KeyRoute[] | undefined,
-    keyValues: wire.keyValues as readonly unknown[] | undefined,
-  };
-}
-
-/** The elements as a transferred `Float64Array` when every one is a number, else `undefined`. */
-function numeric(elements: readonly unknown[], transfer: ArrayBuffer[]): Float64Array | undefined {
-  for (let i = 0; i < elements.length; i += 1) if (typeof elements[i] !== 'number') return undefined;
-  const array = new Float64Array(elements as readonly number[]);
-  transfer.push(array.buffer);
-  return array;
-}
-
-/** Key routes as a transferred `Int32Array` when every one is a bare key group, else `undefined`. */
-function keyGroups(routes: readonly KeyRoute[], transfer: ArrayBuffer[]): Int32Array | undefined {
-  for (let i = 0; i < routes.length; i += 1) if (typeof routes[i] !== 'number') return undefined;
-  const array = new Int32Array(routes as readonly number[]);
-  transfer.push(array.buffer);
-  return array;
+  return { kind: 'records', values, timestamps: wire.timestamps, keys: wire.keys as readonly KeyRoute[] | undefined, keyValues: wire.keyValues };
 }
 
 function bufferIndices(values: readonly unknown[]): number[] | undefined {
