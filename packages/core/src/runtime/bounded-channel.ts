@@ -36,6 +36,14 @@ export class BoundedChannel<TRecord> {
     this.capacity = capacity;
   }
 
+  /**
+   * Whether {@link BoundedChannel.push} copies a record batch before it returns, so that the
+   * producer may reuse the batch's arrays (a channel to another thread); this one keeps them.
+   */
+  get copiesBatches(): boolean {
+    return false;
+  }
+
   /** Events queued and not yet polled. */
   get size(): number {
     return this.queue.length - this.head;

@@ -114,6 +114,40 @@ describe('ChannelWriter', () => {
     expect(maxQueued).toBeLessThanOrEqual(capacity + 2 * writer.batchSize);
   });
 
+  it('reuses the arrays of a full batch for a channel that copies batches, never those of a partial batch, and starts timestamps anew', () => {
+    class CopyingChannel extends BoundedChannel<number> {
+      readonly copies: StreamEvent<number>[] = [];
+      readonly arrays: unknown[] = [];
+      override get copiesBatches(): boolean {
+        return true;
+      }
+      override push(event: StreamEvent<number>): void | Promise<void> {
+        if (event.kind === 'records') {
+          this.arrays.push(event.values);
+          this.copies.push({ ...event, values: [...event.values], timestamps: event.timestamps && [...event.timestamps] });
+        }
+        return undefined;
+      }
+    }
+    const channel = new CopyingChannel({ capacity: 8 });
+    const writer = new ChannelWriter(channel);
+    for (let i = 0; i < 4; i += 1) void writer.write(i, i === 0 ? 100 : undefined);
+    void writer.write(4, undefined);
+    void writer.flush();
+    void writer.write(5, undefined);
+    void writer.flush();
+    expect(channel.copies).toEqual([
+      { kind: 'records', values: [0, 1], timestamps: [100, undefined], keys: undefined, keyValues: undefined },
+      { kind: 'records', values: [2, 3], timestamps: undefined, keys: undefined, keyValues: undefined },
+      { kind: 'records', values: [4], timestamps: undefined, keys: undefined, keyValues: undefined },
+      { kind: 'records', values: [5], timestamps: undefined, keys: undefined, keyValues: undefined },
+    ]);
+    const [first, second, third, fourth] = channel.arrays;
+    expect(second).toBe(first);
+    expect(third).toBe(first);
+    expect(fourth).not.toBe(third);
+  });
+
   it('batch size: a quarter of the capacity, between 1 and 256', () => {
     expect(batchSizeFor(1)).toBe(1);
     expect(batchSizeFor(8)).toBe(2);

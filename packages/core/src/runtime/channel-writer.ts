@@ -71,10 +71,15 @@ export class ChannelWriter<TRecord> {
     return this.channel.pressure();
   }
 
-  /** Sends the pending batch (if any); returns the channel's back-pressure promise when it is full. */
+  /**
+   * Sends the pending batch (if any); returns the channel's back-pressure promise when it is full.
+   * A full batch to a channel that copies batches as it takes them keeps its arrays for the next
+   * batch; otherwise the channel keeps them and the writer starts new ones.
+   */
   flush(): void | Promise<void> {
     const count = this.count;
     if (count === 0) return this.channel.pressure();
+    const reuse = count === this.batchSize && this.channel.copiesBatches;
     const event: StreamEvent<TRecord> = {
       kind: 'records',
       values: fitted(this.values, count),
@@ -82,10 +87,13 @@ export class ChannelWriter<TRecord> {
       keys: this.keys === undefined ? undefined : fitted(this.keys, count),
       keyValues: this.keyValues === undefined ? undefined : fitted(this.keyValues, count),
     };
-    this.values = new Array<TRecord>(this.batchSize);
+    if (!reuse) {
+      this.values = new Array<TRecord>(this.batchSize);
+      this.keys = undefined;
+      this.keyValues = undefined;
+    }
+    // Timestamps start again with every batch: a batch none of whose records has one carries none.
     this.timestamps = undefined;
-    this.keys = undefined;
-    this.keyValues = undefined;
     this.count = 0;
     return this.channel.push(event);
   }

@@ -1,6 +1,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CoreErrorCode } from '../../errors.js';
+import { ChannelWriter } from '../channel-writer.js';
 import type { StreamEvent } from '../stream-event.js';
 import { ReceivingChannel, SendingChannel, ThreadLinks } from './thread-channels.js';
 
@@ -77,6 +78,18 @@ describe('channels between task threads', () => {
     expect(received).toEqual(sent.map((event) => (event.kind === 'records' ? { ...event } : event)));
     await sending.pressure();
     expect(sending.pressure()).toBeUndefined();
+  });
+
+  it('keeps what a writer sent while the ring was full, although the writer reuses its arrays', async () => {
+    const { sending, receiving } = pair(8);
+    const writer = new ChannelWriter(sending);
+    for (let i = 0; i < 40; i += 1) void writer.write(i, undefined, i % 128, i);
+    void writer.flush();
+    const received = await receive(receiving, 20);
+    expect(received.flatMap((event) => (event.kind === 'records' ? [...event.values] : []))).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    expect(received.flatMap((event) => (event.kind === 'records' ? [...(event.keyValues ?? [])] : []))).toEqual(
+      Array.from({ length: 40 }, (_, i) => i),
+    );
   });
 
   it('keeps Buffer records Buffers', async () => {

@@ -108,8 +108,12 @@ export class SendingChannel<TRecord> extends BoundedChannel<TRecord> {
     return this.blockedTotalMs + (this.blockedSinceMs === undefined ? 0 : performance.now() - this.blockedSinceMs);
   }
 
+  override get copiesBatches(): boolean {
+    return true;
+  }
+
   override push(event: StreamEvent<TRecord>): void | Promise<void> {
-    if (this.backlog.length > 0 || !this.send(event)) this.backlog.push(event);
+    if (this.backlog.length > 0 || !this.send(event)) this.backlog.push(copied(event));
     this.updatePressure();
     return this.blocked?.promise;
   }
@@ -259,6 +263,13 @@ export class ReceivingChannel<TRecord> extends BoundedChannel<TRecord> {
     this.published = undefined;
     published?.resolve();
   }
+}
+
+/** `event` with arrays of its own (its producer reuses a batch's arrays once `push` returned). */
+function copied<TRecord>(event: StreamEvent<TRecord>): StreamEvent<TRecord> {
+  if (event.kind !== 'records') return event;
+  const { values, timestamps, keys, keyValues } = event;
+  return { kind: 'records', values: [...values], timestamps: timestamps && [...timestamps], keys: keys && [...keys], keyValues: keyValues && [...keyValues] };
 }
 
 function toWire(event: RecordBatchEvent<unknown>): WireRecords {
