@@ -91,6 +91,38 @@ class StateTable {
   }
 }
 
+/**
+ * A {@link ValueState} without TTL, with the backend's `read` and `write` written out: the usual
+ * read-modify-write of a record is then short enough for V8 to inline whole into the operator's
+ * record loop. A class, not an object of closures: every subtask's states, and those of the next
+ * job of the process, then share the two methods V8 inlined, and a new job does not throw the
+ * optimized record loop away for a new closure ("wrong call target").
+ */
+class HeapValueState<TValue> implements ValueState<TValue> {
+  constructor(
+    private readonly backend: HeapKeyedStateBackend,
+    private readonly table: StateTable,
+    private readonly fallback: TValue | undefined,
+  ) {}
+
+  value(): TValue | undefined {
+    const backend = this.backend;
+    const entry = backend.cachedTable === this.table ? backend.cachedEntry : backend.lookup(this.table);
+    return (entry?.value as TValue | undefined) ?? this.fallback;
+  }
+
+  update(value: TValue): void {
+    const backend = this.backend;
+    const entry = backend.cachedTable === this.table ? backend.cachedEntry : backend.lookup(this.table);
+    if (entry !== undefined) entry.value = value;
+    else backend.writeEntry(this.table, undefined, value);
+  }
+
+  clear(): void {
+    this.backend.remove(this.table);
+  }
+}
+
 /** Time ordered timers with per-key deduplication; ties ordered by key bytes. */
 export class TimerQueue {
   private heap: Timer[] = [];
@@ -208,9 +240,13 @@ export class HeapKeyedStateBackend implements KeyedStateStore {
   private currentIsValue = false;
   private hasKey = false;
   private readonly assigner: KeyGroupAssigner<unknown>;
-  /** The entry of the current key in `cachedTable` (reads and writes of one record share one lookup). */
-  private cachedTable: StateTable | undefined;
-  private cachedEntry: Entry | undefined;
+  /**
+   * The entry of the current key in `cachedTable` (reads and writes of one record share one
+   * lookup). Read by {@link HeapValueState} only.
+   */
+  cachedTable: StateTable | undefined;
+  /** See {@link HeapKeyedStateBackend.cachedTable}. */
+  cachedEntry: Entry | undefined;
 
   constructor(options: HeapKeyedStateBackendOptions) {
     this.keySerializer = options.keyType.createSerializer();
@@ -283,17 +319,7 @@ export class HeapKeyedStateBackend implements KeyedStateStore {
         clear: () => this.remove(table),
       };
     }
-    // Without TTL, `read` and `write` written out: the usual read-modify-write of a record is then
-    // short enough for V8 to inline whole into the operator's record loop.
-    return {
-      value: () => ((this.cachedTable === table ? this.cachedEntry : this.lookup(table))?.value as TValue | undefined) ?? fallback,
-      update: (value) => {
-        const entry = this.cachedTable === table ? this.cachedEntry : this.lookup(table);
-        if (entry !== undefined) entry.value = value;
-        else this.writeEntry(table, undefined, value);
-      },
-      clear: () => this.remove(table),
-    };
+    return new HeapValueState(this, table, fallback);
   }
 
   getListState<TValue>(descriptor: KeyedListStateDescriptor<TValue>): ListState<TValue> {
@@ -621,7 +647,7 @@ export class HeapKeyedStateBackend implements KeyedStateStore {
   }
 
   /** Looks the current key's entry up in `table` and remembers it. */
-  private lookup(table: StateTable): Entry | undefined {
+  lookup(table: StateTable): Entry | undefined {
     this.requireKey();
     const entry = this.currentIsValue ? table.byValue.get(this.currentKeyValue) : table.byBytes.get(this.keyString());
     this.cachedTable = table;
@@ -655,7 +681,7 @@ export class HeapKeyedStateBackend implements KeyedStateStore {
   }
 
   /** {@link HeapKeyedStateBackend.write} of a new entry, or of a state with TTL (the write time is kept). */
-  private writeEntry(table: StateTable, entry: Entry | undefined, value: unknown): void {
+  writeEntry(table: StateTable, entry: Entry | undefined, value: unknown): void {
     const ts = table.ttl === undefined ? 0 : this.clock();
     if (entry !== undefined) {
       entry.value = value;
@@ -669,7 +695,8 @@ export class HeapKeyedStateBackend implements KeyedStateStore {
     this.cachedEntry = created;
   }
 
-  private remove(table: StateTable): void {
+  /** Removes the current key's entry from `table`. */
+  remove(table: StateTable): void {
     this.requireKey();
     if (this.currentIsValue) table.byValue.delete(this.currentKeyValue);
     else table.byBytes.delete(this.keyString());
