@@ -1,8 +1,11 @@
 // Task threads: a job's parallel subtasks on worker threads (the built package, as a user runs
 // it: worker threads start from dist/ and import the pipeline module, a plain JavaScript file).
+import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import { threadId } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CoreErrorCode, RestartStrategies, StreamExecutionEnvironment, isSluiceError } from '@sluice/core';
@@ -175,6 +178,48 @@ describe('task threads', () => {
     );
     expect(error).toMatchObject({ code: CoreErrorCode.SERDE_SERIALIZE_FAILED });
     expect((error as Error).message).toMatch(/channel auto-map-1\[\d\] → sum\[\d\] cannot be sent/);
+  });
+
+  it('starts the next job of the process on the worker of the last finished one; a failed job ends its workers', async () => {
+    /** Runs the numbers pipeline (failing on `failOn`); returns the worker thread that ran subtask 1. */
+    const workerOf = async (name: string, failOn?: number): Promise<number | undefined> => {
+      const dir = await workDir();
+      const out = join(dir, 'out.txt');
+      const env = environment(dir);
+      await env.addPipeline(pipeline, { args: { count: 2_000, out, ...(failOn === undefined ? {} : { failOn }) } });
+      const failed = await env.execute(name).then(
+        () => false,
+        () => true,
+      );
+      expect(failed).toBe(failOn !== undefined);
+      const workers = new Set((await readLines(out)).filter((line) => line.value % 2 === 1).map((line) => line.thread));
+      expect(workers.size).toBe(1);
+      return [...workers][0];
+    };
+    const first = await workerOf('reuse-1');
+    expect(first).not.toBe(threadId);
+    expect(await workerOf('reuse-2')).toBe(first);
+    expect(await workerOf('reuse-3', 1_001)).toBe(first);
+    const afterFailure = await workerOf('reuse-4');
+    expect(afterFailure).not.toBe(first);
+    expect(afterFailure).not.toBe(threadId);
+  });
+
+  it('lets the process exit after a job although its workers wait for the next one', async () => {
+    const dir = await workDir();
+    const child = execFile(process.execPath, [fileURLToPath(new URL('./fixtures/task-threads/one-job.mjs', import.meta.url)), join(dir, 'out.txt')]);
+    let stdout = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    // Waits well below IDLE_WORKER_MS (30 s), after which an idle worker ends anyway.
+    const exited = await Promise.race([
+      new Promise<number | null>((resolve) => child.on('exit', resolve)),
+      delay(20_000).then(() => 'still running'),
+    ]);
+    if (exited === 'still running') child.kill('SIGKILL');
+    expect(exited).toBe(0);
+    expect(stdout).toBe('finished\n');
   });
 
   it("fails the job with the worker thread's error: message, code and subtask kept", async () => {

@@ -504,13 +504,16 @@ class JobRun implements SubtaskHost {
     await this.terminateThreads();
   }
 
-  /** Stops the attempt's task threads (after their subtasks closed), keeping their last metrics. */
-  private async terminateThreads(): Promise<void> {
+  /**
+   * Ends the attempt on its task threads (after their subtasks closed), keeping their last
+   * metrics; `reuse` (the job finished normally) keeps the workers for the next job.
+   */
+  private async terminateThreads(options: { reuse?: boolean } = {}): Promise<void> {
     this.closeLinks();
     const threads = this.threads;
     if (threads === undefined) return;
     this.threads = undefined;
-    await threads.terminate();
+    await threads.terminate(options);
     const last = threads.samples();
     this.registry.setRemoteSamples(() => last);
   }
@@ -523,7 +526,7 @@ class JobRun implements SubtaskHost {
   private finishNormally(): void {
     if (this.stopping) return;
     this.coordinator?.shutdown();
-    void this.terminateThreads().then(() => this.end());
+    void this.terminateThreads({ reuse: true }).then(() => this.end());
   }
 
   private end(): void {

@@ -9,7 +9,7 @@ import type { PipelineRef } from './pipeline-module.js';
 import type { ErrorData } from './thread-errors.js';
 import type { ThreadChannelEnd } from './thread-channels.js';
 
-/** The `workerData` a task thread starts with. */
+/** What a task thread runs one job attempt with (sent in an `attempt` message). */
 export interface TaskThreadInit {
   /** 1-based: thread 0 is the calling thread. */
   readonly thread: number;
@@ -43,10 +43,17 @@ export type SubtaskMethod =
 
 /** Runner → task thread. */
 export type ToTaskThread =
+  /** Builds the subtasks of a job attempt (the thread replies `built` or `buildFailed`). */
+  | { type: 'attempt'; init: TaskThreadInit }
   /** Calls `method` on subtask `key` and replies with its result; `stopping` mirrors the job's flag. */
   | { type: 'call'; id: number; key: string; method: SubtaskMethod; args: unknown[]; stopping: boolean }
   /** Sends the thread's metrics now, then replies. */
-  | { type: 'flushMetrics'; id: number };
+  | { type: 'flushMetrics'; id: number }
+  /**
+   * The attempt finished (its subtasks closed): closes its channel ports, stops its metrics and
+   * drops anything it still posts, then replies; the thread waits for its next attempt.
+   */
+  | { type: 'release'; id: number };
 
 /** Task thread → runner. */
 export type FromTaskThread =

@@ -1,9 +1,12 @@
 /**
- * Entry point of a task thread: imports the job's pipeline modules, builds the graph, checks it
- * is the graph the calling thread built, builds the subtasks placed here and runs them on the
- * runner's calls; reports acknowledgements, failures, finished sources and metrics back.
+ * Entry point of a task thread. For each job attempt it is given, it imports the job's pipeline
+ * modules, builds the graph, checks it is the graph the calling thread built, builds the subtasks
+ * placed here and runs them on the runner's calls; it reports acknowledgements, failures,
+ * finished sources and metrics back. After an attempt is released the thread waits for the next
+ * one (of the same job after a restart, or of a later job of the process), with its modules
+ * loaded and its code compiled.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { StreamExecutionEnvironment, declaredGraph } from '../../datastream/stream-execution-environment.js';
 import { ConfigError } from '../../errors.js';
 import { buildChains } from '../job-graph.js';
@@ -17,32 +20,47 @@ import { errorToData } from './thread-errors.js';
 
 if (parentPort === null) throw new Error('task-thread-main runs only as a worker thread started by the job runner.');
 const port = parentPort;
-const init = workerData as TaskThreadInit;
-const post = (message: FromTaskThread): void => port.postMessage(message);
 
-/** The job-level services, on this thread: everything goes to the runner. */
+/** The job-level services of one attempt, on this thread: everything goes to the runner until the attempt is released. */
 class ThreadHost implements SubtaskHost {
   stopping = false;
+  /** Set when the attempt is released: late work of its functions (timers, promises) reports nothing. */
+  released = false;
+
+  post(message: FromTaskThread): void {
+    if (!this.released) port.postMessage(message);
+  }
 
   acknowledge(ack: SubtaskAck): void {
-    post({ type: 'ack', key: ack.subtask.key, checkpointId: ack.checkpointId, states: new Map(ack.states) });
+    this.post({ type: 'ack', key: ack.subtask.key, checkpointId: ack.checkpointId, states: new Map(ack.states) });
   }
 
   fail(error: Error): void {
-    post({ type: 'fail', error: errorToData(error) });
+    this.post({ type: 'fail', error: errorToData(error) });
   }
 
   sourceFinished(subtask: { readonly key: string }): void {
-    post({ type: 'sourceFinished', key: subtask.key });
+    this.post({ type: 'sourceFinished', key: subtask.key });
   }
 
   alignmentDone(alignment: { checkpointId: number; durationMs: number }): void {
-    post({ type: 'alignment', ...alignment });
+    this.post({ type: 'alignment', ...alignment });
   }
 }
 
-async function build(): Promise<{ subtasks: Map<string, Subtask>; registry: MetricRegistry }> {
-  const onWarning = (warning: Error): void => post({ type: 'warning', error: errorToData(warning) });
+/** The attempt this thread runs. */
+interface Attempt {
+  readonly init: TaskThreadInit;
+  readonly host: ThreadHost;
+  readonly subtasks: ReadonlyMap<string, Subtask>;
+  readonly sendMetrics: () => void;
+  readonly metricsTimer: NodeJS.Timeout;
+}
+
+let current: Attempt | undefined;
+
+async function build(init: TaskThreadInit, host: ThreadHost): Promise<{ subtasks: Map<string, Subtask>; registry: MetricRegistry }> {
+  const onWarning = (warning: Error): void => host.post({ type: 'warning', error: errorToData(warning) });
   const env = StreamExecutionEnvironment.create({ ...init.environment, onWarning });
   for (const ref of init.pipelines) {
     const define = await loadPipelineFunction(ref, onWarning);
@@ -72,38 +90,65 @@ async function build(): Promise<{ subtasks: Map<string, Subtask>; registry: Metr
   return { subtasks: new Map(built.map((subtask) => [subtask.key, subtask])), registry };
 }
 
-const host = new ThreadHost();
-
-async function serve(): Promise<void> {
-  const { subtasks, registry } = await build();
-  const sendMetrics = (): void => post({ type: 'metrics', samples: registry.collect() });
-  for (const subtask of subtasks.values()) {
-    void subtask.done.then(() => {
-      sendMetrics();
-      post({ type: 'done', key: subtask.key });
-    });
-  }
-  setInterval(sendMetrics, init.metricsIntervalMs).unref();
-  port.on('message', (message: ToTaskThread) => {
-    if (message.type === 'flushMetrics') {
-      sendMetrics();
-      post({ type: 'reply', id: message.id });
-      return;
+async function begin(init: TaskThreadInit): Promise<void> {
+  const host = new ThreadHost();
+  try {
+    const { subtasks, registry } = await build(init, host);
+    const sendMetrics = (): void => host.post({ type: 'metrics', samples: registry.collect() });
+    for (const subtask of subtasks.values()) {
+      void subtask.done.then(() => {
+        sendMetrics();
+        host.post({ type: 'done', key: subtask.key });
+      });
     }
-    if (message.stopping) host.stopping = true;
-    const subtask = subtasks.get(message.key);
-    void (async () => {
-      try {
-        if (subtask === undefined) throw new Error(`Task thread ${init.thread} has no subtask ${message.key}.`);
-        const method = subtask[message.method] as (...args: unknown[]) => unknown;
-        const value = await method.apply(subtask, message.args);
-        post({ type: 'reply', id: message.id, value: value instanceof Error ? errorToData(value) : value });
-      } catch (error) {
-        post({ type: 'reply', id: message.id, error: errorToData(error) });
-      }
-    })();
-  });
-  post({ type: 'built', sources: [...subtasks.values()].filter((s) => s.isSource).map((s) => s.key) });
+    const metricsTimer = setInterval(sendMetrics, init.metricsIntervalMs).unref();
+    current = { init, host, subtasks, sendMetrics, metricsTimer };
+    host.post({ type: 'built', sources: [...subtasks.values()].filter((s) => s.isSource).map((s) => s.key) });
+  } catch (error) {
+    host.post({ type: 'buildFailed', error: errorToData(error) });
+  }
 }
 
-serve().catch((error: unknown) => post({ type: 'buildFailed', error: errorToData(error) }));
+function release(): void {
+  const attempt = current;
+  current = undefined;
+  if (attempt === undefined) return;
+  attempt.host.released = true;
+  clearInterval(attempt.metricsTimer);
+  for (const end of attempt.init.channels.values()) end.port.close();
+}
+
+function call(message: Extract<ToTaskThread, { type: 'call' }>): void {
+  const attempt = current;
+  if (attempt !== undefined && message.stopping) attempt.host.stopping = true;
+  void (async () => {
+    try {
+      const subtask = attempt?.subtasks.get(message.key);
+      if (subtask === undefined) throw new Error(`Task thread has no subtask ${message.key}.`);
+      const method = subtask[message.method] as (...args: unknown[]) => unknown;
+      const value = await method.apply(subtask, message.args);
+      port.postMessage({ type: 'reply', id: message.id, value: value instanceof Error ? errorToData(value) : value });
+    } catch (error) {
+      port.postMessage({ type: 'reply', id: message.id, error: errorToData(error) });
+    }
+  })();
+}
+
+port.on('message', (message: ToTaskThread) => {
+  switch (message.type) {
+    case 'attempt':
+      void begin(message.init);
+      break;
+    case 'call':
+      call(message);
+      break;
+    case 'flushMetrics':
+      current?.sendMetrics();
+      port.postMessage({ type: 'reply', id: message.id });
+      break;
+    case 'release':
+      release();
+      port.postMessage({ type: 'reply', id: message.id });
+      break;
+  }
+});

@@ -1,7 +1,13 @@
 /**
- * The calling thread's side of task threads: starts one worker per thread, waits until each built
- * its subtasks, and stands in for them with {@link RemoteSubtask}s that the job runner and the
- * checkpoint coordinator drive like local subtasks.
+ * The calling thread's side of task threads: gives each thread of a job attempt a worker, waits
+ * until each built its subtasks, and stands in for them with {@link RemoteSubtask}s that the job
+ * runner and the checkpoint coordinator drive like local subtasks.
+ *
+ * Workers outlive a job that finishes normally: they wait, unreferenced (they do not keep the
+ * process alive), for the next job of the process, which then starts on threads whose modules are
+ * loaded and whose code V8 has already compiled, as a Flink job starts on running task managers.
+ * A worker idle for {@link IDLE_WORKER_MS} ends. After a failure every worker of the attempt ends,
+ * so a restart never runs on a thread that a failed attempt may have left busy.
  */
 import { Worker } from 'node:worker_threads';
 import { CoreErrorCode, JobExecutionError } from '../../errors.js';
@@ -18,6 +24,45 @@ import type { ErrorData } from './thread-errors.js';
 
 /** How often task threads send their metrics, ms. */
 const METRICS_INTERVAL_MS = 100;
+
+/** How long a worker waits for the next job before it ends, ms. */
+export const IDLE_WORKER_MS = 30_000;
+
+/** A worker between two jobs. */
+interface IdleWorker {
+  readonly worker: Worker;
+  readonly timer: NodeJS.Timeout;
+  /** Drops the worker from {@link idleWorkers} when it exits or fails while idle. */
+  readonly onGone: () => void;
+}
+
+/** Workers that ran a job that finished normally, newest last. */
+const idleWorkers: IdleWorker[] = [];
+
+/** An idle worker (referenced again), or a new one. */
+function takeWorker(): Worker {
+  const idle = idleWorkers.pop();
+  if (idle === undefined) return new Worker(new URL('./task-thread-main.js', import.meta.url));
+  clearTimeout(idle.timer);
+  idle.worker.off('exit', idle.onGone).off('error', idle.onGone);
+  idle.worker.ref();
+  return idle.worker;
+}
+
+/** Keeps `worker` for the next job, unreferenced, ending it after {@link IDLE_WORKER_MS}. */
+function parkWorker(worker: Worker): void {
+  const onGone = (): void => {
+    const index = idleWorkers.findIndex((idle) => idle.worker === worker);
+    if (index >= 0) idleWorkers.splice(index, 1);
+  };
+  const timer = setTimeout(() => {
+    onGone();
+    void worker.terminate();
+  }, IDLE_WORKER_MS).unref();
+  worker.on('exit', onGone).on('error', onGone);
+  worker.unref();
+  idleWorkers.push({ worker, timer, onGone });
+}
 
 /** Options of {@link TaskThreadPool.start}. */
 export interface TaskThreadPoolOptions {
@@ -69,7 +114,7 @@ export class TaskThreadPool {
     const built = await Promise.allSettled(threads.map((thread) => thread.built));
     const failed = built.find((result) => result.status === 'rejected');
     if (failed !== undefined) {
-      await Promise.all(threads.map((thread) => thread.terminate()));
+      await Promise.all(threads.map((thread) => thread.terminate(false)));
       throw failed.reason;
     }
     const subtasks = threads.flatMap((thread) => thread.subtasks);
@@ -81,9 +126,12 @@ export class TaskThreadPool {
     return this.threads.flatMap((thread) => thread.samples);
   }
 
-  /** Collects the threads' last metrics and stops them. */
-  async terminate(): Promise<void> {
-    await Promise.all(this.threads.map((thread) => thread.terminate()));
+  /**
+   * Collects the threads' last metrics and ends the attempt on them. `reuse` (the job finished
+   * normally, every subtask closed): the workers wait for the next job; otherwise they end.
+   */
+  async terminate(options: { reuse?: boolean } = {}): Promise<void> {
+    await Promise.all(this.threads.map((thread) => thread.terminate(options.reuse === true)));
   }
 }
 
@@ -103,15 +151,12 @@ class TaskThread {
     private readonly init: TaskThreadInit,
     private readonly options: TaskThreadPoolOptions,
   ) {
-    this.worker = new Worker(new URL('./task-thread-main.js', import.meta.url), {
-      workerData: init,
-      transferList: [...init.channels.values()].map((end) => end.port),
-    });
+    this.worker = takeWorker();
     let settleBuilt!: { resolve: () => void; reject: (error: Error) => void };
     this.built = new Promise<void>((resolve, reject) => {
       settleBuilt = { resolve, reject };
     });
-    this.worker.on('message', (message: FromTaskThread) => {
+    this.onMessage = (message: FromTaskThread) => {
       if (message.type === 'built') {
         this.subtasks = init.subtasks.map((key) => new RemoteSubtask(key, message.sources.includes(key), this));
         for (const subtask of this.subtasks) this.byKey.set(subtask.key, subtask);
@@ -121,19 +166,26 @@ class TaskThread {
       } else {
         this.receive(message);
       }
-    });
-    this.worker.on('error', (error) => {
+    };
+    this.onError = (error: Error) => {
       settleBuilt.reject(error);
       if (!this.terminating) options.host.fail(this.threadError(`failed: ${error.message}`, error));
-    });
-    this.worker.on('exit', (code) => {
+    };
+    this.onExit = (code: number) => {
       this.exited = this.threadError(`exited with code ${code}`);
       settleBuilt.reject(this.exited);
       for (const call of this.pending.values()) call.reject(this.exited);
       this.pending.clear();
       if (!this.terminating) options.host.fail(this.exited);
-    });
+    };
+    this.worker.on('message', this.onMessage).on('error', this.onError).on('exit', this.onExit);
+    const begin: ToTaskThread = { type: 'attempt', init };
+    this.worker.postMessage(begin, [...init.channels.values()].map((end) => end.port));
   }
+
+  private readonly onMessage: (message: FromTaskThread) => void;
+  private readonly onError: (error: Error) => void;
+  private readonly onExit: (code: number) => void;
 
   /** Calls `method` of subtask `key` on the thread; resolves with what it returned. */
   call(key: string, method: SubtaskMethod, args: unknown[] = []): Promise<unknown> {
@@ -150,15 +202,28 @@ class TaskThread {
     this.call(key, method, args).catch(() => undefined);
   }
 
-  async terminate(): Promise<void> {
-    if (this.exited === undefined && !this.terminating) {
-      const id = this.nextId++;
-      const flushed = new Promise<unknown>((resolve, reject) => this.pending.set(id, { resolve, reject }));
-      this.post({ type: 'flushMetrics', id });
-      await flushed.catch(() => undefined);
-    }
+  /** Collects the thread's last metrics; then releases the worker for the next job (`reuse`) or ends it. */
+  async terminate(reuse: boolean): Promise<void> {
+    if (this.terminating) return;
+    const live = this.exited === undefined;
+    if (live) await this.request({ type: 'flushMetrics', id: this.nextId++ });
     this.terminating = true;
+    if (live && reuse && (await this.request({ type: 'release', id: this.nextId++ }))) {
+      this.worker.off('message', this.onMessage).off('error', this.onError).off('exit', this.onExit);
+      parkWorker(this.worker);
+      return;
+    }
     await this.worker.terminate();
+  }
+
+  /** Posts `message` and resolves true once the thread replied (false when it ended first). */
+  private request(message: Extract<ToTaskThread, { id: number }>): Promise<boolean> {
+    const replied = new Promise<unknown>((resolve, reject) => this.pending.set(message.id, { resolve, reject }));
+    this.post(message);
+    return replied.then(
+      () => true,
+      () => false,
+    );
   }
 
   private post(message: ToTaskThread): void {
