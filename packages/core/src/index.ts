@@ -123,6 +123,7 @@ export {
 } from './types/snapshot-envelope.js';
 
 // Schemas shipped with core
+export { DiscardingSink } from './api/discarding-sink.js';
 export { PrintSinkFunction } from './api/print-sink-function.js';
 export type { PrintSinkOptions } from './api/print-sink-function.js';
 export { SimpleStringSchema } from './api/simple-string-schema.js';
