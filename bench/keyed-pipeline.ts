@@ -3,7 +3,7 @@
  * numbers (parallelism of the environment) → keyBy (x mod keys, number keys) → per-key sum in a
  * ValueState → discarding sink.
  */
-import { Types } from '@sluice/core';
+import { DiscardingSink, Types } from '@sluice/core';
 import type {
   Collector,
   KeyedProcessContext,
@@ -42,6 +42,6 @@ export function keyedPipeline(env: StreamExecutionEnvironment, args: KeyedPipeli
     .keyBy((x: number) => x % keys, Types.number())
     .process(new SumPerKey())
     .uid('sum')
-    .addSink({ invoke() {} })
+    .addSink(new DiscardingSink<number>())
     .uid('discard');
 }
