@@ -135,22 +135,17 @@ function wakeIfWaiting(control: Int32Array, flag: number, index: number): void {
   Atomics.notify(control, index);
 }
 
-/** True when every element is a number. */
-function allNumbers(elements: readonly unknown[]): boolean {
-  for (let i = 0; i < elements.length; i += 1) if (typeof elements[i] !== 'number') return false;
+/**
+ * Copies `from` into `to` at `at` while every element is a number; false at the first that is not
+ * (what was copied stays unpublished).
+ */
+function copyNumbers(from: readonly unknown[], to: Float64Array | Int32Array, at: number): boolean {
+  for (let i = 0; i < from.length; i += 1) {
+    const element = from[i];
+    if (typeof element !== 'number') return false;
+    to[at + i] = element;
+  }
   return true;
-}
-
-/** Whether a batch fits a slot: at most `slotRecords` records, every value, key, key group and timestamp a number. */
-function fitsSlot(event: RecordBatchEvent<unknown>, slotRecords: number): boolean {
-  return (
-    event.values.length <= slotRecords &&
-    allNumbers(event.values) &&
-    (event.timestamps === undefined || allNumbers(event.timestamps)) &&
-    (event.keys === undefined || allNumbers(event.keys)) &&
-    (event.keyValues === undefined || allNumbers(event.keyValues)) &&
-    (event.keys === undefined) === (event.keyValues === undefined)
-  );
 }
 
 /** The producer's end of a ring. */
@@ -191,21 +186,19 @@ export class RingWriter {
     const headers = views.headers;
     switch (event.kind) {
       case 'records': {
-        if (!fitsSlot(event, views.slotRecords)) return false;
+        // Only batches of at most `slotRecords` records whose values, key groups, keys and timestamps are all numbers.
         const { values, timestamps, keys, keyValues } = event;
         const count = values.length;
-        for (let i = 0; i < count; i += 1) views.values[base + i] = values[i] as number;
+        if (count > views.slotRecords || !copyNumbers(values, views.values, base)) return false;
         let flags = 0;
         if (timestamps !== undefined) {
+          if (!copyNumbers(timestamps, views.timestamps, base)) return false;
           flags |= HAS_TIMESTAMPS;
-          for (let i = 0; i < count; i += 1) views.timestamps[base + i] = timestamps[i] as number;
         }
-        if (keys !== undefined && keyValues !== undefined) {
+        if (keys !== undefined || keyValues !== undefined) {
+          if (keys === undefined || keyValues === undefined) return false;
+          if (!copyNumbers(keys, views.keyGroups, base) || !copyNumbers(keyValues, views.keys, base)) return false;
           flags |= HAS_KEYS;
-          for (let i = 0; i < count; i += 1) {
-            views.keyGroups[base + i] = keys[i] as number;
-            views.keys[base + i] = keyValues[i] as number;
-          }
         }
         headers[header] = SlotKind.Records;
         headers[header + 1] = count;
