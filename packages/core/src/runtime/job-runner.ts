@@ -228,7 +228,7 @@ class JobRun implements SubtaskHost {
     };
     const placement = spec.taskThreads === undefined ? undefined : placeSubtasks(chains, spec.taskThreads.count);
     const threaded = spec.taskThreads !== undefined && placement !== undefined && placement.threadCount > 1;
-    const links = threaded ? new ThreadLinks(crossThreadChannels(chains, placement), spec.channelCapacity) : undefined;
+    const links = threaded ? new ThreadLinks(crossThreadChannels(chains, placement), { capacity: spec.channelCapacity }) : undefined;
     this.links = links;
     this.threadOf = placement?.threadOf;
     // Task threads start (and import the pipeline modules) while this thread builds its subtasks.

@@ -19,21 +19,24 @@ describe('the shared ring of a channel between task threads', () => {
     expect(writer.write(batch([1, 2, 3]))).toBe(false);
     expect(writer.write({ kind: 'records', values: ['a'], timestamps: undefined, keys: undefined, keyValues: undefined })).toBe(false);
     expect(writer.write({ kind: 'records', values: [1], timestamps: [undefined], keys: undefined, keyValues: undefined })).toBe(false);
-    expect(writer.recordsInFlight).toBe(0);
+    expect(writer.portRecordsInFlight).toBe(0);
   });
 
   it('keeps order and counts across the wrap of its 32-bit counters', () => {
     const buffer = allocateRing({ events: 4, slotRecords: 4 });
-    // Counters just below 2^31: WRITE, READ, CONSUMED and CONSUMED_RECORDS wrap within a few events.
+    // Counters just below 2^31: WRITE, READ, CONSUMED and CONSUMED_PORT_RECORDS wrap within a few events.
     const control = new Int32Array(buffer, 0, 8);
     for (const index of [0, 1, 4, 7]) control[index] = 2 ** 31 - 3;
     const writer = new RingWriter(buffer);
     const reader = new RingReader(buffer);
     for (let i = 0; i < 20; i += 1) {
       expect(writer.write(batch([i, -i, i / 2]))).toBe(true);
-      expect(writer.recordsInFlight).toBe(3);
+      writer.writePortMarker(3);
+      expect(writer.portRecordsInFlight).toBe(3);
       expect(reader.read()).toEqual(batch([i, -i, i / 2]));
-      expect(writer.recordsInFlight).toBe(0);
+      expect(reader.read()).toBe('port');
+      reader.consumedPortEvent(3);
+      expect(writer.portRecordsInFlight).toBe(0);
       expect(writer.hasRoom).toBe(true);
     }
     expect(control[0]).toBeLessThan(0);

@@ -13,7 +13,7 @@
  * Layout (all counters wrap at 2^32; the slot count is a power of two):
  * - control, int32 × 8: `WRITE` (slots published), `READ` (slots freed), `CONSUMER_WAITING`,
  *   `PRODUCER_WAITING`, `CONSUMED` (events the consumer took, port events included), the slot
- *   count, records per slot, `CONSUMED_RECORDS`;
+ *   count, records per slot, `CONSUMED_PORT_RECORDS` (records of port events the consumer took);
  * - per slot, int32 × 4: kind, count (records, or the idle flag of a status), flags, unused;
  * - per slot `slotRecords` int32 key groups, then `slotRecords` float64 each for values, keys and
  *   timestamps (a barrier keeps its id and timestamp, a watermark its time, in the values).
@@ -28,7 +28,7 @@ const PRODUCER_WAITING = 3;
 const CONSUMED = 4;
 const SLOTS = 5;
 const SLOT_RECORDS = 6;
-const CONSUMED_RECORDS = 7;
+const CONSUMED_PORT_RECORDS = 7;
 const CONTROL_INTS = 8;
 const HEADER_INTS = 4;
 
@@ -153,19 +153,19 @@ export class RingWriter {
   private readonly views: RingViews;
   /** Slots this end published (mirrors `WRITE`). */
   private written: number;
-  /** Records this end published (port batches included). */
-  private writtenRecords: number;
+  /** Records this end sent on the port. */
+  private portRecords: number;
 
   /** The ring must be empty (as {@link allocateRing} made it, or drained). */
   constructor(buffer: SharedArrayBuffer) {
     this.views = new RingViews(buffer);
     this.written = Atomics.load(this.views.control, WRITE);
-    this.writtenRecords = Atomics.load(this.views.control, CONSUMED_RECORDS);
+    this.portRecords = Atomics.load(this.views.control, CONSUMED_PORT_RECORDS);
   }
 
-  /** Records published and not yet taken by the consumer. */
-  get recordsInFlight(): number {
-    return (this.writtenRecords - Atomics.load(this.views.control, CONSUMED_RECORDS)) | 0;
+  /** Records sent on the port and not yet taken by the consumer (those in the ring live in its fixed memory). */
+  get portRecordsInFlight(): number {
+    return (this.portRecords - Atomics.load(this.views.control, CONSUMED_PORT_RECORDS)) | 0;
   }
 
   /** Whether a slot is free. */
@@ -203,7 +203,6 @@ export class RingWriter {
         headers[header] = SlotKind.Records;
         headers[header + 1] = count;
         headers[header + 2] = flags;
-        this.writtenRecords = (this.writtenRecords + count) | 0;
         break;
       }
       case 'barrier':
@@ -234,7 +233,7 @@ export class RingWriter {
   writePortMarker(records: number): void {
     const slot = this.written & (this.views.slots - 1);
     this.views.headers[slot * HEADER_INTS] = SlotKind.OnPort;
-    this.writtenRecords = (this.writtenRecords + records) | 0;
+    this.portRecords = (this.portRecords + records) | 0;
     this.publish();
   }
 
@@ -315,18 +314,18 @@ export class RingReader {
     }
     this.readCount = (this.readCount + 1) | 0;
     Atomics.store(views.control, READ, this.readCount);
-    if (event !== 'port') this.consumedEvent(event.kind === 'records' ? event.values.length : 0);
+    if (event !== 'port') this.consumedEvent(0);
     return event;
   }
 
-  /** The port event a `'port'` slot announced was taken (its `records` now leave the producer's window). */
+  /** The port event a `'port'` slot announced was taken (its `records` no longer count as in flight). */
   consumedPortEvent(records: number): void {
     this.consumedEvent(records);
   }
 
   private consumedEvent(records: number): void {
     const control = this.views.control;
-    if (records > 0) Atomics.add(control, CONSUMED_RECORDS, records);
+    if (records > 0) Atomics.add(control, CONSUMED_PORT_RECORDS, records);
     Atomics.add(control, CONSUMED, 1);
     wakeIfWaiting(control, PRODUCER_WAITING, CONSUMED);
   }

@@ -13,8 +13,8 @@ afterEach(() => {
 });
 
 /** Both ends of one channel from thread 0 to thread 1, as a job attempt makes them. */
-function pair(capacity: number): { sending: SendingChannel<unknown>; receiving: ReceivingChannel<unknown> } {
-  const links = new ThreadLinks([{ id: 'c', producerThread: 0, consumerThread: 1 }], capacity);
+function pair(capacity: number, ringRecords?: number): { sending: SendingChannel<unknown>; receiving: ReceivingChannel<unknown> } {
+  const links = new ThreadLinks([{ id: 'c', producerThread: 0, consumerThread: 1 }], { capacity, ...(ringRecords === undefined ? {} : { ringRecords }) });
   const producer = links.endsOf(0).get('c');
   const consumer = links.endsOf(1).get('c');
   if (producer === undefined || consumer === undefined) throw new Error('ThreadLinks made no ends for channel c');
@@ -66,7 +66,7 @@ describe('channels between task threads', () => {
 
   it('accepts events while the ring is full and delivers them in order once the consumer catches up', async () => {
     // Capacity 8: slots of 2 records, 8 slots.
-    const { sending, receiving } = pair(8);
+    const { sending, receiving } = pair(8, 0);
     const sent: StreamEvent<unknown>[] = [];
     for (let i = 0; i < 30; i += 1) {
       const event: StreamEvent<unknown> = i % 3 === 0 ? { kind: 'barrier', checkpointId: i, timestamp: i } : records([i, i + 0.5]);
@@ -81,7 +81,7 @@ describe('channels between task threads', () => {
   });
 
   it('keeps what a writer sent while the ring was full, although the writer reuses its arrays', async () => {
-    const { sending, receiving } = pair(8);
+    const { sending, receiving } = pair(8, 0);
     const writer = new ChannelWriter(sending);
     for (let i = 0; i < 40; i += 1) void writer.write(i, undefined, i % 128, i);
     void writer.flush();
@@ -101,7 +101,17 @@ describe('channels between task threads', () => {
     expect((values[0] as Buffer).toString()).toBe('hello');
   });
 
-  it('makes the producer wait once `capacity` records are in flight, until the consumer polled some', async () => {
+  it('holds number batches in the ring beyond `capacity` (fixed shared memory), waiting only when the ring is full', async () => {
+    const { sending, receiving } = pair(8, 64);
+    // Slots of 2 records, 32 slots: 64 records in the ring, 8 times the capacity.
+    for (let i = 0; i < 32; i += 1) expect(sending.push(records([2 * i, 2 * i + 1]))).toBeUndefined();
+    expect(sending.push(records([64, 65]))).toBeInstanceOf(Promise);
+    const received = await receive(receiving, 33);
+    expect(received.flatMap((event) => (event.kind === 'records' ? [...event.values] : []))).toEqual(Array.from({ length: 66 }, (_, i) => i));
+    await sending.pressure();
+  });
+
+  it('makes the producer wait once `capacity` records sent on the port are in flight, until the consumer polled some', async () => {
     const { sending, receiving } = pair(8);
     expect(sending.push(records([1, 2, 3, 4]))).toBeUndefined();
     const wait = sending.push(records([5, 6, 7, 8]));
