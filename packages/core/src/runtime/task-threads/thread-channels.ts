@@ -214,7 +214,7 @@ export class ReceivingChannel<TRecord> extends BoundedChannel<TRecord> {
   private published: Wait | undefined;
 
   constructor(port: MessagePort, options: { ring: SharedArrayBuffer }) {
-    // Never full locally: the producer holds at most `capacity` records in flight.
+    // The base class's queue stays empty (events come from the ring and the port); the producer's end bounds them.
     super({ capacity: Number.MAX_SAFE_INTEGER });
     this.ring = new RingReader(options.ring);
     port.on('message', (wire: WireRecords) => {
