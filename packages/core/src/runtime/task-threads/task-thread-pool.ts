@@ -190,11 +190,7 @@ class TaskThread {
   /** Calls `method` of subtask `key` on the thread; resolves with what it returned. */
   call(key: string, method: SubtaskMethod, args: unknown[] = []): Promise<unknown> {
     if (this.exited !== undefined) return Promise.reject(this.exited);
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.post({ type: 'call', id, key, method, args, stopping: this.options.host.stopping });
-    });
+    return this.request({ type: 'call', id: this.nextId++, key, method, args, stopping: this.options.host.stopping });
   }
 
   /** A call whose outcome nobody waits for (a dead thread reports itself through `exit`). */
@@ -206,9 +202,14 @@ class TaskThread {
   async terminate(reuse: boolean): Promise<void> {
     if (this.terminating) return;
     const live = this.exited === undefined;
-    if (live) await this.request({ type: 'flushMetrics', id: this.nextId++ });
+    const replied = (message: Extract<ToTaskThread, { id: number }>): Promise<boolean> =>
+      this.request(message).then(
+        () => true,
+        () => false,
+      );
+    if (live) await replied({ type: 'flushMetrics', id: this.nextId++ });
     this.terminating = true;
-    if (live && reuse && (await this.request({ type: 'release', id: this.nextId++ }))) {
+    if (live && reuse && (await replied({ type: 'release', id: this.nextId++ }))) {
       this.worker.off('message', this.onMessage).off('error', this.onError).off('exit', this.onExit);
       parkWorker(this.worker);
       return;
@@ -216,14 +217,11 @@ class TaskThread {
     await this.worker.terminate();
   }
 
-  /** Posts `message` and resolves true once the thread replied (false when it ended first). */
-  private request(message: Extract<ToTaskThread, { id: number }>): Promise<boolean> {
+  /** Posts `message`; resolves with the thread's reply, rejects with its error or when it ends first. */
+  private request(message: Extract<ToTaskThread, { id: number }>): Promise<unknown> {
     const replied = new Promise<unknown>((resolve, reject) => this.pending.set(message.id, { resolve, reject }));
     this.post(message);
-    return replied.then(
-      () => true,
-      () => false,
-    );
+    return replied;
   }
 
   private post(message: ToTaskThread): void {
