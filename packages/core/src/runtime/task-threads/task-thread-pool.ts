@@ -26,7 +26,7 @@ import type { ErrorData } from './thread-errors.js';
 const METRICS_INTERVAL_MS = 100;
 
 /** How long a worker waits for the next job before it ends, ms. */
-export const IDLE_WORKER_MS = 30_000;
+const IDLE_WORKER_MS = 30_000;
 
 /** A worker between two jobs. */
 interface IdleWorker {

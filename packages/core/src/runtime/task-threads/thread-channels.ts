@@ -32,7 +32,7 @@ const POLL_TURNS = 3;
  * 256). On the keyed benchmark on 2 task threads, rings of 1 024, 4 096 and 8 192 records gave
  * 1.15-1.27, 1.06-1.12 and 1.04-1.09 s per 20 M records.
  */
-export const RING_RECORDS = 8192;
+const RING_RECORDS = 8192;
 
 /** One thread's end of a channel to or from another thread. */
 export interface ThreadChannelEnd {
