@@ -15,8 +15,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isQuick } from './bench-lib.js';
+import { checkArgs, isQuick } from './bench-lib.js';
 
+checkArgs(process.argv.slice(2), { usage: 'usage: node dist/bench-all.js [--quick] (from the repository root: npm run bench [-- --quick])' });
 const quick = isQuick(process.argv.slice(2));
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..', '..');

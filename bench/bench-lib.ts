@@ -17,6 +17,31 @@ export function isQuick(args: readonly string[]): boolean {
   return args.includes('--quick') || process.env['npm_config_quick'] === 'true';
 }
 
+/**
+ * Checks a benchmark's command line before anything starts: `--help` prints `usage` and exits; an
+ * argument that is neither one of `flags` nor one of `options` (each followed by its value) prints
+ * what is wrong and `usage`, and exits with code 2 (a mistyped option must not start a long run).
+ */
+export function checkArgs(args: readonly string[], spec: { flags?: readonly string[]; options?: readonly string[]; usage: string }): void {
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(`${spec.usage}\n`);
+    process.exit(0);
+  }
+  const flags = new Set(['--quick', ...(spec.flags ?? [])]);
+  const options = new Set(spec.options ?? []);
+  for (let i = 0; i < args.length; i += 1) {
+    const arg = args[i] as string;
+    if (flags.has(arg)) continue;
+    if (options.has(arg) && i + 1 < args.length) {
+      i += 1;
+      continue;
+    }
+    const what = options.has(arg) ? `${arg} needs a value` : `unknown argument ${JSON.stringify(arg)}`;
+    process.stderr.write(`${what}\n${spec.usage}\n`);
+    process.exit(2);
+  }
+}
+
 /** The value after `name` on the command line (`--out file` → `file`), if any. */
 export function argValue(args: readonly string[], name: string): string | undefined {
   const index = args.indexOf(name);

@@ -28,6 +28,7 @@ import type { HdfsServer, KafkaServer } from '@sluice/testkit';
 import {
   JOB_NODE_FLAGS,
   argValue as argValueOf,
+  checkArgs,
   fmtRate,
   isQuick,
   lastJsonLine,
@@ -47,6 +48,12 @@ import { failureCause, killChildren, log, run } from './processes.js';
 import { expectedOutput, makeRecord, transform } from './workload.js';
 
 const args = process.argv.slice(2);
+checkArgs(args, {
+  options: ['--out', '--images', '--section', '--title', '--only', '--repeats', '--records'],
+  usage:
+    'usage: node dist/connectors.js [--quick] [--out <markdown file>] [--images <dir>] [--section <name>] [--title <heading>]\n' +
+    '         [--only A,B,C,C-hdfs,D,latency,sluice,sluice-2t,raw,flink] [--repeats N] [--records N]',
+});
 const quick = isQuick(args);
 const argValue = (name: string): string | undefined => argValueOf(args, name);
 const here = dirname(fileURLToPath(import.meta.url));

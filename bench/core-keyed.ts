@@ -16,9 +16,13 @@ import { StreamExecutionEnvironment } from '@sluice/core';
 import { keyedPipeline } from './keyed-pipeline.js';
 import type { KeyedPipelineArgs } from './keyed-pipeline.js';
 import { YIELD_EVERY } from './number-source.js';
-import { isQuick, median, writeSection } from './bench-lib.js';
+import { checkArgs, isQuick, median, writeSection } from './bench-lib.js';
 
 const args = process.argv.slice(2);
+checkArgs(args, {
+  options: ['--child', '--out'],
+  usage: 'usage: node dist/core-keyed.js [--quick] [--out <markdown file>] [--child plain|checkpointed|threads|threadsCheckpointed|hand|bigState]',
+});
 const quick = isQuick(args);
 const childIndex = args.indexOf('--child');
 const childVariant = childIndex >= 0 ? args[childIndex + 1] : undefined;

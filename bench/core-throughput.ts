@@ -17,9 +17,10 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { StreamExecutionEnvironment } from '@sluice/core';
 import { NumberSource, YIELD_EVERY } from './number-source.js';
-import { isQuick, writeSection } from './bench-lib.js';
+import { checkArgs, isQuick, writeSection } from './bench-lib.js';
 
 const args = process.argv.slice(2);
+checkArgs(args, { options: ['--child', '--out'], usage: 'usage: node dist/core-throughput.js [--quick] [--out <markdown file>] [--child plain|checkpointed|hand]' });
 const quick = isQuick(args);
 const childIndex = args.indexOf('--child');
 const childVariant = childIndex >= 0 ? args[childIndex + 1] : undefined;

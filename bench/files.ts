@@ -17,6 +17,7 @@ import type { HdfsServer } from '@sluice/testkit';
 import {
   JOB_NODE_FLAGS,
   argValue as argValueOf,
+  checkArgs,
   fmtRate,
   isQuick,
   lastJsonLine,
@@ -35,6 +36,10 @@ import { failureCause, killChildren, log, run } from './processes.js';
 import { makeRecord } from './workload.js';
 
 const args = process.argv.slice(2);
+checkArgs(args, {
+  options: ['--out', '--repeats', '--records'],
+  usage: 'usage: node dist/files.js [--quick] [--out <markdown file>] [--repeats N] [--records N]',
+});
 const quick = isQuick(args);
 const argValue = (name: string): string | undefined => argValueOf(args, name);
 const here = dirname(fileURLToPath(import.meta.url));

@@ -18,9 +18,10 @@ import {
 } from '@sluice/serialization-avro';
 import { JsonDeserializationSchema, JsonSerializationSchema } from '@sluice/serialization-json';
 import { startSchemaRegistry } from '@sluice/testkit';
-import { isQuick, median, spreadPercent, writeSection } from './bench-lib.js';
+import { checkArgs, isQuick, median, spreadPercent, writeSection } from './bench-lib.js';
 
 const args = process.argv.slice(2);
+checkArgs(args, { options: ['--out'], usage: 'usage: node dist/serialization.js [--quick] [--out <markdown file>]' });
 const quick = isQuick(args);
 const outIndex = args.indexOf('--out');
 const outFile = outIndex >= 0 ? args[outIndex + 1] : undefined;
