@@ -55,17 +55,22 @@ const waitAsync = (
   }
 ).waitAsync;
 
+/** Where a ring's int32 and float64 columns start, and its size, in bytes. */
+function ringLayout(slots: number, slotRecords: number): { keyGroups: number; doubles: number; bytes: number } {
+  const cells = slots * slotRecords;
+  const keyGroups = (CONTROL_INTS + slots * HEADER_INTS) * 4;
+  const doubles = Math.ceil((keyGroups + cells * 4) / 8) * 8;
+  return { keyGroups, doubles, bytes: doubles + 3 * cells * 8 };
+}
+
 /** Shared memory for a ring of at least `events` slots of `slotRecords` records each. */
 export function allocateRing(options: { events: number; slotRecords: number }): SharedArrayBuffer {
   let slots = 2;
   while (slots < options.events) slots *= 2;
-  const { slotRecords } = options;
-  const ints = CONTROL_INTS + slots * HEADER_INTS + slots * slotRecords;
-  const bytes = Math.ceil((ints * 4) / 8) * 8 + 3 * slots * slotRecords * 8;
-  const buffer = new SharedArrayBuffer(bytes);
+  const buffer = new SharedArrayBuffer(ringLayout(slots, options.slotRecords).bytes);
   const control = new Int32Array(buffer, 0, CONTROL_INTS);
   control[SLOTS] = slots;
-  control[SLOT_RECORDS] = slotRecords;
+  control[SLOT_RECORDS] = options.slotRecords;
   return buffer;
 }
 
@@ -85,9 +90,9 @@ class RingViews {
     this.slots = this.control[SLOTS] as number;
     this.slotRecords = this.control[SLOT_RECORDS] as number;
     const cells = this.slots * this.slotRecords;
+    const { keyGroups, doubles } = ringLayout(this.slots, this.slotRecords);
     this.headers = new Int32Array(buffer, CONTROL_INTS * 4, this.slots * HEADER_INTS);
-    this.keyGroups = new Int32Array(buffer, (CONTROL_INTS + this.slots * HEADER_INTS) * 4, cells);
-    const doubles = Math.ceil(((CONTROL_INTS + this.slots * HEADER_INTS + cells) * 4) / 8) * 8;
+    this.keyGroups = new Int32Array(buffer, keyGroups, cells);
     this.values = new Float64Array(buffer, doubles, cells);
     this.keys = new Float64Array(buffer, doubles + cells * 8, cells);
     this.timestamps = new Float64Array(buffer, doubles + 2 * cells * 8, cells);
@@ -113,9 +118,9 @@ export function newWait(): Wait {
  * Sleeps until `control[index]` differs from `seen` (the other side raised it and saw `flag`).
  * Resolves at once when it already differs.
  */
-function sleepUntilChanged(control: Int32Array, options: { index: number; flag: number; seen: () => number }): Promise<void> | undefined {
+function sleepUntilChanged(control: Int32Array, options: { index: number; flag: number; seen: number }): Promise<void> | undefined {
   Atomics.store(control, options.flag, 1);
-  const seen = options.seen();
+  const seen = options.seen;
   if (Atomics.load(control, options.index) !== seen) {
     Atomics.store(control, options.flag, 0);
     return undefined;
@@ -246,7 +251,7 @@ export class RingWriter {
 
   /** Resolves once the consumer took an event (at once when it did since `consumedSeen`). */
   whenConsumed(consumedSeen: number): Promise<void> | undefined {
-    return sleepUntilChanged(this.views.control, { index: CONSUMED, flag: PRODUCER_WAITING, seen: () => consumedSeen });
+    return sleepUntilChanged(this.views.control, { index: CONSUMED, flag: PRODUCER_WAITING, seen: consumedSeen });
   }
 
   /** Events the consumer has taken so far (wrapping). */
@@ -354,6 +359,6 @@ export class RingReader {
 
   /** Resolves once the producer published a slot (`undefined` when one is already there). */
   whenPublished(): Promise<void> | undefined {
-    return sleepUntilChanged(this.views.control, { index: WRITE, flag: CONSUMER_WAITING, seen: () => this.readCount });
+    return sleepUntilChanged(this.views.control, { index: WRITE, flag: CONSUMER_WAITING, seen: this.readCount });
   }
 }
